@@ -1,0 +1,207 @@
+package dev.smtplab.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The server process: {@code java -jar smtplab-server.jar [OPTIONS]}; runs until Ctrl-C. */
+@Command(name = "smtplab-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "A local fake SMTP server that records every session and message.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly (Ctrl-C)", "1:could not start (for example, the port is in use)",
+                "2:bad command line"})
+public final class Main implements Callable<Integer> {
+    static final int EXIT_START_FAILED = 1;
+
+    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "2525", converter = PortConverter.class,
+            description = "SMTP port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
+    int smtpPort;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", converter = AddressConverter.class,
+            description = "IP address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    InetAddress bindAddress;
+
+    @Option(names = "--hostname", paramLabel = "NAME", defaultValue = FakeSmtpServer.DEFAULT_HOST_NAME,
+            description = "Name in the greeting and the EHLO reply (default: ${DEFAULT-VALUE}).")
+    String hostName;
+
+    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "1000", converter = PositiveConverter.class,
+            description = "Messages kept in memory; the oldest go first (default: ${DEFAULT-VALUE}).")
+    int maxMessages;
+
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "1000", converter = PositiveConverter.class,
+            description = "Sessions kept in memory; the oldest go first (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--max-message-size", paramLabel = "SIZE", defaultValue = "25MB", converter = SizeConverter.class,
+            description = "Largest message accepted, in bytes or with KB/MB/GB (default: ${DEFAULT-VALUE}).")
+    int maxMessageSize;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60", converter = PositiveConverter.class,
+            description = "Seconds a client may stay silent before 421 and close (default: ${DEFAULT-VALUE}).")
+    int idleTimeoutSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setParameterExceptionHandler(Main::oneLineUsageError);
+        return commandLine;
+    }
+
+    /** A bad flag gets one line that names it, not the whole usage text. */
+    private static int oneLineUsageError(ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage()
+                + " (see " + commandLine.getCommandName() + " --help)");
+        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        FakeSmtpServer server;
+        try {
+            server = FakeSmtpServer.builder()
+                    .port(smtpPort)
+                    .bindAddress(bindAddress)
+                    .hostName(hostName)
+                    .maxMessages(maxMessages)
+                    .maxSessions(maxSessions)
+                    .maxMessageSize(maxMessageSize)
+                    .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .build()
+                    .start();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("smtplab-server: " + e.getMessage());
+            err.flush();
+            return EXIT_START_FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            out.println("SMTP Lab stopped (" + server.messages().size() + " message(s) recorded)");
+            out.flush();
+            stopped.countDown();
+        }, "smtplab-shutdown"));
+        out.println("SMTP Lab listening on smtp://" + hostPort(server) + " as " + hostName
+                + " (Ctrl-C to stop)");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static String hostPort(FakeSmtpServer server) {
+        String host = server.host();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"smtplab-server " + (version == null ? "(development build)" : version)};
+        }
+    }
+
+    static final class PortConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int port = parseInt(value, "a port");
+            if (port < 0 || port > 65535) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a port: use 0 to 65535");
+            }
+            return port;
+        }
+    }
+
+    static final class PositiveConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int number = parseInt(value, "a whole number");
+            if (number < 1) {
+                throw new CommandLine.TypeConversionException("'" + value + "' must be 1 or more");
+            }
+            return number;
+        }
+    }
+
+    /** Bytes, or a number with KB, MB or GB (powers of 1024). */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|K|MB|M|GB|G)?");
+
+        @Override
+        public Integer convert(String value) {
+            Matcher matcher = SIZE.matcher(value.trim().toUpperCase(Locale.ROOT));
+            if (!matcher.matches()) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "' is not a size: use bytes or a number with KB, MB or GB, such as 10MB");
+            }
+            String unit = matcher.group(2) == null ? "B" : matcher.group(2);
+            long multiplier = switch (unit.charAt(0)) {
+                case 'K' -> 1024L;
+                case 'M' -> 1024L * 1024;
+                case 'G' -> 1024L * 1024 * 1024;
+                default -> 1L;
+            };
+            long bytes;
+            try {
+                bytes = Math.multiplyExact(Long.parseLong(matcher.group(1)), multiplier);
+            } catch (ArithmeticException | NumberFormatException e) {
+                bytes = Long.MAX_VALUE;
+            }
+            if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "' is out of range: use 1 byte to 2047MB");
+            }
+            return (int) bytes;
+        }
+    }
+
+    /** An IP literal only: a name would need DNS, which the server never asks. */
+    static final class AddressConverter implements CommandLine.ITypeConverter<InetAddress> {
+        private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
+
+        @Override
+        public InetAddress convert(String value) {
+            if (value.equalsIgnoreCase("localhost")) {
+                return InetAddress.getLoopbackAddress();
+            }
+            if (IP_LITERAL.matcher(value).matches()) {
+                try {
+                    return InetAddress.getByName(value);
+                } catch (UnknownHostException e) {
+                    // falls through to the message below
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value
+                    + "' is not an IP address: use one such as 127.0.0.1, 0.0.0.0 or ::1");
+        }
+    }
+
+    private static int parseInt(String value, String what) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not " + what);
+        }
+    }
+}

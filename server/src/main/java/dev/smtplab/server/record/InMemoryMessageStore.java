@@ -1,0 +1,259 @@
+package dev.smtplab.server.record;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * The default store: bounded, in memory, oldest evicted first. Adding takes no global lock (a
+ * skip-list map per kind), so concurrent sessions do not queue behind each other; waiters are
+ * woken only when someone waits.
+ */
+public final class InMemoryMessageStore implements MessageStore {
+    public static final int DEFAULT_MAX_MESSAGES = 1_000;
+    public static final int DEFAULT_MAX_SESSIONS = 1_000;
+
+    private final int maxMessages;
+    private final int maxSessions;
+
+    // Keyed by arrival sequence, so iteration order is arrival order and eviction takes the first key.
+    private final ConcurrentSkipListMap<Long, RecordedMessage> messagesBySequence = new ConcurrentSkipListMap<>();
+    private final Map<String, Long> messageSequenceById = new ConcurrentHashMap<>();
+    private final AtomicInteger messageCount = new AtomicInteger();
+    private final AtomicLong nextMessageSequence = new AtomicLong();
+    private final AtomicLong lastTakenSequence = new AtomicLong(-1);
+
+    private final ConcurrentSkipListMap<Long, RecordedSession> sessionsBySequence = new ConcurrentSkipListMap<>();
+    private final Map<String, Long> sessionSequenceById = new ConcurrentHashMap<>();
+    private final AtomicInteger sessionCount = new AtomicInteger();
+    private final AtomicLong nextSessionSequence = new AtomicLong();
+
+    private final Object arrivals = new Object();
+    private final AtomicInteger waiters = new AtomicInteger();
+
+    public InMemoryMessageStore() {
+        this(DEFAULT_MAX_MESSAGES, DEFAULT_MAX_SESSIONS);
+    }
+
+    public InMemoryMessageStore(int maxMessages, int maxSessions) {
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("maxMessages must be at least 1, got " + maxMessages);
+        }
+        if (maxSessions < 1) {
+            throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
+        }
+        this.maxMessages = maxMessages;
+        this.maxSessions = maxSessions;
+    }
+
+    public int maxMessages() {
+        return maxMessages;
+    }
+
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    @Override
+    public void addMessage(RecordedMessage message) {
+        long sequence = nextMessageSequence.getAndIncrement();
+        if (messageSequenceById.putIfAbsent(message.id(), sequence) != null) {
+            throw new IllegalArgumentException("a message with id " + message.id() + " is stored already");
+        }
+        messagesBySequence.put(sequence, message);
+        if (messageCount.incrementAndGet() > maxMessages) {
+            evictOldestMessage();
+        }
+        wakeWaiters();
+    }
+
+    private void wakeWaiters() {
+        if (waiters.get() > 0) {
+            synchronized (arrivals) {
+                arrivals.notifyAll();
+            }
+        }
+    }
+
+    private void evictOldestMessage() {
+        Map.Entry<Long, RecordedMessage> oldest = messagesBySequence.pollFirstEntry();
+        if (oldest != null) {
+            messageSequenceById.remove(oldest.getValue().id());
+            messageCount.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void putSession(RecordedSession session) {
+        Long existing = sessionSequenceById.get(session.id());
+        if (existing != null && sessionsBySequence.replace(existing, session) != null) {
+            wakeWaiters();
+            return;
+        }
+        long sequence = nextSessionSequence.getAndIncrement();
+        sessionSequenceById.put(session.id(), sequence);
+        sessionsBySequence.put(sequence, session);
+        if (sessionCount.incrementAndGet() > maxSessions) {
+            Map.Entry<Long, RecordedSession> oldest = sessionsBySequence.pollFirstEntry();
+            if (oldest != null) {
+                sessionSequenceById.remove(oldest.getValue().id(), oldest.getKey());
+                sessionCount.decrementAndGet();
+            }
+        }
+        wakeWaiters();
+    }
+
+    @Override
+    public List<RecordedMessage> messages() {
+        return List.copyOf(messagesBySequence.values());
+    }
+
+    @Override
+    public Optional<RecordedMessage> message(String id) {
+        Long sequence = messageSequenceById.get(id);
+        return sequence == null ? Optional.empty() : Optional.ofNullable(messagesBySequence.get(sequence));
+    }
+
+    @Override
+    public List<RecordedSession> sessions() {
+        return List.copyOf(sessionsBySequence.values());
+    }
+
+    @Override
+    public Optional<RecordedSession> session(String id) {
+        Long sequence = sessionSequenceById.get(id);
+        return sequence == null ? Optional.empty() : Optional.ofNullable(sessionsBySequence.get(sequence));
+    }
+
+    @Override
+    public List<RecordedMessage> messagesOfSession(String sessionId) {
+        List<RecordedMessage> result = new ArrayList<>();
+        for (RecordedMessage message : messagesBySequence.values()) {
+            if (message.sessionId().equals(sessionId)) {
+                result.add(message);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public boolean deleteMessage(String id) {
+        Long sequence = messageSequenceById.remove(id);
+        if (sequence == null || messagesBySequence.remove(sequence) == null) {
+            return false;
+        }
+        messageCount.decrementAndGet();
+        return true;
+    }
+
+    @Override
+    public void clear() {
+        for (Long sequence : messagesBySequence.keySet()) {
+            RecordedMessage removed = messagesBySequence.remove(sequence);
+            if (removed != null) {
+                messageSequenceById.remove(removed.id());
+                messageCount.decrementAndGet();
+            }
+        }
+        for (Long sequence : sessionsBySequence.keySet()) {
+            RecordedSession removed = sessionsBySequence.remove(sequence);
+            if (removed != null) {
+                sessionSequenceById.remove(removed.id(), sequence);
+                sessionCount.decrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {
+        if (count > maxMessages) {
+            throw new IllegalArgumentException("cannot wait for " + count + " messages: this store keeps at most "
+                    + maxMessages);
+        }
+        List<RecordedMessage> stored = waitFor(() -> messageCount.get() >= count ? messages() : null, timeout);
+        if (stored == null) {
+            List<RecordedMessage> arrived = messages();
+            throw new MessageWaitTimeoutException("expected " + count + " message(s) within " + describe(timeout)
+                    + " but " + arrived.size() + " arrived" + (arrived.isEmpty() ? "" : ": " + arrived));
+        }
+        return stored;
+    }
+
+    @Override
+    public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
+        RecordedMessage taken = waitFor(this::takeNext, timeout);
+        if (taken == null) {
+            throw new MessageWaitTimeoutException("no message arrived within " + describe(timeout)
+                    + " (" + messageCount.get() + " stored, all taken already)");
+        }
+        return taken;
+    }
+
+    @Override
+    public RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout)
+            throws InterruptedException {
+        RecordedSession found = waitFor(() -> {
+            for (RecordedSession session : sessionsBySequence.values()) {
+                if (condition.test(session)) {
+                    return session;
+                }
+            }
+            return null;
+        }, timeout);
+        if (found == null) {
+            throw new MessageWaitTimeoutException("no session matched within " + describe(timeout) + "; "
+                    + sessionCount.get() + " stored");
+        }
+        return found;
+    }
+
+    private RecordedMessage takeNext() {
+        while (true) {
+            long last = lastTakenSequence.get();
+            Map.Entry<Long, RecordedMessage> next = messagesBySequence.higherEntry(last);
+            if (next == null) {
+                return null;
+            }
+            if (lastTakenSequence.compareAndSet(last, next.getKey())) {
+                return next.getValue();
+            }
+        }
+    }
+
+    private interface Attempt<T> {
+        T tryNow();
+    }
+
+    private <T> T waitFor(Attempt<T> attempt, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        waiters.incrementAndGet();
+        try {
+            synchronized (arrivals) {
+                while (true) {
+                    T result = attempt.tryNow();
+                    if (result != null) {
+                        return result;
+                    }
+                    long remainingNanos = deadline - System.nanoTime();
+                    if (remainingNanos <= 0) {
+                        return null;
+                    }
+                    arrivals.wait(Math.max(1, remainingNanos / 1_000_000));
+                }
+            }
+        } finally {
+            waiters.decrementAndGet();
+        }
+    }
+
+    private static String describe(Duration timeout) {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.smtplab.server.record;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Where the server keeps what it recorded. Implementations are thread-safe: SMTP sessions add
+ * while tests and the web API read and wait.
+ */
+public interface MessageStore {
+
+    /** Keeps a message; called before the server answers 250 to the final dot. */
+    void addMessage(RecordedMessage message);
+
+    /** Keeps a session snapshot, replacing an earlier snapshot with the same id. */
+    void putSession(RecordedSession session);
+
+    /** The stored messages, oldest first. */
+    List<RecordedMessage> messages();
+
+    Optional<RecordedMessage> message(String id);
+
+    /** The stored sessions, oldest first. */
+    List<RecordedSession> sessions();
+
+    Optional<RecordedSession> session(String id);
+
+    /** The stored messages of one session, in the order they arrived. */
+    List<RecordedMessage> messagesOfSession(String sessionId);
+
+    boolean deleteMessage(String id);
+
+    /** Forgets every message and session. */
+    void clear();
+
+    /**
+     * Waits until at least {@code count} messages are stored and returns them, oldest first.
+     *
+     * @throws MessageWaitTimeoutException if fewer arrived within the timeout
+     * @throws IllegalArgumentException    if the store can never hold that many
+     */
+    List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException;
+
+    /**
+     * Returns the oldest message not yet taken, waiting for one to arrive if need be: each message
+     * is taken once, in arrival order (like MockWebServer's takeRequest).
+     *
+     * @throws MessageWaitTimeoutException if none arrived within the timeout
+     */
+    RecordedMessage takeMessage(Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits until a stored session snapshot matches, such as {@code s -> s.ended().isPresent()},
+     * and returns the oldest that does.
+     *
+     * @throws MessageWaitTimeoutException if none matched within the timeout
+     */
+    RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout) throws InterruptedException;
+}

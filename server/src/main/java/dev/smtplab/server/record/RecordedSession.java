@@ -1,0 +1,68 @@
+package dev.smtplab.server.record;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A snapshot of one SMTP connection: who connected, everything said both ways, and how it ended.
+ * Sessions that never reached MAIL, and sessions the server refused, are recorded too.
+ *
+ * @param id                      unique within the server's lifetime
+ * @param connectionIndex         1 for the server's first connection, 2 for the next ...
+ * @param clientAddress           the client's IP address, never looked up in DNS
+ * @param clientPort              the client's TCP port
+ * @param startedAt               when the connection was accepted
+ * @param endedAt                 when it closed; null while {@link SessionOutcome#ACTIVE}
+ * @param helo                    the last HELO/EHLO name the client gave; null if none
+ * @param outcome                 how the session ended (or ACTIVE)
+ * @param outcomeDetail           one sentence that says why, for people
+ * @param transcript              every line both ways, AUTH secrets masked
+ * @param omittedTranscriptLines  lines left out once the transcript reached its cap
+ * @param messageIds              the ids of the messages this session delivered, in order
+ */
+public record RecordedSession(
+        String id,
+        long connectionIndex,
+        String clientAddress,
+        int clientPort,
+        Instant startedAt,
+        Instant endedAt,
+        String helo,
+        SessionOutcome outcome,
+        String outcomeDetail,
+        List<TranscriptLine> transcript,
+        long omittedTranscriptLines,
+        List<String> messageIds) {
+
+    public RecordedSession {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(outcomeDetail, "outcomeDetail");
+        transcript = List.copyOf(transcript);
+        messageIds = List.copyOf(messageIds);
+    }
+
+    public Optional<Instant> ended() {
+        return Optional.ofNullable(endedAt);
+    }
+
+    public Optional<String> heloName() {
+        return Optional.ofNullable(helo);
+    }
+
+    /** The transcript as text, one line each, "C: " for the client and "S: " for the server. */
+    public String transcriptText() {
+        StringBuilder text = new StringBuilder();
+        for (TranscriptLine line : transcript) {
+            text.append(line).append('\n');
+        }
+        if (omittedTranscriptLines > 0) {
+            text.append("-- ").append(omittedTranscriptLines).append(" more lines not kept\n");
+        }
+        return text.toString();
+    }
+}

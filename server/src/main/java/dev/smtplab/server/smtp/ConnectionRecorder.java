@@ -1,0 +1,233 @@
+package dev.smtplab.server.smtp;
+
+import dev.smtplab.server.record.Direction;
+import dev.smtplab.server.record.Recipient;
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.record.TranscriptLine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records one connection: its transcript, its transactions and how it ended, and publishes
+ * session snapshots to the store. Fed by the socket taps and the command decorators, mostly from
+ * the session's own thread; synchronized because the server may close a connection from another.
+ */
+final class ConnectionRecorder {
+    /** A session that talks forever must not take the heap with it. */
+    static final int MAX_TRANSCRIPT_LINES = 10_000;
+
+    private final ServerContext server;
+    private final String sessionId;
+    private final long connectionIndex;
+    private final String clientAddress;
+    private final int clientPort;
+    private final Instant startedAt;
+
+    private final List<TranscriptLine> transcript = new ArrayList<>();
+    private long omittedTranscriptLines;
+    private final List<String> messageIds = new ArrayList<>();
+    private String helo;
+
+    private final StringBuilder replyInProgress = new StringBuilder();
+    private int lastReplyCode;
+    private String lastReply = "";
+    private int greetingCode;
+
+    private int transactionsStarted;
+    private Transaction transaction;
+
+    private boolean quitAccepted;
+    private boolean clientHungUp;
+    private boolean serverStopping;
+    private boolean finished;
+
+    /** The envelope of the transaction in progress. */
+    private record Transaction(int index, String helo, EnvelopeCommand mailFrom, List<Recipient> recipients) {
+    }
+
+    ConnectionRecorder(ServerContext server, long connectionIndex, String clientAddress, int clientPort) {
+        this.server = server;
+        this.connectionIndex = connectionIndex;
+        this.sessionId = Long.toString(connectionIndex);
+        this.clientAddress = clientAddress;
+        this.clientPort = clientPort;
+        this.startedAt = server.clock.instant();
+        server.opened(this);
+        server.store.putSession(snapshot());
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    synchronized void clientLine(String text) {
+        append(Direction.CLIENT, text);
+    }
+
+    synchronized void event(String text) {
+        append(Direction.EVENT, text);
+    }
+
+    /** A server line as written; a line with a space (or nothing) after the code ends the reply. */
+    synchronized void serverLine(String line) {
+        append(Direction.SERVER, line);
+        if (replyInProgress.length() > 0) {
+            replyInProgress.append("\r\n");
+        }
+        replyInProgress.append(line);
+        boolean lastLineOfReply = line.length() < 4 || line.charAt(3) != '-';
+        if (lastLineOfReply) {
+            lastReplyCode = replyCode(line);
+            lastReply = replyInProgress.toString();
+            replyInProgress.setLength(0);
+            if (greetingCode == 0) {
+                greetingCode = lastReplyCode;
+            }
+        }
+    }
+
+    synchronized int lastReplyCode() {
+        return lastReplyCode;
+    }
+
+    /** Called by the command decorator once SubEthaSMTP has answered a command. */
+    synchronized void commandAnswered(String verb, String commandLine, String heloInForce) {
+        helo = heloInForce;
+        boolean positive = lastReplyCode >= 200 && lastReplyCode < 400;
+        switch (verb) {
+            case "MAIL" -> {
+                if (positive) {
+                    transactionsStarted++;
+                    transaction = new Transaction(transactionsStarted, helo,
+                            EnvelopeCommand.parse(commandLine, "FROM:"), new ArrayList<>());
+                }
+            }
+            case "RCPT" -> {
+                if (transaction != null) {
+                    EnvelopeCommand rcpt = EnvelopeCommand.parse(commandLine, "TO:");
+                    transaction.recipients().add(
+                            new Recipient(rcpt.address(), rcpt.parameters(), lastReplyCode, lastReply));
+                }
+            }
+            case "QUIT" -> quitAccepted = lastReplyCode == 221;
+            default -> {
+            }
+        }
+    }
+
+    /** The transaction ended without a message (RSET, a new EHLO, a rejection, or the end). */
+    synchronized void transactionEnded() {
+        transaction = null;
+    }
+
+    /** Records the message of the transaction in progress and returns it; called before the 250. */
+    RecordedMessage completeTransaction(byte[] data) {
+        RecordedMessage message;
+        synchronized (this) {
+            if (transaction == null) {
+                throw new IllegalStateException("message data without a MAIL transaction in session " + sessionId);
+            }
+            message = new RecordedMessage(server.nextMessageId(), sessionId, connectionIndex, transaction.index(),
+                    server.clock.instant(), clientAddress, clientPort, transaction.helo(),
+                    transaction.mailFrom().address(), transaction.mailFrom().parameters(),
+                    transaction.recipients(), data);
+            messageIds.add(message.id());
+            transaction = null;
+        }
+        server.store.addMessage(message);
+        publish();
+        return message;
+    }
+
+    synchronized void clientHungUp() {
+        clientHungUp = true;
+    }
+
+    synchronized void serverStopping() {
+        serverStopping = true;
+    }
+
+    /** The socket closed: settle the outcome and publish the final snapshot. Idempotent. */
+    void finish() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        server.closed(this);
+        publish();
+    }
+
+    private void publish() {
+        server.store.putSession(snapshot());
+    }
+
+    private synchronized RecordedSession snapshot() {
+        SessionOutcome outcome = finished ? outcome() : SessionOutcome.ACTIVE;
+        return new RecordedSession(sessionId, connectionIndex, clientAddress, clientPort, startedAt,
+                finished ? server.clock.instant() : null, helo, outcome, outcomeDetail(outcome),
+                transcript, omittedTranscriptLines, messageIds);
+    }
+
+    private SessionOutcome outcome() {
+        if (greetingCode != 0 && greetingCode != 220) {
+            return SessionOutcome.REJECTED;
+        }
+        if (quitAccepted) {
+            return messageIds.isEmpty() ? SessionOutcome.CLIENT_QUIT : SessionOutcome.COMPLETED;
+        }
+        if (lastReplyCode == 421 && lastReply.contains("Timeout")) {
+            return SessionOutcome.TIMED_OUT;
+        }
+        return SessionOutcome.DROPPED;
+    }
+
+    private String outcomeDetail(SessionOutcome outcome) {
+        return switch (outcome) {
+            case ACTIVE -> "connected";
+            case COMPLETED -> "the client sent QUIT after " + messageIds.size() + " message(s)";
+            case CLIENT_QUIT -> "the client sent QUIT without sending a message";
+            case REJECTED -> "the server refused the session: " + lastReply;
+            case TIMED_OUT -> "the client sent nothing within the server's timeout";
+            case DROPPED -> {
+                if (serverStopping) {
+                    yield "the server shut down";
+                } else if (greetingCode == 0) {
+                    yield "the connection closed before the greeting";
+                } else if (clientHungUp) {
+                    yield "the client closed the connection without QUIT";
+                } else {
+                    yield "the server closed the connection after: " + lastReply;
+                }
+            }
+        };
+    }
+
+    private void append(Direction direction, String text) {
+        if (transcript.size() < MAX_TRANSCRIPT_LINES) {
+            transcript.add(new TranscriptLine(server.clock.instant(), direction, text));
+        } else {
+            omittedTranscriptLines++;
+        }
+    }
+
+    private static int replyCode(String line) {
+        if (line.length() < 3) {
+            return 0;
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code;
+    }
+}

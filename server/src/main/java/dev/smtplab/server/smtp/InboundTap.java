@@ -1,0 +1,350 @@
+package dev.smtplab.server.smtp;
+
+import org.subethamail.smtp.internal.command.BdatCommand;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The client-to-server byte stream, between the socket and SubEthaSMTP. It records every command
+ * line in the transcript and keeps malformed lines (too long, bare CR or LF, NUL, invalid UTF-8)
+ * away from SubEthaSMTP, which would otherwise close the connection on them: such a line is
+ * replaced by {@link #REJECTED_LINE}, whose command answers with a 500 and the session goes on.
+ *
+ * <p>Command lines are handed over one per read, so each is judged in the mode set by the replies
+ * to the lines before it: message content after a 354, a BDAT chunk, an AUTH response after a 334.
+ */
+final class InboundTap extends InputStream {
+    /** RFC 5321, 4.5.3.1.4: a command line is at most 512 octets, CRLF included. */
+    static final int MAX_COMMAND_LINE = 512;
+    /** RFC 4954, 4: a line of an AUTH exchange is at most 12,288 octets. */
+    static final int MAX_AUTH_LINE = 12_288;
+    /** What SubEthaSMTP sees instead of a malformed line; the NUL keeps a client from sending it. */
+    static final String REJECTED_LINE_VERB = "\0BAD";
+    private static final byte[] REJECTED_LINE = (REJECTED_LINE_VERB + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOTHING = new byte[0];
+    private static final int SHOWN_PREFIX = 80;
+
+    private enum Mode { COMMAND, MESSAGE, CHUNK }
+
+    // States of the end-of-message search: SubEthaSMTP's terminator is exactly CRLF "." CRLF.
+    private static final int IN_LINE = 0;
+    private static final int AFTER_CR = 1;
+    private static final int LINE_START = 2;
+    private static final int AFTER_DOT = 3;
+    private static final int AFTER_DOT_CR = 4;
+
+    private final InputStream in;
+    private final ConnectionRecorder recorder;
+
+    private final byte[] buffer = new byte[8192];
+    private int bufferPos;
+    private int bufferEnd;
+
+    private byte[] ready = NOTHING;
+    private int readyPos;
+
+    private final byte[] line = new byte[MAX_AUTH_LINE + 1];
+    private int lineLength;
+    private long lineOverflow;
+
+    private Mode mode = Mode.COMMAND;
+    private int messageState;
+    private long contentBytes;
+    private long chunkRemaining;
+    private boolean authResponseExpected;
+    private String pendingRejection;
+    private boolean hungUpRecorded;
+
+    InboundTap(InputStream in, ConnectionRecorder recorder) {
+        this.in = in;
+        this.recorder = recorder;
+    }
+
+    /** The server finished a reply with this code; 354 starts message content, 334 an AUTH response. */
+    synchronized void onReply(int code) {
+        authResponseExpected = code == 334;
+        if (code == 354 && mode == Mode.COMMAND) {
+            mode = Mode.MESSAGE;
+            messageState = LINE_START;
+            contentBytes = 0;
+        }
+    }
+
+    /** The BDAT command is done; a chunk it did not read is parsed as commands, as SubEthaSMTP does. */
+    synchronized void chunkCommandDone() {
+        if (mode == Mode.CHUNK) {
+            mode = Mode.COMMAND;
+        }
+    }
+
+    /** The reply for the malformed line just handed over as {@link #REJECTED_LINE_VERB}. */
+    synchronized String takeRejection() {
+        String rejection = pendingRejection == null ? "500 5.5.2 Syntax error" : pendingRejection;
+        pendingRejection = null;
+        return rejection;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public synchronized int read(byte[] target, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (true) {
+            if (readyPos < ready.length) {
+                int n = Math.min(length, ready.length - readyPos);
+                System.arraycopy(ready, readyPos, target, offset, n);
+                readyPos += n;
+                return n;
+            }
+            switch (mode) {
+                case COMMAND -> {
+                    if (!prepareCommandLine()) {
+                        return -1;
+                    }
+                }
+                case MESSAGE -> {
+                    return readContent(target, offset, length);
+                }
+                case CHUNK -> {
+                    return readChunk(target, offset, length);
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized int available() {
+        return ready.length - readyPos;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+
+    private boolean fill() throws IOException {
+        if (bufferPos < bufferEnd) {
+            return true;
+        }
+        int n = in.read(buffer, 0, buffer.length);
+        if (n < 0) {
+            if (!hungUpRecorded) {
+                hungUpRecorded = true;
+                recorder.clientHungUp();
+            }
+            return false;
+        }
+        bufferPos = 0;
+        bufferEnd = n;
+        return true;
+    }
+
+    /** Reads up to the next LF and makes the line (or its replacement) ready; false at end of stream. */
+    private boolean prepareCommandLine() throws IOException {
+        while (true) {
+            if (!fill()) {
+                if (lineLength > 0 || lineOverflow > 0) {
+                    recorder.clientLine(shown(0, lineLength) + "   [unfinished line: the client closed the connection]");
+                    lineLength = 0;
+                    lineOverflow = 0;
+                }
+                return false;
+            }
+            int end = bufferPos;
+            while (end < bufferEnd && buffer[end] != '\n') {
+                end++;
+            }
+            boolean complete = end < bufferEnd;
+            if (complete) {
+                end++;
+            }
+            int kept = Math.min(end - bufferPos, line.length - lineLength);
+            System.arraycopy(buffer, bufferPos, line, lineLength, kept);
+            lineLength += kept;
+            lineOverflow += (end - bufferPos) - kept;
+            bufferPos = end;
+            if (complete) {
+                judgeLine();
+                lineLength = 0;
+                lineOverflow = 0;
+                return true;
+            }
+        }
+    }
+
+    private void judgeLine() {
+        String problem = problemWith();
+        if (problem == null) {
+            ready = Arrays.copyOf(line, lineLength);
+            readyPos = 0;
+            String text = new String(line, 0, lineLength - 2, StandardCharsets.UTF_8);
+            recorder.clientLine(transcriptText(text));
+            expectChunkIfBdat(text);
+        } else {
+            pendingRejection = problem;
+            ready = REJECTED_LINE;
+            readyPos = 0;
+            authResponseExpected = false;
+            recorder.clientLine(shown(0, lineLength));
+        }
+    }
+
+    /**
+     * A well-formed BDAT line is followed by its chunk, raw. SubEthaSMTP reads the BDAT lines after
+     * the first one itself, past the command dispatcher, so the chunk mode is set here.
+     */
+    private void expectChunkIfBdat(String text) {
+        if (text.regionMatches(true, 0, "BDAT ", 0, 5)) {
+            BdatCommand.Bdat bdat = BdatCommand.parse(text);
+            if (bdat.errorMessage == null && bdat.size > 0) {
+                mode = Mode.CHUNK;
+                chunkRemaining = bdat.size;
+                contentBytes = 0;
+            }
+        }
+    }
+
+    private String problemWith() {
+        long total = lineLength + lineOverflow;
+        int limit = authResponseExpected ? MAX_AUTH_LINE : MAX_COMMAND_LINE;
+        if (total > limit) {
+            return "500 5.5.2 Line too long: " + total + " octets; a command line may have at most " + limit
+                    + ", CRLF included (RFC 5321, 4.5.3.1.4)";
+        }
+        if (lineLength < 2 || line[lineLength - 2] != '\r') {
+            return "500 5.5.2 Syntax error: line ends in a bare LF; SMTP lines end with CRLF (RFC 5321, 2.3.8)";
+        }
+        boolean ascii = true;
+        for (int i = 0; i < lineLength - 2; i++) {
+            byte b = line[i];
+            if (b == 0) {
+                return "500 5.5.2 Syntax error: NUL byte at position " + (i + 1) + " of the line";
+            }
+            if (b == '\r') {
+                return "500 5.5.2 Syntax error: bare CR at position " + (i + 1)
+                        + "; SMTP lines end with CRLF (RFC 5321, 2.3.8)";
+            }
+            ascii &= b >= 0;
+        }
+        if (!ascii && !isUtf8(line, lineLength - 2)) {
+            return "500 5.5.2 Syntax error: the line is not valid UTF-8";
+        }
+        return null;
+    }
+
+    /** AUTH secrets never reach the transcript: the initial response and every answer to a 334. */
+    private String transcriptText(String text) {
+        if (authResponseExpected) {
+            return text.equals("*") ? text : "****";
+        }
+        if (text.regionMatches(true, 0, "AUTH ", 0, 5)) {
+            String[] words = text.trim().split("\\s+");
+            if (words.length > 2) {
+                return words[0] + " " + words[1] + " ****";
+            }
+        }
+        return text;
+    }
+
+    /** A malformed line for people: control bytes escaped, long lines cut. */
+    private String shown(int from, int to) {
+        StringBuilder text = new StringBuilder();
+        int end = Math.min(to, from + SHOWN_PREFIX);
+        for (int i = from; i < end; i++) {
+            int b = line[i] & 0xff;
+            if (b == '\r') {
+                text.append("\\r");
+            } else if (b == '\n') {
+                text.append("\\n");
+            } else if (b < 0x20 || b >= 0x7f) {
+                text.append(String.format(Locale.ROOT, "\\x%02x", b));
+            } else {
+                text.append((char) b);
+            }
+        }
+        long total = (to - from) + lineOverflow;
+        if (total > end - from) {
+            text.append("... (").append(total).append(" octets)");
+        }
+        return text.toString();
+    }
+
+    private int readContent(byte[] target, int offset, int length) throws IOException {
+        if (!fill()) {
+            recorder.clientLine("[message content: " + contentBytes + " octets, then the client closed the connection]");
+            mode = Mode.COMMAND;
+            return -1;
+        }
+        int available = Math.min(length, bufferEnd - bufferPos);
+        int n = 0;
+        boolean ended = false;
+        while (n < available && !ended) {
+            byte b = buffer[bufferPos + n++];
+            if (b == '\n' && messageState == AFTER_DOT_CR) {
+                ended = true;
+            }
+            messageState = nextMessageState(messageState, b);
+        }
+        System.arraycopy(buffer, bufferPos, target, offset, n);
+        bufferPos += n;
+        contentBytes += n;
+        if (ended) {
+            mode = Mode.COMMAND;
+            recorder.clientLine("[message content: " + (contentBytes - 3) + " octets, then the lone dot]");
+        }
+        return n;
+    }
+
+    private static int nextMessageState(int state, byte b) {
+        return switch (b) {
+            case '\r' -> state == AFTER_DOT ? AFTER_DOT_CR : AFTER_CR;
+            case '\n' -> state == AFTER_CR || state == AFTER_DOT_CR ? LINE_START : IN_LINE;
+            case '.' -> state == LINE_START ? AFTER_DOT : IN_LINE;
+            default -> IN_LINE;
+        };
+    }
+
+    private int readChunk(byte[] target, int offset, int length) throws IOException {
+        if (!fill()) {
+            recorder.clientLine("[BDAT chunk: " + contentBytes + " octets, then the client closed the connection]");
+            mode = Mode.COMMAND;
+            return -1;
+        }
+        int n = (int) Math.min(Math.min(length, bufferEnd - bufferPos), chunkRemaining);
+        System.arraycopy(buffer, bufferPos, target, offset, n);
+        bufferPos += n;
+        contentBytes += n;
+        chunkRemaining -= n;
+        if (chunkRemaining == 0) {
+            mode = Mode.COMMAND;
+            recorder.clientLine("[BDAT chunk: " + contentBytes + " octets]");
+        }
+        return n;
+    }
+
+    private static boolean isUtf8(byte[] bytes, int length) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 0, length));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+}
