@@ -80,16 +80,7 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         FakeSmtpServer server;
         try {
-            server = FakeSmtpServer.builder()
-                    .port(smtpPort)
-                    .bindAddress(bindAddress)
-                    .hostName(hostName)
-                    .maxMessages(maxMessages)
-                    .maxSessions(maxSessions)
-                    .maxMessageSize(maxMessageSize)
-                    .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-                    .build()
-                    .start();
+            server = serverSettings().build().start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("smtplab-server: " + e.getMessage());
             err.flush();
@@ -107,6 +98,18 @@ public final class Main implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The server the command line describes. */
+    FakeSmtpServer.Builder serverSettings() {
+        return FakeSmtpServer.builder()
+                .port(smtpPort)
+                .bindAddress(bindAddress)
+                .hostName(hostName)
+                .maxMessages(maxMessages)
+                .maxSessions(maxSessions)
+                .maxMessageSize(maxMessageSize)
+                .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
     }
 
     private static String hostPort(FakeSmtpServer server) {

@@ -87,6 +87,10 @@ final class ConnectionRecorder {
             if (greetingCode == 0) {
                 greetingCode = lastReplyCode;
             }
+            // 221 is the answer to QUIT (RFC 5321, 4.1.1.10); SubEthaSMTP closes right after sending it.
+            if (lastReplyCode == 221) {
+                quitAccepted = true;
+            }
         }
     }
 
@@ -113,7 +117,6 @@ final class ConnectionRecorder {
                             new Recipient(rcpt.address(), rcpt.parameters(), lastReplyCode, lastReply));
                 }
             }
-            case "QUIT" -> quitAccepted = lastReplyCode == 221;
             default -> {
             }
         }

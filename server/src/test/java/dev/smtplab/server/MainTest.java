@@ -1,0 +1,101 @@
+package dev.smtplab.server;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine commandLine = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void unknown_flag_gives_one_line_and_exit_2() {
+        Run run = run("--bogus");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("smtplab-server: Unknown option: '--bogus' (see smtplab-server --help)\n");
+    }
+
+    @Test
+    void bad_port_gives_one_line_and_exit_2() {
+        Run run = run("--smtp-port", "70000");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("smtplab-server: Invalid value for option '--smtp-port': "
+                + "'70000' is not a port: use 0 to 65535 (see smtplab-server --help)\n");
+        assertThat(run("--smtp-port", "abc").err()).contains("'abc' is not a port").hasLineCount(1);
+    }
+
+    @Test
+    void port_in_use_gives_one_line_and_exit_1() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run run = run("--smtp-port", Integer.toString(taken.getLocalPort()));
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).isEqualTo("smtplab-server: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": the port is already in use\n");
+        }
+    }
+
+    @Test
+    void bad_sizes_names_and_addresses_give_one_line_each() {
+        assertThat(run("--max-message-size", "12XB").err())
+                .isEqualTo("smtplab-server: Invalid value for option '--max-message-size': '12XB' is not a size: "
+                        + "use bytes or a number with KB, MB or GB, such as 10MB (see smtplab-server --help)\n");
+        assertThat(run("--max-message-size", "4GB").err()).contains("'4GB' is out of range").hasLineCount(1);
+        assertThat(run("--max-messages", "0").err()).contains("'0' must be 1 or more").hasLineCount(1);
+        assertThat(run("--bind", "mail.example.com").err())
+                .contains("'mail.example.com' is not an IP address").hasLineCount(1);
+        assertThat(run("--hostname", "two words").err())
+                .isEqualTo("smtplab-server: host name must be one word of printable ASCII, got \"two words\"\n");
+    }
+
+    @Test
+    void help_and_version_print_and_exit_0() {
+        Run help = run("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--smtp-port=PORT", "--max-messages=N", "Exit codes:");
+        Run version = run("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("smtplab-server ");
+    }
+
+    @Test
+    void max_messages_10_keeps_the_10_newest_of_15() throws Exception {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--smtp-port", "0", "--max-messages", "10");
+        try (FakeSmtpServer server = main.serverSettings().build().start()) {
+            for (int i = 1; i <= 15; i++) {
+                Sending.send(server.port(), "a@example.test", "b@example.test", "message " + i, "body");
+            }
+            assertThat(server.messages()).hasSize(10);
+            assertThat(server.messages().get(0).subject()).contains("message 6");
+            assertThat(server.messages().get(9).subject()).contains("message 15");
+        }
+    }
+
+    @Test
+    void defaults_match_the_documentation() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs();
+        assertThat(main.smtpPort).isEqualTo(2525);
+        assertThat(main.bindAddress.getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(main.maxMessageSize).isEqualTo(25 * 1024 * 1024);
+        assertThat(main.idleTimeoutSeconds).isEqualTo((int) Duration.ofMinutes(1).toSeconds());
+    }
+}

@@ -1,0 +1,150 @@
+package dev.smtplab.server.record;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InMemoryMessageStoreTest {
+    private static final Duration SHORT = Duration.ofMillis(200);
+
+    @Test
+    void keeps_the_newest_messages_up_to_its_limit() {
+        InMemoryMessageStore store = new InMemoryMessageStore(10, 10);
+        for (int i = 1; i <= 15; i++) {
+            store.addMessage(message(i));
+        }
+        assertThat(store.messages()).extracting(RecordedMessage::id)
+                .containsExactly("6", "7", "8", "9", "10", "11", "12", "13", "14", "15");
+        assertThat(store.message("1")).isEmpty();
+        assertThat(store.message("15")).isPresent();
+    }
+
+    @Test
+    void keeps_the_newest_sessions_and_replaces_snapshots_in_place() {
+        InMemoryMessageStore store = new InMemoryMessageStore(10, 2);
+        store.putSession(session("1", SessionOutcome.ACTIVE));
+        store.putSession(session("2", SessionOutcome.ACTIVE));
+        store.putSession(session("1", SessionOutcome.COMPLETED));
+        assertThat(store.sessions()).extracting(RecordedSession::id, RecordedSession::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1", SessionOutcome.COMPLETED),
+                        org.assertj.core.groups.Tuple.tuple("2", SessionOutcome.ACTIVE));
+        store.putSession(session("3", SessionOutcome.ACTIVE));
+        assertThat(store.sessions()).extracting(RecordedSession::id).containsExactly("2", "3");
+    }
+
+    @Test
+    void await_returns_as_soon_as_enough_messages_arrived() throws Exception {
+        InMemoryMessageStore store = new InMemoryMessageStore();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<RecordedMessage>> waiting = executor.submit(() -> store.awaitMessages(2, Duration.ofSeconds(10)));
+            store.addMessage(message(1));
+            store.addMessage(message(2));
+            assertThat(waiting.get(5, TimeUnit.SECONDS)).extracting(RecordedMessage::id).containsExactly("1", "2");
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void await_timeout_says_what_was_expected_and_what_arrived() {
+        InMemoryMessageStore store = new InMemoryMessageStore();
+        store.addMessage(message(1));
+        assertThatThrownBy(() -> store.awaitMessages(2, SHORT))
+                .isInstanceOf(MessageWaitTimeoutException.class)
+                .hasMessageStartingWith("expected 2 message(s) within 200 ms but 1 arrived: [RecordedMessage[id=1");
+    }
+
+    @Test
+    void await_for_more_than_the_store_can_hold_fails_at_once() {
+        InMemoryMessageStore store = new InMemoryMessageStore(10, 10);
+        assertThatThrownBy(() -> store.awaitMessages(11, Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot wait for 11 messages: this store keeps at most 10");
+    }
+
+    @Test
+    void take_returns_each_message_once_in_arrival_order() throws Exception {
+        InMemoryMessageStore store = new InMemoryMessageStore();
+        store.addMessage(message(1));
+        store.addMessage(message(2));
+        assertThat(store.takeMessage(SHORT).id()).isEqualTo("1");
+        assertThat(store.takeMessage(SHORT).id()).isEqualTo("2");
+        assertThatThrownBy(() -> store.takeMessage(SHORT))
+                .isInstanceOf(MessageWaitTimeoutException.class)
+                .hasMessage("no message arrived within 200 ms (2 stored, all taken already)");
+        store.addMessage(message(3));
+        assertThat(store.takeMessage(SHORT).id()).isEqualTo("3");
+    }
+
+    @Test
+    void delete_and_clear_forget_messages() {
+        InMemoryMessageStore store = new InMemoryMessageStore();
+        store.addMessage(message(1));
+        store.addMessage(message(2));
+        assertThat(store.deleteMessage("1")).isTrue();
+        assertThat(store.deleteMessage("1")).isFalse();
+        assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("2");
+        store.putSession(session("1", SessionOutcome.ACTIVE));
+        store.clear();
+        assertThat(store.messages()).isEmpty();
+        assertThat(store.sessions()).isEmpty();
+    }
+
+    @Test
+    void concurrent_adds_lose_nothing_and_respect_the_limit() throws Exception {
+        InMemoryMessageStore store = new InMemoryMessageStore(1_000, 10);
+        int threads = 8;
+        int perThread = 500;
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t * perThread + 1;
+            done.add(executor.submit(() -> {
+                start.await();
+                for (int i = first; i < first + perThread; i++) {
+                    store.addMessage(message(i));
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> future : done) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        executor.shutdown();
+        assertThat(store.messages()).hasSize(1_000);
+        assertThat(store.messages()).extracting(RecordedMessage::id).doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(store.message(id)).isPresent());
+    }
+
+    @Test
+    void limits_below_one_are_refused() {
+        assertThatThrownBy(() -> new InMemoryMessageStore(0, 1)).hasMessage("maxMessages must be at least 1, got 0");
+        assertThatThrownBy(() -> new InMemoryMessageStore(1, 0)).hasMessage("maxSessions must be at least 1, got 0");
+    }
+
+    static RecordedMessage message(int id) {
+        return new RecordedMessage(Integer.toString(id), "1", 1, id, Instant.EPOCH, "127.0.0.1", 40000, "client.test",
+                "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
+                ("Subject: " + id + "\r\n\r\nbody\r\n").getBytes());
+    }
+
+    static RecordedSession session(String id, SessionOutcome outcome) {
+        return new RecordedSession(id, Long.parseLong(id), "127.0.0.1", 40000, Instant.EPOCH,
+                outcome == SessionOutcome.ACTIVE ? null : Instant.EPOCH, null, outcome, "", List.of(), 0, List.of());
+    }
+}
