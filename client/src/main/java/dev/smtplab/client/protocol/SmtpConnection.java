@@ -1,0 +1,158 @@
+package dev.smtplab.client.protocol;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One SMTP connection from the client side: lines out with CRLF, whole replies in (multi-line ones
+ * gathered), each read bounded by a reply timeout.
+ */
+public final class SmtpConnection implements Closeable {
+    /** RFC 5321, 4.5.3.1.5 allows 512; real servers send longer, so only absurd lines are refused. */
+    private static final int MAX_REPLY_LINE = 64 * 1024;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final List<WireListener> listeners = new CopyOnWriteArrayList<>();
+
+    private SmtpConnection(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new BufferedInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Connects; the exceptions are the JDK's own (ConnectException for refused,
+     * SocketTimeoutException for no answer, UnknownHostException), so callers can tell them apart.
+     */
+    public static SmtpConnection connect(String host, int port, Duration connectTimeout, Duration replyTimeout)
+            throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            socket.setSoTimeout((int) replyTimeout.toMillis());
+            socket.setTcpNoDelay(true);
+            return new SmtpConnection(socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    public void addListener(WireListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Sends one line, adding CRLF. */
+    public void sendLine(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        for (WireListener listener : listeners) {
+            listener.sent(line);
+        }
+    }
+
+    /** Sends bytes as they are (message content); listeners are not told, the caller summarises. */
+    public void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Sends a command and returns its reply. */
+    public Reply command(String line) throws IOException {
+        sendLine(line);
+        return readReply();
+    }
+
+    /** Reads one whole reply, all its lines. */
+    public Reply readReply() throws IOException {
+        List<String> lines = new ArrayList<>();
+        int code = -1;
+        while (true) {
+            String line = readLine(lines.isEmpty());
+            if (line.length() < 3 || !isDigits(line.substring(0, 3))
+                    || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
+                throw new SmtpProtocolException("the server sent a line that is not an SMTP reply: \""
+                        + printable(line) + "\"");
+            }
+            int lineCode = Integer.parseInt(line.substring(0, 3));
+            if (code >= 0 && lineCode != code) {
+                throw new SmtpProtocolException("the server changed the reply code within one reply: "
+                        + code + " then " + lineCode);
+            }
+            code = lineCode;
+            lines.add(line.length() > 4 ? line.substring(4) : "");
+            if (line.length() == 3 || line.charAt(3) == ' ') {
+                Reply reply = new Reply(code, lines);
+                for (WireListener listener : listeners) {
+                    listener.received(reply);
+                }
+                return reply;
+            }
+        }
+    }
+
+    private String readLine(boolean firstOfReply) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        while (true) {
+            int b;
+            try {
+                b = in.read();
+            } catch (SocketTimeoutException e) {
+                SocketTimeoutException timeout = new SocketTimeoutException("no reply within "
+                        + socket.getSoTimeout() / 1000.0 + " s");
+                timeout.initCause(e);
+                throw timeout;
+            }
+            if (b < 0) {
+                throw new ConnectionClosedException(firstOfReply && line.size() == 0
+                        ? "the server closed the connection"
+                        : "the server closed the connection in the middle of a reply");
+            }
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+            }
+            if (line.size() >= MAX_REPLY_LINE) {
+                throw new SmtpProtocolException("the server sent a reply line longer than " + MAX_REPLY_LINE + " bytes");
+            }
+            line.write(b);
+        }
+    }
+
+    private static boolean isDigits(String text) {
+        return text.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static String printable(String line) {
+        String cut = line.length() > 80 ? line.substring(0, 80) + "..." : line;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

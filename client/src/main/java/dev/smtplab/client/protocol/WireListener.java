@@ -1,0 +1,10 @@
+package dev.smtplab.client.protocol;
+
+/** Told of everything that crosses the wire, for transcripts and live display. */
+public interface WireListener {
+    /** A line the client sent (without CRLF). */
+    void sent(String line);
+
+    /** A whole reply the server sent. */
+    void received(Reply reply);
+}

@@ -1,0 +1,101 @@
+package dev.smtplab.harness;
+
+import dev.smtplab.client.protocol.Reply;
+import dev.smtplab.client.protocol.SmtpConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged server as people run it: java -jar, and the ./smtplab launcher. */
+@Timeout(120)
+class ServerProcessIT {
+    private static final Pattern LISTENING =
+            Pattern.compile("SMTP Lab listening on smtp://127\\.0\\.0\\.1:(\\d+) as localhost \\(Ctrl-C to stop\\)");
+
+    @Test
+    void jar_prints_where_it_listens_serves_smtp_and_stops_cleanly_on_ctrl_c() throws Exception {
+        Process server = new ProcessBuilder(Peers.java(), "-jar", Peers.serverJar().toString(), "--smtp-port", "0")
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            Matcher listening = LISTENING.matcher(output.readLine());
+            assertThat(listening.matches()).isTrue();
+            int port = Integer.parseInt(listening.group(1));
+
+            try (SmtpConnection smtp = SmtpConnection.connect("127.0.0.1", port, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+                assertThat(smtp.readReply()).isEqualTo(Reply.of(220, "localhost ESMTP SMTP Lab"));
+                assertThat(smtp.command("QUIT").code()).isEqualTo(221);
+            }
+
+            interrupt(server);
+            assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(output.readLine()).isEqualTo("SMTP Lab stopped (0 message(s) recorded)");
+            assertThat(output.readLine()).isNull();
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void port_in_use_is_one_line_and_exit_1() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Process server = new ProcessBuilder(Peers.java(), "-jar", Peers.serverJar().toString(),
+                    "--smtp-port", Integer.toString(taken.getLocalPort())).start();
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).isEqualTo(1);
+            assertThat(new String(server.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("smtplab-server: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + ": the port is already in use\n");
+        }
+    }
+
+    @Test
+    void launcher_runs_the_built_server() throws Exception {
+        Peers.serverJar();
+        Process launcher = new ProcessBuilder(Peers.root().resolve("smtplab").toString(), "server", "--version")
+                .redirectErrorStream(true).start();
+        assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(output).endsWith("smtplab-server 0.1.0-SNAPSHOT\n");
+        assertThat(launcher.exitValue()).isZero();
+    }
+
+    /**
+     * Ctrl-C is SIGINT. A process started from a non-interactive shell's background job inherits
+     * SIGINT as ignored, and Java then cannot see it; there only SIGTERM (also what Docker sends) can stop it.
+     */
+    private static void interrupt(Process process) throws IOException, InterruptedException {
+        String signal = sigintIgnored(process.pid()) ? "-TERM" : "-INT";
+        new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    private static boolean sigintIgnored(long pid) throws IOException {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        List<String> lines = Files.readAllLines(status);
+        for (String line : lines) {
+            if (line.startsWith("SigIgn:")) {
+                long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                return (mask & (1L << 1)) != 0;
+            }
+        }
+        return false;
+    }
+}
