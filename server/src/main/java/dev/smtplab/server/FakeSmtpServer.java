@@ -28,6 +28,8 @@ public final class FakeSmtpServer implements AutoCloseable {
     public static final String DEFAULT_HOST_NAME = "localhost";
     /** 25 MiB, advertised as SIZE in the EHLO reply. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024;
+    /** A message is held in one byte array, so 2 GiB less a little is the most there can be. */
+    public static final int MAX_MESSAGE_SIZE_LIMIT = Integer.MAX_VALUE - 8;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final InetAddress bindAddress;
@@ -170,8 +172,9 @@ public final class FakeSmtpServer implements AutoCloseable {
 
         /** The largest message accepted, in octets; larger ones get 552 5.3.4. */
         public Builder maxMessageSize(int maxMessageSize) {
-            if (maxMessageSize < 1) {
-                throw new IllegalArgumentException("maxMessageSize must be at least 1 octet, got " + maxMessageSize);
+            if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE_LIMIT) {
+                throw new IllegalArgumentException("maxMessageSize must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT
+                        + " octets, got " + maxMessageSize);
             }
             this.maxMessageSize = maxMessageSize;
             return this;

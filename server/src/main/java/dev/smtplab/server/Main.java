@@ -171,7 +171,7 @@ public final class Main implements Callable<Integer> {
             } catch (ArithmeticException | NumberFormatException e) {
                 bytes = Long.MAX_VALUE;
             }
-            if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+            if (bytes < 1 || bytes > FakeSmtpServer.MAX_MESSAGE_SIZE_LIMIT) {
                 throw new CommandLine.TypeConversionException("'" + value
                         + "' is out of range: use 1 byte to 2047MB");
             }

@@ -4,9 +4,9 @@ import dev.smtplab.server.record.RecordedMessage;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * SubEthaSMTP's per-transaction handler: accepts every sender and recipient (faults come later, in
@@ -31,22 +31,14 @@ final class RecordingMessageHandler implements MessageHandler {
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
-        ByteArrayOutputStream content = new ByteArrayOutputStream(8192);
-        byte[] buffer = new byte[8192];
-        long total = 0;
-        int n;
-        while ((n = data.read(buffer)) >= 0) {
-            total += n;
-            if (total <= maxMessageSize) {
-                content.write(buffer, 0, n);
-            }
-        }
-        // Read to the end before rejecting: what is left in the socket would be parsed as commands.
-        if (total > maxMessageSize) {
+        byte[] content = data.readNBytes(maxMessageSize + 1);
+        if (content.length > maxMessageSize) {
+            // Read to the end before rejecting: what is left in the socket would be parsed as commands.
+            long total = content.length + data.transferTo(OutputStream.nullOutputStream());
             throw new RejectException(552, "5.3.4 Message size exceeds fixed maximum message size ("
                     + total + " octets received, " + maxMessageSize + " allowed)");
         }
-        RecordedMessage message = recorder.completeTransaction(content.toByteArray());
+        RecordedMessage message = recorder.completeTransaction(content);
         return "2.0.0 Ok: queued as " + message.id();
     }
 
