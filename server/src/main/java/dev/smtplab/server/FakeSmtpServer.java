@@ -4,6 +4,8 @@ import dev.smtplab.server.record.InMemoryMessageStore;
 import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.scenario.Scenario;
+import dev.smtplab.server.scenario.ScenarioHolder;
 import dev.smtplab.server.smtp.SmtpListener;
 
 import java.net.InetAddress;
@@ -35,6 +37,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final InetAddress bindAddress;
     private final String hostName;
     private final MessageStore store;
+    private final ScenarioHolder scenarios;
     private final SmtpListener listener;
 
     private FakeSmtpServer(Builder builder) {
@@ -42,8 +45,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         this.hostName = builder.hostName;
         this.store = builder.store != null ? builder.store
                 : new InMemoryMessageStore(builder.maxMessages, builder.maxSessions);
+        this.scenarios = new ScenarioHolder(builder.scenario);
         this.listener = new SmtpListener(bindAddress, builder.port, hostName, builder.maxMessageSize,
-                (int) builder.idleTimeout.toSeconds(), store, builder.clock);
+                (int) builder.idleTimeout.toSeconds(), store, scenarios, builder.clock);
     }
 
     public static Builder builder() {
@@ -88,6 +92,24 @@ public final class FakeSmtpServer implements AutoCloseable {
         return store;
     }
 
+    /** The failure scenario in force. */
+    public Scenario scenario() {
+        return scenarios.get();
+    }
+
+    /**
+     * Swaps the failure scenario while the server runs; it applies from the next connection or
+     * command. The port follows its connection mode at once (refused, blocked, back on).
+     */
+    public void setScenario(Scenario scenario) {
+        scenarios.set(scenario);
+    }
+
+    /** The holder of the scenario, for code that changes it atomically or listens for changes. */
+    public ScenarioHolder scenarios() {
+        return scenarios;
+    }
+
     public List<RecordedMessage> messages() {
         return store.messages();
     }
@@ -123,6 +145,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private MessageStore store;
         private Clock clock = Clock.systemUTC();
+        private Scenario scenario = Scenario.none();
 
         private Builder() {
         }
@@ -195,7 +218,13 @@ public final class FakeSmtpServer implements AutoCloseable {
             return this;
         }
 
-        /** The clock for timestamps; tests pass a fixed one. */
+        /** How the server fails; none by default (magic addresses still work). */
+        public Builder scenario(Scenario scenario) {
+            this.scenario = Objects.requireNonNull(scenario, "scenario");
+            return this;
+        }
+
+        /** The clock for timestamps and greylisting; tests pass one they can move. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -40,6 +40,8 @@ final class ConnectionRecorder {
     private int transactionsStarted;
     private Transaction transaction;
 
+    private String endedBy;
+    private long dropMessageAfterOctets = -1;
     private boolean quitAccepted;
     private boolean clientHungUp;
     private boolean serverStopping;
@@ -62,6 +64,10 @@ final class ConnectionRecorder {
 
     String sessionId() {
         return sessionId;
+    }
+
+    String clientAddress() {
+        return clientAddress;
     }
 
     synchronized void clientLine(String text) {
@@ -120,6 +126,30 @@ final class ConnectionRecorder {
             default -> {
             }
         }
+    }
+
+    /** The MAIL FROM address of the transaction in progress, or null. */
+    synchronized String currentSender() {
+        return transaction == null ? null : transaction.mailFrom().address();
+    }
+
+    /** A rule ended the session; this becomes the outcome's detail. */
+    synchronized void endedBy(String detail) {
+        if (endedBy == null) {
+            endedBy = detail;
+        }
+    }
+
+    /** A rule asked to reset the connection once this many octets of the coming message arrived. */
+    synchronized void dropMessageAfter(long octets) {
+        dropMessageAfterOctets = octets;
+    }
+
+    /** The octets after which the message in progress is cut off, or -1; asking clears it. */
+    synchronized long takeDropMessageAfter() {
+        long octets = dropMessageAfterOctets;
+        dropMessageAfterOctets = -1;
+        return octets;
     }
 
     /** The transaction ended without a message (RSET, a new EHLO, a rejection, or the end). */
@@ -195,10 +225,12 @@ final class ConnectionRecorder {
             case ACTIVE -> "connected";
             case COMPLETED -> "the client sent QUIT after " + messageIds.size() + " message(s)";
             case CLIENT_QUIT -> "the client sent QUIT without sending a message";
-            case REJECTED -> "the server refused the session: " + lastReply;
+            case REJECTED -> endedBy != null ? endedBy : "the server refused the session: " + lastReply;
             case TIMED_OUT -> "the client sent nothing within the server's timeout";
             case DROPPED -> {
-                if (serverStopping) {
+                if (endedBy != null) {
+                    yield endedBy;
+                } else if (serverStopping) {
                     yield "the server shut down";
                 } else if (greetingCode == 0) {
                     yield "the connection closed before the greeting";

@@ -12,6 +12,7 @@ final class OutboundTap extends OutputStream {
     private final Consumer<String> lineListener;
     private byte[] line = new byte[256];
     private int lineLength;
+    private volatile long bytesPerSecond;
 
     OutboundTap(OutputStream out, Consumer<String> lineListener) {
         this.out = out;
@@ -23,8 +24,14 @@ final class OutboundTap extends OutputStream {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
+    /** Bytes go out first; only lines that were written are recorded. */
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+        if (bytesPerSecond > 0) {
+            writeThrottled(bytes, offset, length);
+        } else {
+            out.write(bytes, offset, length);
+        }
         for (int i = offset; i < offset + length; i++) {
             byte b = bytes[i];
             if (b == '\n' && lineLength > 0 && line[lineLength - 1] == '\r') {
@@ -37,7 +44,27 @@ final class OutboundTap extends OutputStream {
                 line[lineLength++] = b;
             }
         }
-        out.write(bytes, offset, length);
+    }
+
+    /** From now on, replies leave at most this many bytes per second. */
+    void throttle(long bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
+    // Ten small writes a second, each flushed, so the client sees the reply trickle in.
+    private void writeThrottled(byte[] bytes, int offset, int length) throws IOException {
+        int chunk = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytesPerSecond / 10));
+        for (int i = offset; i < offset + length; i += chunk) {
+            int n = Math.min(chunk, offset + length - i);
+            out.write(bytes, i, n);
+            out.flush();
+            try {
+                Thread.sleep(n * 1000L / bytesPerSecond);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("throttled write interrupted");
+            }
+        }
     }
 
     @Override

@@ -3,43 +3,78 @@ package dev.smtplab.server.smtp;
 import dev.smtplab.server.record.MessageStore;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What every connection of one server shares: where to record, the clock, and the id counters. */
+/** What every connection of one server shares: the store, the rules, the clock, counters and per-client tallies. */
 final class ServerContext {
     final MessageStore store;
     final Clock clock;
     final int maxMessageSize;
+    final String hostName;
+    final RuleEngine rules;
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final Set<ConnectionRecorder> openConnections = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> openByClient = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Instant>> recentByClient = new ConcurrentHashMap<>();
 
-    ServerContext(MessageStore store, Clock clock, int maxMessageSize) {
+    ServerContext(MessageStore store, Clock clock, int maxMessageSize, String hostName, RuleEngine rules) {
         this.store = store;
         this.clock = clock;
         this.maxMessageSize = maxMessageSize;
+        this.hostName = hostName;
+        this.rules = rules;
     }
 
     long nextConnectionIndex() {
         return connections.incrementAndGet();
     }
 
+    String nextMessageId() {
+        return Long.toString(messages.incrementAndGet());
+    }
+
     void opened(ConnectionRecorder connection) {
         openConnections.add(connection);
+        openByClient.computeIfAbsent(connection.clientAddress(), key -> new AtomicInteger()).incrementAndGet();
     }
 
     void closed(ConnectionRecorder connection) {
-        openConnections.remove(connection);
+        if (openConnections.remove(connection)) {
+            openByClient.computeIfPresent(connection.clientAddress(),
+                    (key, count) -> count.decrementAndGet() <= 0 ? null : count);
+        }
+    }
+
+    /** Open connections from this address, this one included. */
+    int openConnectionsFrom(String clientAddress) {
+        AtomicInteger count = openByClient.get(clientAddress);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Counts a connection from this address and returns how many it opened in the last minute, this one included. */
+    int connectionsInLastMinute(String clientAddress) {
+        Instant now = clock.instant();
+        Deque<Instant> recent = recentByClient.computeIfAbsent(clientAddress, key -> new ArrayDeque<>());
+        synchronized (recent) {
+            while (!recent.isEmpty() && Duration.between(recent.peekFirst(), now).compareTo(Duration.ofMinutes(1)) >= 0) {
+                recent.pollFirst();
+            }
+            recent.addLast(now);
+            return recent.size();
+        }
     }
 
     /** Marks every open connection as ended by the shutdown, before the server closes them. */
     void openConnectionsStopping() {
         openConnections.forEach(ConnectionRecorder::serverStopping);
-    }
-
-    String nextMessageId() {
-        return Long.toString(messages.incrementAndGet());
     }
 }

@@ -1,10 +1,13 @@
 package dev.smtplab.server.smtp;
 
 import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.scenario.ScenarioHolder;
 import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -19,32 +22,47 @@ public final class SmtpListener {
     private final SMTPServer smtp;
     private final ServerContext context;
     private final InetAddress bindAddress;
+    private final SwitchablePort switchablePort;
     private boolean started;
 
     public SmtpListener(InetAddress bindAddress, int port, String hostName, int maxMessageSize,
-                        int idleTimeoutSeconds, MessageStore store, Clock clock) {
+                        int idleTimeoutSeconds, MessageStore store, ScenarioHolder scenarios, Clock clock) {
         this.bindAddress = bindAddress;
-        this.context = new ServerContext(store, clock, maxMessageSize);
+        this.context = new ServerContext(store, clock, maxMessageSize, hostName, new RuleEngine(scenarios, clock));
+        try {
+            this.switchablePort = new SwitchablePort(context);
+            this.switchablePort.switchTo(scenarios.get().connectionMode());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        scenarios.onChange(scenario -> {
+            try {
+                switchablePort.switchTo(scenario.connectionMode());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot switch the SMTP port to " + scenario.connectionMode().key()
+                        + ": " + e.getMessage(), e);
+            }
+        });
         this.smtp = SMTPServer.port(port)
                 .bindAddress(bindAddress)
                 // Set explicitly: SubEthaSMTP's default asks DNS for the local host name.
                 .hostName(hostName)
                 .softwareName("SMTP Lab")
-                .serverSocketFactory(() -> new TappedServerSocket(context))
-                .messageHandlerFactory(session -> new RecordingMessageHandler(
-                        TappedSocket.of((Session) session).recorder(), maxMessageSize))
+                .serverSocketFactory(() -> switchablePort)
+                .messageHandlerFactory(session -> new RecordingMessageHandler((Session) session, context))
+                .sessionHandler(new ConnectHook(context))
                 .insertReceivedHeaders(false)
                 .maxMessageSize(maxMessageSize)
                 .connectionTimeout(idleTimeoutSeconds, TimeUnit.SECONDS)
                 .build();
-        recordEveryCommand(smtp.getCommandHandler(), hostName);
+        recordEveryCommand(smtp.getCommandHandler(), context);
     }
 
-    private static void recordEveryCommand(CommandHandler commands, String hostName) {
+    private static void recordEveryCommand(CommandHandler commands, ServerContext context) {
         for (String verb : Set.copyOf(commands.getVerbs())) {
-            commands.addCommand(new RecordingCommand(commands.getCommand(verb)));
+            commands.addCommand(new RecordingCommand(commands.getCommand(verb), context));
         }
-        commands.addCommand(new RecordingCommand(new HelpTopicsCommand(commands, hostName)));
+        commands.addCommand(new RecordingCommand(new HelpTopicsCommand(commands, context.hostName), context));
         commands.addCommand(new RejectedLineCommand());
     }
 

@@ -16,6 +16,7 @@ final class TappedSocket extends Socket {
     private volatile ConnectionRecorder recorder;
     private volatile InboundTap inbound;
     private volatile OutboundTap outbound;
+    private volatile InputStream rawInput;
 
     TappedSocket(ServerContext server) {
         this.server = server;
@@ -25,7 +26,8 @@ final class TappedSocket extends Socket {
     void startRecording() throws IOException {
         recorder = new ConnectionRecorder(server, server.nextConnectionIndex(),
                 getInetAddress().getHostAddress(), getPort());
-        inbound = new InboundTap(super.getInputStream(), recorder);
+        rawInput = super.getInputStream();
+        inbound = new InboundTap(rawInput, recorder);
         outbound = new OutboundTap(super.getOutputStream(), this::serverLine);
     }
 
@@ -42,6 +44,21 @@ final class TappedSocket extends Socket {
 
     InboundTap inbound() {
         return inbound;
+    }
+
+    OutboundTap outbound() {
+        return outbound;
+    }
+
+    /** The socket's input before the tap, for a silent server that reads and ignores. */
+    InputStream rawInput() {
+        return rawInput;
+    }
+
+    /** Closes with RST instead of FIN: SO_LINGER 0 makes close() abort the connection. */
+    void reset() throws IOException {
+        setSoLinger(true, 0);
+        close();
     }
 
     @Override

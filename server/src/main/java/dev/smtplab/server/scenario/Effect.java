@@ -1,0 +1,76 @@
+package dev.smtplab.server.scenario;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** What a firing rule does. Delay and Throttle let the dialogue carry on; the others decide the reply. */
+public sealed interface Effect {
+
+    /** Whether later rules, and the normal handling, still run after this effect. */
+    default boolean carriesOn() {
+        return false;
+    }
+
+    /** Send this reply instead of the normal one; the session goes on. */
+    record Reply(SmtpReply reply) implements Effect {
+        public Reply {
+            Objects.requireNonNull(reply, "reply");
+        }
+    }
+
+    /** Send this reply, then close the connection. */
+    record ReplyAndClose(SmtpReply reply) implements Effect {
+        public ReplyAndClose {
+            Objects.requireNonNull(reply, "reply");
+        }
+    }
+
+    /** Close at once with a TCP reset, no reply. */
+    record Reset() implements Effect {
+    }
+
+    /** Wait, then carry on as normal. */
+    record Delay(Duration delay) implements Effect {
+        public Delay {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay may not be negative, got " + delay);
+            }
+        }
+
+        @Override
+        public boolean carriesOn() {
+            return true;
+        }
+    }
+
+    /** Never answer; the connection stays open until the client gives up (or the idle timeout). */
+    record Silence() implements Effect {
+    }
+
+    /** From now on, send replies at most this many bytes per second. */
+    record Throttle(long bytesPerSecond) implements Effect {
+        public Throttle {
+            if (bytesPerSecond < 1) {
+                throw new IllegalArgumentException("throttle must be 1 byte/s or more, got " + bytesPerSecond);
+            }
+        }
+
+        @Override
+        public boolean carriesOn() {
+            return true;
+        }
+    }
+
+    /** At DATA: send the 354, then reset the connection once this many octets of content arrived. */
+    record DropMidMessage(long afterOctets) implements Effect {
+        public DropMidMessage {
+            if (afterOctets < 0) {
+                throw new IllegalArgumentException("after may not be negative, got " + afterOctets);
+            }
+        }
+    }
+
+    /** At MESSAGE: answer 250 as usual but keep nothing. */
+    record Discard() implements Effect {
+    }
+}

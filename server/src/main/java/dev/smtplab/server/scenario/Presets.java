@@ -1,0 +1,238 @@
+package dev.smtplab.server.scenario;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The named failure modes. Each turns into rules or connection settings, with replies worded the
+ * way real servers word them. A preset takes parameters after a colon, separated by semicolons:
+ * {@code relay-denied:domains=example.test,example.org} or {@code rate-limit:per-minute=3}.
+ */
+public final class Presets {
+    /** Name and one-line description of every preset, in the order the README lists them. */
+    public static final Map<String, String> DESCRIPTIONS = descriptions();
+
+    private Presets() {
+    }
+
+    private static Map<String, String> descriptions() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("blocked", "the port looks firewalled: connects hang and time out");
+        map.put("refused", "nothing listens: connects are refused");
+        map.put("silent", "connects succeed but no greeting ever comes");
+        map.put("reject-connection", "554 5.7.1 greeting, then close");
+        map.put("invalid-sender", "553 5.1.7 for a malformed or listed sender; 550 5.1.8 for a listed sender domain "
+                + "(addresses=, domains=)");
+        map.put("unknown-recipient", "550 5.1.1 for every recipient, or those listed (addresses=)");
+        map.put("relay-denied", "554 5.7.1 for recipients outside the accepted domains (domains=; default localhost "
+                + "and the server's host name)");
+        map.put("mailbox-full", "452 4.2.2 for every recipient, or those listed (addresses=)");
+        map.put("greylist", "451 4.7.1 for a first attempt per client, sender and recipient; a retry after "
+                + "retry-after= (default 60s) is accepted");
+        map.put("rate-limit", "421 4.7.0 past per-minute= connections a minute (default 3) or connections= at once "
+                + "per client address");
+        map.put("auth-required", "530 5.7.0 at MAIL until the client authenticates");
+        map.put("message-too-big", "552 5.3.4 after the final dot for messages over max= (default 0: every message)");
+        map.put("spam-rejected", "554 5.7.1 after the final dot");
+        map.put("slow", "every reply, the greeting included, comes delay= late (default 2s)");
+        map.put("flaky", "MAIL, RCPT and DATA fail with 451 4.3.0 at random, probability= (default 0.3) from "
+                + "seed= (default 1)");
+        map.put("drop-during-data", "after the 354, the connection is reset once after= octets (default 0) of the "
+                + "message arrived");
+        return Collections.unmodifiableMap(map);
+    }
+
+    static void apply(String spec, Scenario.Builder builder) {
+        String trimmed = spec.trim();
+        int colon = trimmed.indexOf(':');
+        String name = (colon < 0 ? trimmed : trimmed.substring(0, colon)).toLowerCase(Locale.ROOT);
+        Parameters parameters = Parameters.parse(name, colon < 0 ? "" : trimmed.substring(colon + 1));
+        switch (name) {
+            case "blocked" -> builder.connectionMode(ConnectionMode.BLOCKED);
+            case "refused" -> builder.connectionMode(ConnectionMode.REFUSED);
+            case "silent" -> builder.connectionMode(ConnectionMode.SILENT);
+            case "reject-connection" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.CONNECT,
+                    new Effect.ReplyAndClose(SmtpReply.of(554, "5.7.1",
+                            "Connection rejected: your address is not allowed to send mail here"))));
+            case "invalid-sender" -> invalidSender(builder, parameters);
+            case "unknown-recipient" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT,
+                            new Effect.Reply(SmtpReply.of(550, "5.1.1", "<{address}>: Recipient address rejected: "
+                                    + "User unknown in local recipient table")))
+                    .when(recipientsOrAll(parameters)));
+            case "relay-denied" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT,
+                            new Effect.Reply(SmtpReply.of(554, "5.7.1", "<{address}>: Relay access denied")))
+                    .when(new Match.Not(relayDomains(parameters))));
+            case "mailbox-full" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT,
+                            new Effect.Reply(SmtpReply.of(452, "4.2.2", "<{address}>: Mailbox full")))
+                    .when(recipientsOrAll(parameters)));
+            case "greylist" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT,
+                            new Effect.Reply(SmtpReply.of(451, "4.7.1", "<{address}>: Recipient address rejected: "
+                                    + "Greylisted, please try again later")))
+                    .on(new Schedule.Greylist(parameters.duration("retry-after", Duration.ofSeconds(60)))));
+            case "rate-limit" -> {
+                builder.maxConnectionsPerMinute((int) parameters.number("per-minute",
+                        parameters.has("connections") ? 0 : 3));
+                builder.maxConnectionsPerClient((int) parameters.number("connections", 0));
+            }
+            case "auth-required" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.MAIL,
+                            new Effect.Reply(SmtpReply.of(530, "5.7.0", "Authentication required")))
+                    .when(new Match.Unauthenticated()));
+            case "message-too-big" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.MESSAGE,
+                            new Effect.Reply(SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size")))
+                    .when(new Match.Size(parameters.size("max", 0) + 1, Long.MAX_VALUE)));
+            case "spam-rejected" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.MESSAGE,
+                    new Effect.Reply(SmtpReply.of(554, "5.7.1", "Message rejected as spam by content filter"))));
+            case "slow" -> {
+                Duration delay = parameters.duration("delay", Duration.ofSeconds(2));
+                builder.rule(Rule.at(builder.uniqueId(name + "-greeting"), SmtpStage.CONNECT, new Effect.Delay(delay)));
+                builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.ANY_COMMAND, new Effect.Delay(delay)));
+            }
+            case "flaky" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.ANY_COMMAND,
+                            new Effect.Reply(SmtpReply.of(451, "4.3.0", "Temporary server error, please try again later")))
+                    .when(new Match.Verb(List.of("MAIL", "RCPT", "DATA", "BDAT")))
+                    .on(new Schedule.Probability(parameters.fraction("probability", 0.3),
+                            parameters.number("seed", 1))));
+            case "drop-during-data" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.DATA,
+                    new Effect.DropMidMessage(parameters.size("after", 0))));
+            default -> throw new IllegalArgumentException("unknown preset \"" + name + "\": use one of "
+                    + String.join(", ", DESCRIPTIONS.keySet()));
+        }
+        parameters.requireAllUsed();
+    }
+
+    private static void invalidSender(Scenario.Builder builder, Parameters parameters) {
+        SmtpReply invalid = SmtpReply.of(553, "5.1.7", "<{address}>: Sender address rejected: not a valid address");
+        builder.rule(Rule.at(builder.uniqueId("invalid-sender"), SmtpStage.MAIL, new Effect.Reply(invalid))
+                .when(new Match.SenderInvalid()));
+        List<String> addresses = parameters.list("addresses", List.of());
+        for (String address : addresses) {
+            builder.rule(Rule.at(builder.uniqueId("invalid-sender-listed"), SmtpStage.MAIL, new Effect.Reply(invalid))
+                    .when(new Match.Sender(Match.TextPattern.glob(address))));
+        }
+        List<String> domains = parameters.list("domains", List.of());
+        if (!domains.isEmpty()) {
+            builder.rule(Rule.at(builder.uniqueId("invalid-sender-domain"), SmtpStage.MAIL,
+                            new Effect.Reply(SmtpReply.of(550, "5.1.8",
+                                    "<{address}>: Sender address rejected: Domain not found")))
+                    .when(new Match.SenderDomain(domains)));
+        }
+    }
+
+    private static Match recipientsOrAll(Parameters parameters) {
+        List<String> addresses = parameters.list("addresses", List.of());
+        if (addresses.isEmpty()) {
+            return new Match.Anything();
+        }
+        return new Match.AnyOf(addresses.stream()
+                .<Match>map(address -> new Match.Recipient(Match.TextPattern.glob(address))).toList());
+    }
+
+    private static Match relayDomains(Parameters parameters) {
+        List<String> domains = parameters.list("domains", List.of());
+        return domains.isEmpty() ? new Match.RecipientLocal() : new Match.RecipientDomain(domains);
+    }
+
+    /** A preset's key=value parameters; every one given must be one the preset reads. */
+    private static final class Parameters {
+        private final String preset;
+        private final Map<String, String> values;
+        private final Set<String> used = new HashSet<>();
+
+        private Parameters(String preset, Map<String, String> values) {
+            this.preset = preset;
+            this.values = values;
+        }
+
+        static Parameters parse(String preset, String text) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String pair : text.split(";")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int equals = pair.indexOf('=');
+                if (equals < 1) {
+                    throw new IllegalArgumentException("preset " + preset + ": \"" + pair.trim()
+                            + "\" is not key=value");
+                }
+                values.put(pair.substring(0, equals).trim().toLowerCase(Locale.ROOT), pair.substring(equals + 1).trim());
+            }
+            return new Parameters(preset, values);
+        }
+
+        boolean has(String key) {
+            return values.containsKey(key);
+        }
+
+        private String raw(String key) {
+            used.add(key);
+            return values.get(key);
+        }
+
+        List<String> list(String key, List<String> fallback) {
+            String value = raw(key);
+            return value == null ? fallback
+                    : Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+
+        Duration duration(String key, Duration fallback) {
+            String value = raw(key);
+            return value == null ? fallback : wrap(key, () -> Values.parseDuration(value));
+        }
+
+        long size(String key, long fallback) {
+            String value = raw(key);
+            return value == null ? fallback : wrap(key, () -> Values.parseSize(value));
+        }
+
+        long number(String key, long fallback) {
+            String value = raw(key);
+            if (value == null) {
+                return fallback;
+            }
+            return wrap(key, () -> {
+                long number = Long.parseLong(value);
+                if (number < 0) {
+                    throw new IllegalArgumentException("\"" + value + "\" may not be negative");
+                }
+                return number;
+            });
+        }
+
+        double fraction(String key, double fallback) {
+            String value = raw(key);
+            return value == null ? fallback : wrap(key, () -> {
+                double number = Double.parseDouble(value);
+                if (!(number >= 0 && number <= 1)) {
+                    throw new IllegalArgumentException("\"" + value + "\" is not between 0 and 1");
+                }
+                return number;
+            });
+        }
+
+        private <T> T wrap(String key, java.util.function.Supplier<T> parse) {
+            try {
+                return parse.get();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("preset " + preset + ": " + key + "=\"" + values.get(key)
+                        + "\" is not a number");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("preset " + preset + ": " + key + ": " + e.getMessage());
+            }
+        }
+
+        void requireAllUsed() {
+            for (String key : values.keySet()) {
+                if (!used.contains(key)) {
+                    throw new IllegalArgumentException("preset " + preset + " has no parameter \"" + key + "\"");
+                }
+            }
+        }
+    }
+}
