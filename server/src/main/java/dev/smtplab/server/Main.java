@@ -1,5 +1,9 @@
 package dev.smtplab.server;
 
+import dev.smtplab.server.scenario.Presets;
+import dev.smtplab.server.scenario.RulesFile;
+import dev.smtplab.server.scenario.Scenario;
+import dev.smtplab.server.scenario.Values;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,11 +12,13 @@ import picocli.CommandLine.ParameterException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The server process: {@code java -jar smtplab-server.jar [OPTIONS]}; runs until Ctrl-C. */
@@ -21,9 +27,10 @@ import java.util.regex.Pattern;
         description = "A local fake SMTP server that records every session and message.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly (Ctrl-C)", "1:could not start (for example, the port is in use)",
-                "2:bad command line"})
+                "2:bad command line, preset or rules file"})
 public final class Main implements Callable<Integer> {
     static final int EXIT_START_FAILED = 1;
+    static final int EXIT_BAD_CONFIGURATION = 2;
 
     @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "2525", converter = PortConverter.class,
             description = "SMTP port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
@@ -53,6 +60,18 @@ public final class Main implements Callable<Integer> {
             description = "Seconds a client may stay silent before 421 and close (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 
+    @Option(names = "--preset", paramLabel = "NAME[:KEY=VALUE;...]",
+            description = "Turn on a failure preset; repeatable. Presets: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = PresetNames.class)
+    List<String> presets = new ArrayList<>();
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "Failure rules from a YAML file.")
+    Path rulesFile;
+
+    @Option(names = "--no-magic-addresses", negatable = false,
+            description = "Treat reject-NNN@, tempfail-NNN@ and delay-Ns@ addresses like any other.")
+    boolean noMagicAddresses;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -78,9 +97,17 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        FakeSmtpServer.Builder settings;
+        try {
+            settings = serverSettings();
+        } catch (IllegalArgumentException e) {
+            err.println("smtplab-server: " + e.getMessage());
+            err.flush();
+            return EXIT_BAD_CONFIGURATION;
+        }
         FakeSmtpServer server;
         try {
-            server = serverSettings().build().start();
+            server = settings.build().start();
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("smtplab-server: " + e.getMessage());
             err.flush();
@@ -95,14 +122,25 @@ public final class Main implements Callable<Integer> {
         }, "smtplab-shutdown"));
         out.println("SMTP Lab listening on smtp://" + hostPort(server) + " as " + hostName
                 + " (Ctrl-C to stop)");
+        Scenario scenario = server.scenario();
+        if (!scenario.presets().isEmpty() || !scenario.rules().isEmpty()) {
+            out.println("failure presets: " + (scenario.presets().isEmpty() ? "none" : String.join(", ", scenario.presets()))
+                    + "; rules: " + scenario.rules().size() + "; port: " + scenario.connectionMode().key());
+        }
         out.flush();
         stopped.await();
         return 0;
     }
 
-    /** The server the command line describes. */
+    /** The server the command line describes; a bad preset or rules file throws with a message that names it. */
     FakeSmtpServer.Builder serverSettings() {
+        Scenario.Builder scenario = rulesFile == null ? Scenario.builder() : RulesFile.read(rulesFile).toBuilder();
+        presets.forEach(scenario::preset);
+        if (noMagicAddresses) {
+            scenario.magicAddresses(false);
+        }
         return FakeSmtpServer.builder()
+                .scenario(scenario.build())
                 .port(smtpPort)
                 .bindAddress(bindAddress)
                 .hostName(hostName)
@@ -122,6 +160,12 @@ public final class Main implements Callable<Integer> {
         public String[] getVersion() {
             String version = Main.class.getPackage().getImplementationVersion();
             return new String[] {"smtplab-server " + (version == null ? "(development build)" : version)};
+        }
+    }
+
+    static final class PresetNames extends ArrayList<String> {
+        PresetNames() {
+            super(Presets.DESCRIPTIONS.keySet());
         }
     }
 
@@ -149,31 +193,16 @@ public final class Main implements Callable<Integer> {
 
     /** Bytes, or a number with KB, MB or GB (powers of 1024). */
     static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
-        private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|K|MB|M|GB|G)?");
-
         @Override
         public Integer convert(String value) {
-            Matcher matcher = SIZE.matcher(value.trim().toUpperCase(Locale.ROOT));
-            if (!matcher.matches()) {
-                throw new CommandLine.TypeConversionException("'" + value
-                        + "' is not a size: use bytes or a number with KB, MB or GB, such as 10MB");
-            }
-            String unit = matcher.group(2) == null ? "B" : matcher.group(2);
-            long multiplier = switch (unit.charAt(0)) {
-                case 'K' -> 1024L;
-                case 'M' -> 1024L * 1024;
-                case 'G' -> 1024L * 1024 * 1024;
-                default -> 1L;
-            };
             long bytes;
             try {
-                bytes = Math.multiplyExact(Long.parseLong(matcher.group(1)), multiplier);
-            } catch (ArithmeticException | NumberFormatException e) {
-                bytes = Long.MAX_VALUE;
+                bytes = Values.parseSize(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage().replace('"', '\''));
             }
             if (bytes < 1 || bytes > FakeSmtpServer.MAX_MESSAGE_SIZE_LIMIT) {
-                throw new CommandLine.TypeConversionException("'" + value
-                        + "' is out of range: use 1 byte to 2047MB");
+                throw new CommandLine.TypeConversionException("'" + value + "' is out of range: use 1 byte to 2047MB");
             }
             return (int) bytes;
         }

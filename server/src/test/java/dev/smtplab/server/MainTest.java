@@ -1,12 +1,15 @@
 package dev.smtplab.server;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +90,45 @@ class MainTest {
             assertThat(server.messages().get(0).subject()).contains("message 6");
             assertThat(server.messages().get(9).subject()).contains("message 15");
         }
+    }
+
+    @Test
+    void rules_file_with_a_mistake_stops_the_start_and_names_rule_and_field(@TempDir Path folder) throws Exception {
+        Path rules = folder.resolve("rules.yaml");
+        Files.writeString(rules, """
+                rules:
+                  - id: typo
+                    stage: rcpt
+                    effect: { reply: "55O 5.1.1 no" }
+                """);
+        Run run = run("--smtp-port", "0", "--rules", rules.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("smtplab-server: rules file " + rules + ": rule 1 (id \"typo\"): effect.reply: "
+                + "\"55O 5.1.1 no\" is not a reply: write the code first, such as \"550 5.1.1 User unknown\"\n");
+        assertThat(run.out()).isEmpty();
+        assertThat(run("--rules", folder.resolve("missing.yaml").toString()).err())
+                .startsWith("smtplab-server: rules file " + folder.resolve("missing.yaml") + ": cannot read it:");
+    }
+
+    @Test
+    void unknown_preset_stops_the_start_with_the_choices() {
+        Run run = run("--smtp-port", "0", "--preset", "greylisting");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("smtplab-server: unknown preset \"greylisting\": use one of blocked,").hasLineCount(1);
+    }
+
+    @Test
+    void presets_rules_and_magic_addresses_flags_build_the_scenario(@TempDir Path folder) throws Exception {
+        Path rules = folder.resolve("rules.yaml");
+        Files.writeString(rules, "rules:\n  - id: mine\n    stage: noop\n    effect: { reply: 250 2.0.0 mine }\n");
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--rules", rules.toString(), "--preset", "mailbox-full",
+                "--preset", "greylist:retry-after=5s", "--no-magic-addresses");
+        var scenario = main.serverSettings().build().scenario();
+        assertThat(scenario.rules()).extracting(dev.smtplab.server.scenario.Rule::id)
+                .containsExactly("mine", "mailbox-full", "greylist");
+        assertThat(scenario.presets()).containsExactly("mailbox-full", "greylist:retry-after=5s");
+        assertThat(scenario.magicAddresses()).isFalse();
     }
 
     @Test

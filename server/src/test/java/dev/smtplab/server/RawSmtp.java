@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /** A bare socket speaking SMTP byte for byte, so tests can send exactly what a broken client would. */
 final class RawSmtp implements AutoCloseable {
@@ -70,6 +71,11 @@ final class RawSmtp implements AutoCloseable {
     void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
+    }
+
+    /** How long a read waits before SocketTimeoutException (10 s unless set). */
+    void replyTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
     }
 
     /** True once the server has closed its side. */

@@ -23,12 +23,15 @@ final class StageContexts {
         String argument = commandLine.length() > verb.length() ? commandLine.substring(verb.length()).trim() : "";
         String sender = recorder.currentSender();
         String recipient = null;
-        if (verb.equals("MAIL")) {
+        String helo = session.getHelo().orElse(null);
+        if (verb.equals("HELO") || verb.equals("EHLO")) {
+            helo = argument;
+        } else if (verb.equals("MAIL")) {
             sender = EnvelopeCommand.parse(commandLine, "FROM:").address();
         } else if (verb.equals("RCPT")) {
             recipient = EnvelopeCommand.parse(commandLine, "TO:").address();
         }
-        return new StageContext(stage, verb, argument, sender, recipient, session.getHelo().orElse(null),
+        return new StageContext(stage, verb, argument, sender, recipient, helo,
                 clientAddress(session), authUser(session), -1, null, hostName);
     }
 

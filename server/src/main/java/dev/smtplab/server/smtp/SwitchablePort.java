@@ -33,6 +33,8 @@ final class SwitchablePort extends ServerSocket {
     private ServerSocket blockedListener;
     private final List<Socket> fillers = new ArrayList<>();
     private boolean closed;
+    /** The listener SubEthaSMTP's accept thread is blocked in, if any. */
+    private ServerSocket acceptingOn;
 
     SwitchablePort(ServerContext context) throws IOException {
         this.context = context;
@@ -75,9 +77,25 @@ final class SwitchablePort extends ServerSocket {
             if (address == null || closed || current == portMode) {
                 return;
             }
+            TappedServerSocket old = listener;
             leave();
+            awaitAcceptReturnedFrom(old);
             enter(portMode);
             lock.notifyAll();
+        }
+    }
+
+    // Java closes a socket that a thread is blocked in only once that thread returns, and until
+    // then the kernel still completes handshakes into its queue: a "refused" port would accept.
+    private void awaitAcceptReturnedFrom(ServerSocket old) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (old != null && acceptingOn == old && System.nanoTime() < deadline) {
+            try {
+                lock.wait(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -140,6 +158,7 @@ final class SwitchablePort extends ServerSocket {
                     throw new SocketException("Socket is closed");
                 }
                 current = listener;
+                acceptingOn = current;
             }
             try {
                 return current.accept();
@@ -150,6 +169,11 @@ final class SwitchablePort extends ServerSocket {
                     }
                 }
                 // the port was switched while we waited: wait on the new state
+            } finally {
+                synchronized (lock) {
+                    acceptingOn = null;
+                    lock.notifyAll();
+                }
             }
         }
     }
