@@ -248,6 +248,28 @@ class RuleEffectTest {
     }
 
     @Test
+    void readme_java_example_works_as_written() throws Exception {
+        Scenario scenario = Scenario.builder()
+                .preset("greylist:retry-after=5s")
+                .rule(Rule.at("no-bob", SmtpStage.RCPT, new Effect.Reply(SmtpReply.parse("550 5.1.1 User unknown")))
+                        .when(new Match.Recipient(Match.TextPattern.glob("bob@*")))
+                        .on(new Schedule.FirstN(2)))
+                .build();
+        server = FakeSmtpServer.builder().scenario(scenario).build().start();
+        try (RawSmtp smtp = greeted()) {
+            smtp.command("MAIL FROM:<alice@example.test>");
+            assertThat(smtp.command("RCPT TO:<bob@example.test>")).startsWith("451 4.7.1");
+        }
+        server.setScenario(Scenario.builder().preset("refused").build());
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", server.port()).close())
+                .isInstanceOf(java.net.ConnectException.class);
+        server.setScenario(Scenario.none());
+        try (RawSmtp smtp = greeted()) {
+            assertThat(smtp.command("QUIT")).startsWith("221");
+        }
+    }
+
+    @Test
     void rules_are_checked_when_built() {
         assertThatThrownBy(() -> SmtpReply.parse("650 nope")).hasMessage("reply code 650 is not one a server sends: use 200 to 599");
         assertThatThrownBy(() -> SmtpReply.parse("550 4.1.1 mixed")).hasMessage(
