@@ -13,7 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One SMTP connection from the client side: lines out with CRLF, whole replies in (multi-line ones
@@ -23,15 +27,22 @@ public final class SmtpConnection implements Closeable {
     /** RFC 5321, 4.5.3.1.5 allows 512; real servers send longer, so only absurd lines are refused. */
     private static final int MAX_REPLY_LINE = 64 * 1024;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private final String host;
+    private volatile Socket socket;
+    private volatile InputStream in;
+    private volatile OutputStream out;
+    private volatile TlsInfo tls;
     private final List<WireListener> listeners = new CopyOnWriteArrayList<>();
 
-    private SmtpConnection(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+    private SmtpConnection(Socket socket, String host) throws IOException {
+        this.host = host;
+        use(socket);
+    }
+
+    private void use(Socket newSocket) throws IOException {
+        this.socket = newSocket;
+        this.in = new BufferedInputStream(newSocket.getInputStream());
+        this.out = newSocket.getOutputStream();
     }
 
     /**
@@ -45,11 +56,52 @@ public final class SmtpConnection implements Closeable {
             socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) replyTimeout.toMillis());
             socket.setTcpNoDelay(true);
-            return new SmtpConnection(socket);
+            return new SmtpConnection(socket, host);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
+    }
+
+    /** Connects and starts TLS at once, as on port 465 (implicit TLS). */
+    public static SmtpConnection connectTls(String host, int port, Duration connectTimeout, Duration replyTimeout,
+                                            TlsSettings settings) throws IOException {
+        SmtpConnection connection = connect(host, port, connectTimeout, replyTimeout);
+        try {
+            connection.startTls(settings);
+            return connection;
+        } catch (IOException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts TLS on this connection (after a 220 to STARTTLS, or at once for implicit TLS): checks
+     * the certificate and the host name as the settings say.
+     *
+     * @throws TlsFailure with the reason in plain words when the handshake or the check fails
+     */
+    public void startTls(TlsSettings settings) throws IOException {
+        SSLSocket ssl = (SSLSocket) settings.socketFactory().createSocket(socket, host, socket.getPort(), true);
+        SSLParameters parameters = ssl.getSSLParameters();
+        if (!settings.insecure()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        ssl.setSSLParameters(parameters);
+        ssl.setUseClientMode(true);
+        try {
+            ssl.startHandshake();
+        } catch (IOException e) {
+            throw TlsFailure.from(e, host);
+        }
+        use(ssl);
+        tls = TlsInfo.of(ssl.getSession());
+    }
+
+    /** The TLS session, once TLS has started. */
+    public Optional<TlsInfo> tls() {
+        return Optional.ofNullable(tls);
     }
 
     public void addListener(WireListener listener) {
@@ -61,7 +113,23 @@ public final class SmtpConnection implements Closeable {
         out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         for (WireListener listener : listeners) {
-            listener.sent(line);
+            listener.sent(line, tls != null);
+        }
+    }
+
+    /** Sends a line that is a secret (an AUTH response); listeners see {@code shown} instead. */
+    public void sendSecretLine(String line, String shown) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        for (WireListener listener : listeners) {
+            listener.sent(shown, tls != null);
+        }
+    }
+
+    /** Tells listeners of something sent without a line of its own (message content, summarised). */
+    public void noteSent(String summary) {
+        for (WireListener listener : listeners) {
+            listener.sent(summary, tls != null);
         }
     }
 
@@ -98,7 +166,7 @@ public final class SmtpConnection implements Closeable {
             if (line.length() == 3 || line.charAt(3) == ' ') {
                 Reply reply = new Reply(code, lines);
                 for (WireListener listener : listeners) {
-                    listener.received(reply);
+                    listener.received(reply, tls != null);
                 }
                 return reply;
             }

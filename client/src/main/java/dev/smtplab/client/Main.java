@@ -1,0 +1,54 @@
+package dev.smtplab.client;
+
+import dev.smtplab.client.command.SendCommand;
+import dev.smtplab.client.command.SessionCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+
+/** smtplab: the SMTP client. */
+@Command(name = "smtplab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "An SMTP client for typing the dialogue by hand, sending, and diagnosing.",
+        subcommands = {SessionCommand.class, SendCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with one-line usage errors (exit 1) and one-line failures. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setParameterExceptionHandler(Main::oneLineUsageError);
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+            cmd.getErr().flush();
+            return 1;
+        });
+        return commandLine;
+    }
+
+    private static int oneLineUsageError(ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        String name = commandLine.getCommandSpec().qualifiedName();
+        commandLine.getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+        commandLine.getErr().flush();
+        return 1;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"smtplab " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

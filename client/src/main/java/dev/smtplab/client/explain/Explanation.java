@@ -1,0 +1,27 @@
+package dev.smtplab.client.explain;
+
+import java.util.List;
+
+/**
+ * What a reply means, for people.
+ *
+ * @param summary one line: what happened
+ * @param details what the code and the enhanced code each say
+ * @param hint    what to do about it, or "" when nothing needs doing
+ */
+public record Explanation(String summary, List<String> details, String hint) {
+    public Explanation {
+        details = List.copyOf(details);
+    }
+
+    public String text() {
+        StringBuilder text = new StringBuilder(summary);
+        for (String detail : details) {
+            text.append("\n  ").append(detail);
+        }
+        if (!hint.isEmpty()) {
+            text.append("\n  hint: ").append(hint);
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.smtplab.client.send;
+
+import java.io.ByteArrayOutputStream;
+
+/** Message content as it goes after DATA: CRLF line endings, leading dots doubled, the lone dot at the end. */
+public final class DotStuffing {
+    private DotStuffing() {
+    }
+
+    /** RFC 5321, 4.5.2: a line starting with "." gets another "."; bare LF becomes CRLF. */
+    public static byte[] encode(byte[] message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 64);
+        boolean lineStart = true;
+        for (int i = 0; i < message.length; i++) {
+            byte b = message[i];
+            if (lineStart && b == '.') {
+                out.write('.');
+            }
+            if (b == '\n' && (i == 0 || message[i - 1] != '\r')) {
+                out.write('\r');
+            }
+            out.write(b);
+            lineStart = b == '\n';
+        }
+        if (!lineStart) {
+            out.write('\r');
+            out.write('\n');
+        }
+        out.write('.');
+        out.write('\r');
+        out.write('\n');
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,434 @@
+package dev.smtplab.client.send;
+
+import dev.smtplab.client.explain.ReplyExplainer;
+import dev.smtplab.client.protocol.ConnectionClosedException;
+import dev.smtplab.client.protocol.Reply;
+import dev.smtplab.client.protocol.SmtpConnection;
+import dev.smtplab.client.protocol.SmtpProtocolException;
+import dev.smtplab.client.protocol.WireListener;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one SMTP conversation stage by stage (connect, banner, EHLO, STARTTLS, AUTH, MAIL, RCPT,
+ * DATA, the message, QUIT) and reports each, ending in one exit code per way it can fail.
+ * A sender can also keep its connection for more messages (load mode).
+ */
+public final class SmtpSender implements AutoCloseable {
+    private static final Pattern QUEUE_ID = Pattern.compile("(?i)queued as ([^\\s;]+)");
+
+    private final SendOptions options;
+    private final List<WireListener> listeners;
+    private final List<StageResult> stages = new ArrayList<>();
+    private final List<String> rejectedRecipients = new ArrayList<>();
+    private SmtpConnection connection;
+    private List<String> capabilities = List.of();
+    private String queueId;
+
+    /** A stage ended the send: which exit code, why, and the reply if there was one. */
+    static final class StageFailure extends Exception {
+        final ExitCode exitCode;
+        final Reply reply;
+
+        StageFailure(ExitCode exitCode, String message, Reply reply) {
+            super(message);
+            this.exitCode = exitCode;
+            this.reply = reply;
+        }
+    }
+
+    public SmtpSender(SendOptions options, List<WireListener> listeners) {
+        this.options = options;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** The whole send, as --quit-after says; never throws for SMTP or network trouble, it reports it. */
+    public SendReport send() {
+        try {
+            if (open()) {
+                transaction(options.message());
+            }
+            quit();
+            return report(options.quitAfter() == null ? "sent" : "stopped", ExitCode.SENT, null, null);
+        } catch (StageFailure failure) {
+            quietQuit(failure.exitCode);
+            String hint = failure.reply != null ? ReplyExplainer.hint(failure.reply) : hintFor(failure.exitCode);
+            return report("failed", failure.exitCode, failure.getMessage(), hint);
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * Connects and gets as far as AUTH. Returns false when --quit-after stops before MAIL.
+     */
+    boolean open() throws StageFailure {
+        long started = System.nanoTime();
+        try {
+            connection = options.tlsMode() == TlsMode.IMPLICIT
+                    ? SmtpConnection.connectTls(options.host(), options.port(), options.connectTimeout(),
+                    options.replyTimeout(), options.tlsSettings())
+                    : SmtpConnection.connect(options.host(), options.port(), options.connectTimeout(),
+                    options.replyTimeout());
+        } catch (IOException e) {
+            ConnectFailure failure = ConnectFailure.of(e, options.host(), options.port(), options.connectTimeout());
+            throw new StageFailure(failure.exitCode(), failure.message(), null);
+        }
+        listeners.forEach(connection::addListener);
+        stages.add(StageResult.withoutReply(Stage.CONNECT, "connected to " + options.server()
+                + connection.tls().map(tls -> " with " + tls.protocol()).orElse(""), elapsed(started)));
+        if (options.quitAfter() == Stage.CONNECT) {
+            return false;
+        }
+
+        Reply banner = expect(Stage.BANNER, null, ExitCode.BANNER_REFUSED, "the server refused the session");
+        if (banner.code() != 220) {
+            throw new StageFailure(ExitCode.BANNER_REFUSED, "the server refused the session: " + banner.text(), banner);
+        }
+        if (options.quitAfter() == Stage.BANNER) {
+            return false;
+        }
+        ehlo();
+        if (options.quitAfter() == Stage.EHLO) {
+            return false;
+        }
+        if (options.tlsMode() == TlsMode.STARTTLS_REQUIRED || options.tlsMode() == TlsMode.STARTTLS_OPTIONAL) {
+            startTls();
+        }
+        if (options.quitAfter() == Stage.STARTTLS) {
+            return false;
+        }
+        if (options.authUser() != null) {
+            authenticate();
+        }
+        return options.quitAfter() != Stage.AUTH;
+    }
+
+    private void ehlo() throws StageFailure {
+        String command = "EHLO " + options.helo();
+        Reply reply = command(Stage.EHLO, command);
+        if (reply.code() == 500 || reply.code() == 502) {
+            // An old server: RFC 5321, 4.1.4 says to fall back to HELO.
+            reply = command(Stage.EHLO, "HELO " + options.helo());
+            capabilities = List.of();
+        } else {
+            capabilities = reply.lines().subList(1, reply.lines().size());
+        }
+        if (!reply.isPositive()) {
+            throw new StageFailure(ExitCode.EHLO_REFUSED, "EHLO was refused: " + reply.wireText(), reply);
+        }
+    }
+
+    private void startTls() throws StageFailure {
+        if (!offers("STARTTLS")) {
+            if (options.tlsMode() == TlsMode.STARTTLS_OPTIONAL) {
+                return;
+            }
+            throw new StageFailure(ExitCode.STARTTLS_REFUSED, "the server does not offer STARTTLS "
+                    + "(its EHLO reply does not list it)", null);
+        }
+        Reply reply = command(Stage.STARTTLS, "STARTTLS");
+        if (reply.code() != 220) {
+            throw new StageFailure(ExitCode.STARTTLS_REFUSED, "STARTTLS was refused: " + reply.wireText(), reply);
+        }
+        try {
+            connection.startTls(options.tlsSettings());
+        } catch (IOException e) {
+            throw new StageFailure(ExitCode.TLS_FAILURE, "TLS failed with " + options.server() + ": " + e.getMessage(), null);
+        }
+        // RFC 3207, 4.2: forget what was said before TLS and ask again.
+        ehlo();
+    }
+
+    private void authenticate() throws StageFailure {
+        String mechanism = mechanism();
+        String user = options.authUser();
+        String password = options.authPassword() == null ? "" : options.authPassword();
+        Reply reply;
+        switch (mechanism) {
+            case "PLAIN" -> {
+                String secret = base64("\0" + user + "\0" + password);
+                reply = secretCommand(Stage.AUTH, "AUTH PLAIN " + secret, "AUTH PLAIN ****");
+            }
+            case "LOGIN" -> {
+                reply = command(Stage.AUTH, "AUTH LOGIN");
+                if (reply.code() == 334) {
+                    reply = secretCommand(Stage.AUTH, base64(user), base64(user));
+                }
+                if (reply.code() == 334) {
+                    reply = secretCommand(Stage.AUTH, base64(password), "****");
+                }
+            }
+            case "CRAM-MD5" -> {
+                reply = command(Stage.AUTH, "AUTH CRAM-MD5");
+                if (reply.code() == 334) {
+                    String challenge = new String(Base64.getDecoder().decode(reply.text()), StandardCharsets.UTF_8);
+                    reply = secretCommand(Stage.AUTH, base64(user + " " + hmacMd5(password, challenge)), "****");
+                }
+            }
+            default -> throw new StageFailure(ExitCode.USAGE, "unknown AUTH mechanism " + mechanism
+                    + ": use PLAIN, LOGIN or CRAM-MD5", null);
+        }
+        if (reply.code() != 235) {
+            throw new StageFailure(ExitCode.AUTH_REFUSED, "AUTH " + mechanism + " was refused: " + reply.wireText(), reply);
+        }
+    }
+
+    private String mechanism() throws StageFailure {
+        if (options.authMech() != null) {
+            return options.authMech().toUpperCase(Locale.ROOT);
+        }
+        Optional<String> offered = capabilities.stream()
+                .filter(line -> line.toUpperCase(Locale.ROOT).startsWith("AUTH ") || line.toUpperCase(Locale.ROOT).startsWith("AUTH="))
+                .findFirst();
+        if (offered.isEmpty()) {
+            throw new StageFailure(ExitCode.AUTH_REFUSED, "the server does not offer AUTH"
+                    + (connection.tls().isEmpty() ? " (many servers offer it only after STARTTLS)" : ""), null);
+        }
+        List<String> mechanisms = List.of(offered.get().substring(5).toUpperCase(Locale.ROOT).trim().split("\\s+"));
+        for (String preferred : List.of("PLAIN", "LOGIN", "CRAM-MD5")) {
+            if (mechanisms.contains(preferred)) {
+                return preferred;
+            }
+        }
+        throw new StageFailure(ExitCode.AUTH_REFUSED, "the server offers no AUTH mechanism this client speaks: "
+                + String.join(" ", mechanisms), null);
+    }
+
+    /** One transaction: MAIL, every RCPT, DATA and the message, as far as --quit-after allows. */
+    void transaction(byte[] message) throws StageFailure {
+        String mail = "MAIL FROM:<" + options.from() + ">" + mailParameters(message);
+        Reply reply = command(Stage.MAIL, mail);
+        if (!reply.isPositive()) {
+            throw new StageFailure(ExitCode.MAIL_REFUSED, "MAIL FROM was refused: " + reply.wireText(), reply);
+        }
+        if (options.quitAfter() == Stage.MAIL) {
+            return;
+        }
+        Reply lastRefusal = null;
+        int accepted = 0;
+        rejectedRecipients.clear();
+        for (String recipient : options.recipients()) {
+            Reply rcpt = command(Stage.RCPT, "RCPT TO:<" + recipient + ">");
+            if (rcpt.isPositive()) {
+                accepted++;
+            } else {
+                lastRefusal = rcpt;
+                rejectedRecipients.add(recipient + ": " + rcpt.wireText());
+            }
+        }
+        if (accepted == 0) {
+            throw new StageFailure(ExitCode.RCPT_REFUSED, "every recipient was refused: "
+                    + String.join("; ", rejectedRecipients), lastRefusal);
+        }
+        if (options.quitAfter() == Stage.RCPT) {
+            return;
+        }
+        reply = command(Stage.DATA, "DATA");
+        if (reply.code() != 354) {
+            throw new StageFailure(ExitCode.DATA_REFUSED, "DATA was refused: " + reply.wireText(), reply);
+        }
+        if (options.quitAfter() == Stage.DATA) {
+            // After 354 every line is message content, QUIT included: the only way out that sends
+            // no message is to hang up.
+            close();
+            return;
+        }
+        reply = content(message);
+        if (!reply.isPositive()) {
+            throw new StageFailure(ExitCode.MESSAGE_REFUSED, "the message was refused after the final dot: "
+                    + reply.wireText(), reply);
+        }
+        Matcher matcher = QUEUE_ID.matcher(reply.text());
+        queueId = matcher.find() ? matcher.group(1) : null;
+    }
+
+    private String mailParameters(byte[] message) {
+        StringBuilder parameters = new StringBuilder();
+        if (offers("SIZE")) {
+            parameters.append(" SIZE=").append(message.length);
+        }
+        boolean eightBit = false;
+        for (byte b : message) {
+            if (b < 0) {
+                eightBit = true;
+                break;
+            }
+        }
+        if (eightBit && offers("8BITMIME")) {
+            parameters.append(" BODY=8BITMIME");
+        }
+        boolean utf8Addresses = !StandardCharsets.US_ASCII.newEncoder().canEncode(options.from())
+                || options.recipients().stream().anyMatch(r -> !StandardCharsets.US_ASCII.newEncoder().canEncode(r));
+        if (utf8Addresses && offers("SMTPUTF8")) {
+            parameters.append(" SMTPUTF8");
+        }
+        return parameters.toString();
+    }
+
+    private Reply content(byte[] message) throws StageFailure {
+        long started = System.nanoTime();
+        byte[] wire = DotStuffing.encode(message);
+        try {
+            connection.sendBytes(wire);
+            connection.noteSent("[message: " + message.length + " bytes, then the lone dot]");
+            Reply reply = connection.readReply();
+            stages.add(StageResult.of(Stage.MESSAGE, "[message: " + message.length + " bytes]", reply, elapsed(started)));
+            return reply;
+        } catch (IOException e) {
+            throw networkFailure(Stage.MESSAGE, e);
+        }
+    }
+
+    /** Leaves politely: QUIT and its reply, whatever that is. */
+    private void quit() {
+        if (connection == null || connection.isClosed() || options.quitAfter() == Stage.CONNECT) {
+            return;
+        }
+        try {
+            long started = System.nanoTime();
+            Reply reply = connection.command("QUIT");
+            stages.add(StageResult.of(Stage.QUIT, "QUIT", reply, elapsed(started)));
+        } catch (IOException e) {
+            // The server went away first; the send is decided already.
+        }
+    }
+
+    private void quietQuit(ExitCode why) {
+        if (why == ExitCode.CONNECTION_CLOSED || why == ExitCode.REPLY_TIMEOUT || why == ExitCode.TLS_FAILURE) {
+            return;
+        }
+        quit();
+    }
+
+    private Reply expect(Stage stage, String command, ExitCode failure, String what) throws StageFailure {
+        long started = System.nanoTime();
+        try {
+            Reply reply = connection.readReply();
+            stages.add(StageResult.of(stage, command, reply, elapsed(started)));
+            return reply;
+        } catch (IOException e) {
+            throw networkFailure(stage, e);
+        }
+    }
+
+    private Reply command(Stage stage, String command) throws StageFailure {
+        return secretCommand(stage, command, command);
+    }
+
+    private Reply secretCommand(Stage stage, String command, String shown) throws StageFailure {
+        long started = System.nanoTime();
+        try {
+            if (command.equals(shown) || options.showSecrets()) {
+                connection.sendLine(command);
+            } else {
+                connection.sendSecretLine(command, shown);
+            }
+            Reply reply = connection.readReply();
+            stages.add(StageResult.of(stage, shown, reply, elapsed(started)));
+            return reply;
+        } catch (IOException e) {
+            throw networkFailure(stage, e);
+        }
+    }
+
+    private StageFailure networkFailure(Stage stage, IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            return new StageFailure(ExitCode.REPLY_TIMEOUT, "no reply within " + options.replyTimeout().toSeconds()
+                    + " s at " + stage.key() + ": the server stopped answering", null);
+        }
+        if (e instanceof ConnectionClosedException) {
+            return new StageFailure(ExitCode.CONNECTION_CLOSED, e.getMessage() + " at " + stage.key(), null);
+        }
+        if (e instanceof SmtpProtocolException) {
+            return new StageFailure(ExitCode.CONNECTION_CLOSED, e.getMessage() + " at " + stage.key(), null);
+        }
+        return new StageFailure(ExitCode.CONNECTION_CLOSED, "the connection broke at " + stage.key() + ": "
+                + e.getMessage(), null);
+    }
+
+    private boolean offers(String extension) {
+        for (String line : capabilities) {
+            String upper = line.toUpperCase(Locale.ROOT);
+            if (upper.equals(extension) || upper.startsWith(extension + " ") || upper.startsWith(extension + "=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String hintFor(ExitCode exitCode) {
+        return switch (exitCode) {
+            case CONNECTION_REFUSED -> "check the host and port; is the server running?";
+            case CONNECT_TIMEOUT -> "try port 587 with --starttls and AUTH, or ask your network provider to unblock the port";
+            case NAME_NOT_FOUND -> "check the spelling of the host name, or give an IP address";
+            case TLS_FAILURE -> "check the certificate (--ca-file for a private CA, --insecure to skip the check)";
+            case CONNECTION_CLOSED -> "the server hung up: look at the transcript (--transcript) for its last words";
+            case REPLY_TIMEOUT -> "the server is slow or stuck; raise --timeout-reply or try later";
+            case STARTTLS_REFUSED -> "use --starttls-optional to go on without TLS, or --tls on port 465";
+            case AUTH_REFUSED -> "check the user name and password, and whether AUTH needs STARTTLS first";
+            default -> "";
+        };
+    }
+
+    private SendReport report(String result, ExitCode exitCode, String error, String hint) {
+        return new SendReport(options.server(), stages, connection == null ? null : connection.tls().orElse(null),
+                result, exitCode.code(), error, hint == null || hint.isEmpty() ? null : hint, queueId, rejectedRecipients);
+    }
+
+    /** Ends a failed transaction so the connection can carry the next one (load mode). */
+    void reset() throws StageFailure {
+        command(Stage.MAIL, "RSET");
+    }
+
+    boolean isOpen() {
+        return connection != null && !connection.isClosed();
+    }
+
+    /** Stages so far, for load mode's accounting. */
+    List<StageResult> stages() {
+        return stages;
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static long elapsed(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String hmacMd5(String key, String challenge) {
+        try {
+            Mac mac = Mac.getInstance("HmacMD5");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacMD5"));
+            return HexFormat.of().formatHex(mac.doFinal(challenge.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacMD5 is missing from this Java", e);
+        }
+    }
+}
