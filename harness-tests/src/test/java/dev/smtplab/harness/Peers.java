@@ -25,6 +25,29 @@ final class Peers {
         return jar;
     }
 
+    /** The packaged client jar; skipped, saying why, when it has not been built. */
+    static Path clientJar() {
+        Path jar = root().resolve("client/target/smtplab.jar");
+        assumeTrue(Files.isRegularFile(jar), "skipped: " + jar + " is not built; run mvn verify from the root");
+        return jar;
+    }
+
+    /** A helper script shipped with the tests (src/test/resources/peers). */
+    static Path script(String name) {
+        return root().resolve("harness-tests/src/test/resources/peers").resolve(name);
+    }
+
+    /** Debian's python3, with Debian's modules (the first python3 on PATH may be another build). */
+    static String python() {
+        Path debian = Paths.get("/usr/bin/python3");
+        return Files.isExecutable(debian) ? debian.toString() : program("python3", "python3").toString();
+    }
+
+    /** The JVM flag that keeps a child JVM away from DNS: names come from the tests' hosts file. */
+    static String hostsFileFlag() {
+        return "-Djdk.net.hosts.file=" + root().resolve("harness-tests/src/test/resources/hosts");
+    }
+
     /** A program on the PATH; the test is skipped, naming the Debian package, when it is missing. */
     static Path program(String name, String debianPackage) {
         for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {

@@ -23,6 +23,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The telnet-style session: what is typed goes out with CRLF; replies are shown as they arrive,
@@ -51,6 +52,8 @@ public final class InteractiveSession {
     private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
     private final List<String> transcript = new ArrayList<>();
     private final CountDownLatch serverClosed = new CountDownLatch(1);
+    /** Replies still to come: the greeting, then one per command sent. */
+    private final AtomicInteger outstanding = new AtomicInteger(1);
     private volatile Reply lastReply;
     private volatile boolean pauseAfterReply;
     private volatile CountDownLatch resume;
@@ -105,6 +108,7 @@ public final class InteractiveSession {
 
     private void send(String line) throws IOException {
         rememberHelo(line);
+        outstanding.incrementAndGet();
         connection.sendLine(line);
         transcript.add("C: " + line);
     }
@@ -137,6 +141,7 @@ public final class InteractiveSession {
                     }
                 }
                 replies.add(reply);
+                outstanding.updateAndGet(count -> Math.max(0, count - 1));
                 if (pauseAfterReply) {
                     pauseAfterReply = false;
                     resume.await();
@@ -171,6 +176,7 @@ public final class InteractiveSession {
     /** Returns false when the session should end. */
     private boolean helper(String line) throws IOException, InterruptedException {
         String[] words = line.split("\\s+");
+        awaitEarlierReplies();
         switch (words[0].toLowerCase(Locale.ROOT)) {
             case "/help" -> input.print(HELP);
             case "/quit" -> {
@@ -200,6 +206,18 @@ public final class InteractiveSession {
         input.print("transcript saved to " + file + " (" + transcript.size() + " lines)");
     }
 
+    /**
+     * Lines from a pipe go out without waiting; a helper that needs its own reply (DATA's 354,
+     * STARTTLS's 220) first lets the replies to everything sent before it arrive.
+     */
+    private void awaitEarlierReplies() throws InterruptedException {
+        long deadline = System.nanoTime() + replyTimeout.toNanos();
+        while (outstanding.get() > 0 && serverClosed.getCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        replies.clear();
+    }
+
     private Reply awaitReply() throws InterruptedException {
         Reply reply = replies.poll(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
         if (reply == null) {
@@ -223,6 +241,7 @@ public final class InteractiveSession {
             message.append(line).append("\r\n");
         }
         byte[] wire = DotStuffing.encode(message.toString().getBytes(StandardCharsets.UTF_8));
+        outstanding.incrementAndGet();
         connection.sendBytes(wire);
         transcript.add("C: [message: " + message.length() + " bytes, then the lone dot]");
         awaitReply();
@@ -267,6 +286,7 @@ public final class InteractiveSession {
         replies.clear();
         if (words[1].equalsIgnoreCase("plain")) {
             String secret = base64("\0" + user + "\0" + password);
+            outstanding.incrementAndGet();
             connection.sendSecretLine("AUTH PLAIN " + secret, "AUTH PLAIN ****");
             transcript.add("C: AUTH PLAIN ****");
             awaitReply();
@@ -279,6 +299,7 @@ public final class InteractiveSession {
             reply = awaitReply();
         }
         if (reply != null && reply.code() == 334) {
+            outstanding.incrementAndGet();
             connection.sendSecretLine(base64(password), "****");
             transcript.add("C: ****");
             awaitReply();
