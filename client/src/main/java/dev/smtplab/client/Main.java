@@ -8,7 +8,7 @@ import picocli.CommandLine.ParameterException;
 
 /** smtplab: the SMTP client. */
 @Command(name = "smtplab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "An SMTP client for typing the dialogue by hand, sending, and diagnosing.",
+        description = "An SMTP client for typing the dialogue by hand and for sending, with an exit code per failing stage.",
         subcommands = {SessionCommand.class, SendCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -122,11 +122,12 @@ public final class ReplyExplainer {
                 "the server wants an encrypted connection first", "use --starttls, or --tls on port 465"));
         CLUES.add(new TextClue(List.of("mailbox full", "over quota", "quota exceeded", "insufficient storage"),
                 "the recipient's mailbox is full", "the recipient has to make room; try again later"));
-        CLUES.add(new TextClue(List.of("spam", "content filter", "looks like spam", "message content rejected"),
-                "the message was judged to be spam", "look at the content, links and sender authentication (SPF, DKIM)"));
+        // Blocklists before spam: "spamhaus" holds "spam" but says the client's address is listed.
         CLUES.add(new TextClue(List.of("blocked", "blacklist", "blocklist", "spamhaus", "listed at", "rbl", "policy"),
                 "blocked by policy: often your IP address is on a blocklist or the server's rules refuse you",
                 "check whether your address is listed (e.g. on Spamhaus) and read the URL in the reply, if any"));
+        CLUES.add(new TextClue(List.of("spam", "content filter", "looks like spam", "message content rejected"),
+                "the message was judged to be spam", "look at the content, links and sender authentication (SPF, DKIM)"));
         CLUES.add(new TextClue(List.of("too many connections", "rate limit", "too many messages", "slow down"),
                 "rate limited: you opened too many connections or sent too fast",
                 "wait, then send more slowly or over fewer connections"));
