@@ -2,13 +2,24 @@
 
 usage: aiosmtpd_server.py PORT MAILBOX_DIR
 Accepts mail for any recipient except unknown@..., which gets a real 550 5.1.1; each accepted
-message is written to MAILBOX_DIR as it was received. Prints "ready" once it listens.
+message is written to MAILBOX_DIR as it was received. AUTH PLAIN and LOGIN accept alice / s3cret
+(over plain text, for the test). aiosmtpd names a handler's own mechanism after its method, so
+CRAM-MD5 can only be offered as "CRAM_MD5"; the client's CRAM-MD5 is tested against a fake instead.
+Prints "ready" once it listens.
 """
-import asyncio
 import os
 import sys
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+USER = "alice"
+PASSWORD = "s3cret"
+
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = auth_data.login.decode() == USER and auth_data.password.decode() == PASSWORD
+    return AuthResult(success=ok, handled=False)
 
 
 class Handler:
@@ -34,7 +45,8 @@ class Handler:
 
 def main():
     port = int(sys.argv[1])
-    controller = Controller(Handler(sys.argv[2]), hostname="127.0.0.1", port=port)
+    controller = Controller(Handler(sys.argv[2]), hostname="127.0.0.1", port=port,
+                            authenticator=authenticate, auth_require_tls=False)
     controller.start()
     print("ready", flush=True)
     try:

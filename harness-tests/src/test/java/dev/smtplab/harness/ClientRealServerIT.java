@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -56,6 +58,30 @@ class ClientRealServerIT {
         String received = Files.readString(mailbox.resolve("1.eml"));
         assertThat(received).startsWith("X-Envelope-From: alice@example.test\r\nX-Envelope-To: bob@example.test\r\n")
                 .contains("Subject: To a real server").contains("Hello aiosmtpd");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PLAIN", "LOGIN"})
+    void every_auth_mechanism_logs_in_to_aiosmtpd(String mechanism) {
+        ClientRun run = ClientRun.send(port, "--auth-user", "alice", "--auth-password", "s3cret",
+                "--auth-mech", mechanism, "--transcript");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("<-  235 2.7.0 Authentication successful").doesNotContain("s3cret");
+    }
+
+    @Test
+    void mechanism_is_picked_from_the_ehlo_reply() {
+        ClientRun run = ClientRun.send(port, "--auth-user", "alice", "--auth-password", "s3cret", "--json");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("\"command\":\"AUTH PLAIN ****\"");
+    }
+
+    @Test
+    void wrong_password_gets_a_real_535_and_exit_28() {
+        ClientRun run = ClientRun.send(port, "--auth-user", "alice", "--auth-password", "wrong", "--auth-mech", "LOGIN");
+        assertThat(run.exitCode()).isEqualTo(28);
+        assertThat(run.err()).isEqualTo("smtplab send: AUTH LOGIN was refused: 535 5.7.8 Authentication credentials "
+                + "invalid\nhint: check the user name and password\n");
     }
 
     @Test
