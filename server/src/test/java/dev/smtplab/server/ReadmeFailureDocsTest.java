@@ -23,7 +23,7 @@ class ReadmeFailureDocsTest {
         String yaml = block("### Rules files", "```yaml");
         Scenario scenario = RulesFile.parse(new StringReader(yaml), "README.md");
         assertThat(scenario.rules()).extracting(rule -> rule.id())
-                .containsExactly("greylist", "no-bob", "flaky-data", "busy-banner");
+                .containsExactly("no-bob", "flaky-data", "busy-banner", "greylist");
         assertThat(scenario.maxConnectionsPerClient()).isEqualTo(5);
     }
 

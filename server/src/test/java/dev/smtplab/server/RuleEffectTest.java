@@ -258,7 +258,9 @@ class RuleEffectTest {
         server = FakeSmtpServer.builder().scenario(scenario).build().start();
         try (RawSmtp smtp = greeted()) {
             smtp.command("MAIL FROM:<alice@example.test>");
-            assertThat(smtp.command("RCPT TO:<bob@example.test>")).startsWith("451 4.7.1");
+            assertThat(smtp.command("RCPT TO:<bob@example.test>")).as("custom rules come before presets")
+                    .isEqualTo("550 5.1.1 User unknown");
+            assertThat(smtp.command("RCPT TO:<carol@example.test>")).startsWith("451 4.7.1");
         }
         server.setScenario(Scenario.builder().preset("refused").build());
         assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", server.port()).close())

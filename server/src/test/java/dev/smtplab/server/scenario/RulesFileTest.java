@@ -53,16 +53,16 @@ class RulesFileTest {
         assertThat(scenario.maxConnectionsPerClient()).isEqualTo(2);
         assertThat(scenario.maxConnectionsPerMinute()).isEqualTo(30);
         assertThat(scenario.magicAddresses()).isFalse();
-        assertThat(scenario.rules()).extracting(Rule::id).containsExactly("greylist", "no-bob", "slow-data", "banner");
-        Rule noBob = scenario.rules().get(1);
+        assertThat(scenario.rules()).extracting(Rule::id).containsExactly("no-bob", "slow-data", "banner", "greylist");
+        Rule noBob = scenario.rules().get(0);
         assertThat(noBob.stage()).isEqualTo(SmtpStage.RCPT);
         assertThat(noBob.schedule()).isEqualTo(new Schedule.FirstN(2));
         assertThat(noBob.maxUses()).isEqualTo(5);
         assertThat(noBob.effect()).isEqualTo(new Effect.Reply(SmtpReply.of(550, "5.1.1", "<{address}>: User unknown")));
         assertThat(noBob.match()).isEqualTo(new Match.AllOf(List.of(new Match.Recipient(Match.TextPattern.glob("bob@*")),
                 new Match.Client(Match.Cidr.parse("127.0.0.0/8")))));
-        assertThat(scenario.rules().get(2).effect()).isEqualTo(new Effect.Delay(Duration.ofMillis(250)));
-        assertThat(scenario.rules().get(3).effect()).isEqualTo(new Effect.ReplyAndClose(
+        assertThat(scenario.rules().get(1).effect()).isEqualTo(new Effect.Delay(Duration.ofMillis(250)));
+        assertThat(scenario.rules().get(2).effect()).isEqualTo(new Effect.ReplyAndClose(
                 new SmtpReply(554, "5.7.1", List.of("Go away", "We mean it"))));
     }
 
