@@ -29,13 +29,14 @@ class ServerProcessIT {
 
     @Test
     void jar_prints_where_it_listens_serves_smtp_and_stops_cleanly_on_ctrl_c() throws Exception {
-        Process server = new ProcessBuilder(Peers.java(), "-jar", Peers.serverJar().toString(), "--smtp-port", "0")
-                .redirectErrorStream(true).start();
+        Process server = new ProcessBuilder(Peers.java(), "-jar", Peers.serverJar().toString(), "--smtp-port", "0",
+                "--web-port", "0").redirectErrorStream(true).start();
         try {
             BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             Matcher listening = LISTENING.matcher(output.readLine());
             assertThat(listening.matches()).isTrue();
             int port = Integer.parseInt(listening.group(1));
+            assertThat(output.readLine()).matches("web UI and API on http://127\\.0\\.0\\.1:\\d+");
 
             try (SmtpConnection smtp = SmtpConnection.connect("127.0.0.1", port, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
                 assertThat(smtp.readReply()).isEqualTo(Reply.of(220, "localhost ESMTP SMTP Lab"));

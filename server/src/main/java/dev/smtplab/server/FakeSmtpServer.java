@@ -4,6 +4,7 @@ import dev.smtplab.server.record.InMemoryMessageStore;
 import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.ServerEventListener;
 import dev.smtplab.server.scenario.Scenario;
 import dev.smtplab.server.scenario.ScenarioHolder;
 import dev.smtplab.server.smtp.SmtpListener;
@@ -103,6 +104,11 @@ public final class FakeSmtpServer implements AutoCloseable {
      */
     public void setScenario(Scenario scenario) {
         scenarios.set(scenario);
+    }
+
+    /** Tells the listener of messages, ended sessions, fired rules and replies as they happen. */
+    public void addListener(ServerEventListener eventListener) {
+        listener.addListener(Objects.requireNonNull(eventListener, "eventListener"));
     }
 
     /** The holder of the scenario, for code that changes it atomically or listens for changes. */

@@ -4,6 +4,7 @@ import dev.smtplab.server.scenario.Presets;
 import dev.smtplab.server.scenario.RulesFile;
 import dev.smtplab.server.scenario.Scenario;
 import dev.smtplab.server.scenario.Values;
+import dev.smtplab.server.web.WebServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +61,21 @@ public final class Main implements Callable<Integer> {
             description = "Seconds a client may stay silent before 421 and close (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 
+    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8025", converter = PortConverter.class,
+            description = "Port of the web UI and REST API; 0 takes a free one (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(names = "--web-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", converter = AddressConverter.class,
+            description = "IP address the web UI listens on (default: ${DEFAULT-VALUE}).")
+    InetAddress webBindAddress;
+
+    @Option(names = "--web-auth", paramLabel = "USER:PASSWORD",
+            description = "Require HTTP basic auth for the web UI and API (not for /healthz).")
+    String webAuth;
+
+    @Option(names = "--no-web", negatable = false, description = "Run the SMTP server only, without the web UI and API.")
+    boolean noWeb;
+
     @Option(names = "--preset", paramLabel = "NAME[:KEY=VALUE;...]",
             description = "Turn on a failure preset; repeatable. Presets: ${COMPLETION-CANDIDATES}.",
             completionCandidates = PresetNames.class)
@@ -105,7 +121,13 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return EXIT_BAD_CONFIGURATION;
         }
+        if (webAuth != null && (webAuth.indexOf(':') < 1 || webAuth.endsWith(":"))) {
+            err.println("smtplab-server: --web-auth takes USER:PASSWORD, both not empty");
+            err.flush();
+            return EXIT_BAD_CONFIGURATION;
+        }
         FakeSmtpServer server;
+        WebServer web = null;
         try {
             server = settings.build().start();
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -113,8 +135,22 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return EXIT_START_FAILED;
         }
+        if (!noWeb) {
+            try {
+                web = new WebServer(server, webBindAddress, webPort, webAuth).start();
+            } catch (IllegalStateException e) {
+                server.stop();
+                err.println("smtplab-server: " + e.getMessage());
+                err.flush();
+                return EXIT_START_FAILED;
+            }
+        }
+        WebServer startedWeb = web;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (startedWeb != null) {
+                startedWeb.stop();
+            }
             server.stop();
             out.println("SMTP Lab stopped (" + server.messages().size() + " message(s) recorded)");
             out.flush();
@@ -122,6 +158,11 @@ public final class Main implements Callable<Integer> {
         }, "smtplab-shutdown"));
         out.println("SMTP Lab listening on smtp://" + hostPort(server) + " as " + hostName
                 + " (Ctrl-C to stop)");
+        if (web != null) {
+            String host = webBindAddress.getHostAddress();
+            out.println("web UI and API on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port()
+                    + (webAuth != null ? " (basic auth)" : ""));
+        }
         Scenario scenario = server.scenario();
         if (!scenario.presets().isEmpty() || !scenario.rules().isEmpty()) {
             out.println("failure presets: " + (scenario.presets().isEmpty() ? "none" : String.join(", ", scenario.presets()))

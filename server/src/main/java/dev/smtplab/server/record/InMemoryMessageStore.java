@@ -197,6 +197,24 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout)
+            throws InterruptedException {
+        RecordedMessage found = waitFor(() -> {
+            for (RecordedMessage message : messagesBySequence.values()) {
+                if (condition.test(message)) {
+                    return message;
+                }
+            }
+            return null;
+        }, timeout);
+        if (found == null) {
+            throw new MessageWaitTimeoutException("no matching message arrived within " + describe(timeout) + "; "
+                    + messageCount.get() + " stored");
+        }
+        return found;
+    }
+
+    @Override
     public RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout)
             throws InterruptedException {
         RecordedSession found = waitFor(() -> {

@@ -52,6 +52,14 @@ public interface MessageStore {
     RecordedMessage takeMessage(Duration timeout) throws InterruptedException;
 
     /**
+     * Waits until a stored message matches, such as one to a given recipient, and returns the
+     * oldest that does.
+     *
+     * @throws MessageWaitTimeoutException if none matched within the timeout
+     */
+    RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout) throws InterruptedException;
+
+    /**
      * Waits until a stored session snapshot matches, such as {@code s -> s.ended().isPresent()},
      * and returns the oldest that does.
      *

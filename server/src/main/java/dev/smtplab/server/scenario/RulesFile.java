@@ -66,6 +66,19 @@ public final class RulesFile {
         }
     }
 
+    /**
+     * Reads one rule in the rules file's shape (from YAML or JSON): the REST API takes rules this way.
+     *
+     * @throws InvalidRulesException naming the field that is wrong
+     */
+    public static Rule parseRule(Object node) {
+        try {
+            return rule(node, 1);
+        } catch (FieldException e) {
+            throw new InvalidRulesException(e.getMessage().replaceFirst("^rule 1( \\(id \"[^\"]*\"\\))?: ", ""));
+        }
+    }
+
     /** A mistake at a place in the file. */
     private static final class FieldException extends RuntimeException {
         FieldException(String message) {

@@ -97,6 +97,7 @@ final class ConnectionRecorder {
             if (lastReplyCode == 221) {
                 quitAccepted = true;
             }
+            server.replySent(sessionId, lastReplyCode);
         }
     }
 
@@ -172,6 +173,7 @@ final class ConnectionRecorder {
             transaction = null;
         }
         server.store.addMessage(message);
+        server.messageReceived(message);
         publish();
         return message;
     }
@@ -193,11 +195,19 @@ final class ConnectionRecorder {
             finished = true;
         }
         server.closed(this);
-        publish();
+        server.sessionEnded(publish());
     }
 
-    private void publish() {
-        server.store.putSession(snapshot());
+    /** A rule fired: into the transcript, and out to listeners. */
+    void ruleFired(String ruleId, String stage, String description) {
+        event("rule " + ruleId + " fired at " + stage + ": " + description);
+        server.ruleFired(sessionId, ruleId, stage);
+    }
+
+    private RecordedSession publish() {
+        RecordedSession snapshot = snapshot();
+        server.store.putSession(snapshot);
+        return snapshot;
     }
 
     private synchronized RecordedSession snapshot() {

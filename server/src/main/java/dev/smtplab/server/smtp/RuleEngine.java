@@ -104,7 +104,7 @@ final class RuleEngine {
             if (rule.maxUses() > 0 && state.uses.incrementAndGet() > rule.maxUses()) {
                 continue;
             }
-            recorder.event("rule " + rule.id() + " fired at " + context.stage().key() + ": " + describe(rule.effect()));
+            recorder.ruleFired(rule.id(), context.stage().key(), describe(rule.effect()));
             if (rule.effect().carriesOn()) {
                 carryOut(rule.effect(), output);
                 continue;
@@ -159,7 +159,7 @@ final class RuleEngine {
         }
         String id = "magic-address";
         if (magic.get() instanceof MagicAddress.Delay delay) {
-            recorder.event(id + " " + address + " at " + context.stage().key() + ": delay " + delay.delay().toMillis() + " ms");
+            recorder.ruleFired(id, context.stage().key(), address + ": delay " + delay.delay().toMillis() + " ms");
             Thread.sleep(delay.delay().toMillis());
             return Optional.empty();
         }
@@ -168,11 +168,11 @@ final class RuleEngine {
             if (magicTempfailsSeen.putIfAbsent(key, Boolean.TRUE) != null) {
                 return Optional.empty();
             }
-            recorder.event(id + " " + address + " at " + context.stage().key() + ": first attempt fails");
+            recorder.ruleFired(id, context.stage().key(), address + ": first attempt fails");
             return Optional.of(new Fired(id, new Effect.Reply(tempfail.reply())));
         }
         SmtpReply reply = ((MagicAddress.Reject) magic.get()).reply();
-        recorder.event(id + " " + address + " at " + context.stage().key() + ": reply " + reply.code());
+        recorder.ruleFired(id, context.stage().key(), address + ": reply " + reply.code());
         return Optional.of(new Fired(id, new Effect.Reply(reply)));
     }
 

@@ -1,15 +1,20 @@
 package dev.smtplab.server.smtp;
 
 import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.ServerEventListener;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,6 +30,7 @@ final class ServerContext {
     private final Set<ConnectionRecorder> openConnections = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> openByClient = new ConcurrentHashMap<>();
     private final Map<String, Deque<Instant>> recentByClient = new ConcurrentHashMap<>();
+    private final List<ServerEventListener> listeners = new CopyOnWriteArrayList<>();
 
     ServerContext(MessageStore store, Clock clock, int maxMessageSize, String hostName, RuleEngine rules) {
         this.store = store;
@@ -32,6 +38,51 @@ final class ServerContext {
         this.maxMessageSize = maxMessageSize;
         this.hostName = hostName;
         this.rules = rules;
+    }
+
+    void addListener(ServerEventListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Tells every listener; one that throws does not stop the others or the session. */
+    void messageReceived(RecordedMessage message) {
+        for (ServerEventListener listener : listeners) {
+            try {
+                listener.messageReceived(message);
+            } catch (RuntimeException e) {
+                // a live view must never break SMTP
+            }
+        }
+    }
+
+    void sessionEnded(RecordedSession session) {
+        for (ServerEventListener listener : listeners) {
+            try {
+                listener.sessionEnded(session);
+            } catch (RuntimeException e) {
+                // a live view must never break SMTP
+            }
+        }
+    }
+
+    void ruleFired(String sessionId, String ruleId, String stage) {
+        for (ServerEventListener listener : listeners) {
+            try {
+                listener.ruleFired(sessionId, ruleId, stage);
+            } catch (RuntimeException e) {
+                // a live view must never break SMTP
+            }
+        }
+    }
+
+    void replySent(String sessionId, int code) {
+        for (ServerEventListener listener : listeners) {
+            try {
+                listener.replySent(sessionId, code);
+            } catch (RuntimeException e) {
+                // a live view must never break SMTP
+            }
+        }
     }
 
     long nextConnectionIndex() {

@@ -1,6 +1,7 @@
 package dev.smtplab.server.smtp;
 
 import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.record.ServerEventListener;
 import dev.smtplab.server.scenario.ScenarioHolder;
 import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
@@ -83,6 +84,11 @@ public final class SmtpListener {
     private static String bindMessage(BindException e) {
         String message = String.valueOf(e.getMessage());
         return message.toLowerCase().contains("in use") ? "the port is already in use" : message;
+    }
+
+    /** Tells the listener of messages, ended sessions, fired rules and replies as they happen. */
+    public void addListener(ServerEventListener listener) {
+        context.addListener(listener);
     }
 
     /** The port clients connect to: the real one when the server was asked for port 0. */

@@ -1,0 +1,23 @@
+package dev.smtplab.server.record;
+
+/**
+ * Told of what happens on the SMTP side as it happens, for live views and metrics. Called on the
+ * session's thread: implementations return quickly and never throw.
+ */
+public interface ServerEventListener {
+    /** A message was stored (before the client got its 250). */
+    default void messageReceived(RecordedMessage message) {
+    }
+
+    /** A session ended; its snapshot is final. */
+    default void sessionEnded(RecordedSession session) {
+    }
+
+    /** A failure rule (or a magic address) fired. */
+    default void ruleFired(String sessionId, String ruleId, String stage) {
+    }
+
+    /** The server finished a reply with this code. */
+    default void replySent(String sessionId, int code) {
+    }
+}

@@ -1,0 +1,103 @@
+package dev.smtplab.server.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtplab.server.scenario.Presets;
+import dev.smtplab.server.scenario.Rule;
+import dev.smtplab.server.scenario.RulesFile;
+import dev.smtplab.server.scenario.Scenario;
+import dev.smtplab.server.scenario.ScenarioHolder;
+import io.javalin.http.Context;
+
+
+
+/** Failure modes at runtime: presets on and off, rules added and removed, all reset. Effective from the next command. */
+final class FailureModeController {
+    private final ScenarioHolder scenarios;
+    private final ObjectMapper json;
+
+    FailureModeController(ScenarioHolder scenarios, ObjectMapper json) {
+        this.scenarios = scenarios;
+        this.json = json;
+    }
+
+    void show(Context ctx) {
+        ctx.json(Dtos.FailureModes.of(scenarios.get()));
+    }
+
+    /** PUT /presets/{name}, optional body {"parameters": "retry-after=5s"}. */
+    void presetOn(Context ctx) throws Exception {
+        String name = ctx.pathParam("name");
+        if (!Presets.DESCRIPTIONS.containsKey(name)) {
+            throw ApiException.notFound("preset \"" + name + "\" (use one of " + String.join(", ",
+                    Presets.DESCRIPTIONS.keySet()) + ");");
+        }
+        String parameters = "";
+        if (!ctx.body().isBlank()) {
+            JsonNode body = readJson(ctx);
+            JsonNode value = body.get("parameters");
+            if (value != null && !value.isTextual()) {
+                throw ApiException.badRequest("field parameters: expected text such as \"retry-after=5s\"");
+            }
+            parameters = value == null ? "" : value.asText();
+        }
+        String spec = parameters.isBlank() ? name : name + ":" + parameters;
+        try {
+            ctx.json(Dtos.FailureModes.of(scenarios.update(scenario -> scenario.withPreset(spec))));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    void presetOff(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (scenarios.get().presets().stream().noneMatch(spec -> Scenario.presetName(spec).equals(name))) {
+            throw ApiException.notFound("active preset \"" + name + "\"");
+        }
+        ctx.json(Dtos.FailureModes.of(scenarios.update(scenario -> scenario.withoutPreset(name))));
+    }
+
+    /** POST /rules with one rule in the rules file's shape, as JSON. */
+    void addRule(Context ctx) throws Exception {
+        JsonNode body = readJson(ctx);
+        Rule rule;
+        try {
+            rule = RulesFile.parseRule(json.convertValue(body, Object.class));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        try {
+            Scenario updated = scenarios.update(scenario -> scenario.withRule(rule));
+            ctx.status(201).json(Dtos.FailureModes.of(updated));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(409, e.getMessage());
+        }
+    }
+
+    void removeRule(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (scenarios.get().customRules().stream().noneMatch(rule -> rule.id().equals(id))) {
+            boolean fromPreset = scenarios.get().rules().stream().anyMatch(rule -> rule.id().equals(id));
+            throw fromPreset ? ApiException.badRequest("rule \"" + id + "\" belongs to a preset: turn the preset off")
+                    : ApiException.notFound("rule \"" + id + "\"");
+        }
+        ctx.json(Dtos.FailureModes.of(scenarios.update(scenario -> scenario.withoutRule(id))));
+    }
+
+    void reset(Context ctx) {
+        ctx.json(Dtos.FailureModes.of(scenarios.update(scenario -> Scenario.none())));
+    }
+
+    private JsonNode readJson(Context ctx) {
+        try {
+            JsonNode body = json.readTree(ctx.body());
+            if (body == null || !body.isObject()) {
+                throw ApiException.badRequest("the body must be a JSON object");
+            }
+            return body;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+}

@@ -1,0 +1,188 @@
+package dev.smtplab.server.web;
+
+import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.record.MessageWaitTimeoutException;
+import dev.smtplab.server.record.RecordedMessage;
+import io.javalin.http.Context;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/** Messages: list, one, raw, HTML view, attachments, delete, and the long-poll wait. */
+final class MessageController {
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 500;
+    static final int MAX_WAIT_SECONDS = 300;
+    /** What a message's HTML may load: inline styles and data: images; nothing remote, never a script. */
+    static final String MESSAGE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: cid:; "
+            + "font-src data:";
+    static final String MESSAGE_CSP_REMOTE = "sandbox; default-src 'none'; style-src 'unsafe-inline' http: https:; "
+            + "img-src data: cid: http: https:; font-src data: http: https:";
+
+    private final MessageStore store;
+
+    MessageController(MessageStore store) {
+        this.store = store;
+    }
+
+    void list(Context ctx) {
+        int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+        long before = longParam(ctx, "before", Long.MAX_VALUE);
+        Predicate<RecordedMessage> filter = filter(ctx);
+        List<RecordedMessage> all = store.messages();
+        List<Dtos.MessageSummary> page = new ArrayList<>();
+        int total = 0;
+        String nextBefore = null;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            RecordedMessage message = all.get(i);
+            if (!filter.test(message)) {
+                continue;
+            }
+            total++;
+            if (numericId(message) < before) {
+                if (page.size() < limit) {
+                    page.add(Dtos.MessageSummary.of(message));
+                } else if (nextBefore == null) {
+                    nextBefore = page.get(page.size() - 1).id();
+                }
+            }
+        }
+        ctx.json(new Dtos.MessagePage(page, total, nextBefore));
+    }
+
+    void one(Context ctx) {
+        ctx.json(Dtos.MessageDetail.of(message(ctx)));
+    }
+
+    void raw(Context ctx) {
+        RecordedMessage message = message(ctx);
+        ctx.header("Content-Disposition", "attachment; filename=\"message-" + message.id() + ".eml\"");
+        ctx.contentType("message/rfc822").result(message.data());
+    }
+
+    /** The HTML body on its own, for the sandboxed iframe: a CSP that forbids scripts and (unless asked) remote content. */
+    void html(Context ctx) {
+        RecordedMessage message = message(ctx);
+        String html = MessageView.of(message).html();
+        if (html == null) {
+            throw ApiException.notFound("message " + message.id() + " has no HTML body; it");
+        }
+        boolean remote = "true".equals(ctx.queryParam("remote"));
+        ctx.header("Content-Security-Policy", remote ? MESSAGE_CSP_REMOTE : MESSAGE_CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.contentType("text/html; charset=utf-8").result(html);
+    }
+
+    void attachment(Context ctx) throws Exception {
+        RecordedMessage message = message(ctx);
+        MessageView view = MessageView.of(message);
+        int index = pathInt(ctx, "index");
+        if (index < 0 || index >= view.attachments().size()) {
+            throw ApiException.notFound("attachment " + index + " of message " + message.id());
+        }
+        MessageView.Attachment attachment = view.attachments().get(index);
+        String filename = attachment.filename() == null ? "attachment-" + index : attachment.filename();
+        ctx.header("Content-Disposition", "attachment; filename=\"" + filename.replace("\"", "") + "\"");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.contentType(attachment.contentType()).result(view.attachmentBytes(index));
+    }
+
+    void delete(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!store.deleteMessage(id)) {
+            throw ApiException.notFound("message " + id);
+        }
+        ctx.status(204);
+    }
+
+    void deleteAll(Context ctx) {
+        for (RecordedMessage message : store.messages()) {
+            store.deleteMessage(message.id());
+        }
+        ctx.status(204);
+    }
+
+    /** Long poll: the first message after {@code after} that matches, or 408 when the timeout passes. */
+    void await(Context ctx) throws InterruptedException {
+        long after = longParam(ctx, "after", 0);
+        int timeout = intParam(ctx, "timeout", 30, 0, MAX_WAIT_SECONDS);
+        Predicate<RecordedMessage> filter = filter(ctx);
+        try {
+            RecordedMessage message = store.awaitMessage(m -> numericId(m) > after && filter.test(m),
+                    Duration.ofSeconds(timeout));
+            ctx.json(Dtos.MessageSummary.of(message));
+        } catch (MessageWaitTimeoutException e) {
+            throw new ApiException(408, "no matching message arrived within " + timeout + " s");
+        }
+    }
+
+    private RecordedMessage message(Context ctx) {
+        String id = ctx.pathParam("id");
+        return store.message(id).orElseThrow(() -> ApiException.notFound("message " + id));
+    }
+
+    private static Predicate<RecordedMessage> filter(Context ctx) {
+        String from = lower(ctx.queryParam("from"));
+        String to = lower(ctx.queryParam("to"));
+        String subject = lower(ctx.queryParam("subject"));
+        String text = lower(ctx.queryParam("q"));
+        return message -> (from == null || message.mailFrom().toLowerCase(Locale.ROOT).contains(from))
+                && (to == null || message.acceptedRecipients().stream()
+                .anyMatch(recipient -> recipient.toLowerCase(Locale.ROOT).contains(to)))
+                && (subject == null || message.subject().orElse("").toLowerCase(Locale.ROOT).contains(subject))
+                && (text == null || message.dataAsString().toLowerCase(Locale.ROOT).contains(text)
+                || message.subject().orElse("").toLowerCase(Locale.ROOT).contains(text));
+    }
+
+    private static String lower(String value) {
+        return value == null || value.isBlank() ? null : value.toLowerCase(Locale.ROOT);
+    }
+
+    static long numericId(RecordedMessage message) {
+        try {
+            return Long.parseLong(message.id());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest("query parameter " + name + "=\"" + value + "\": use a whole number from "
+                + min + " to " + max);
+    }
+
+    static long longParam(Context ctx, String name, long fallback) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("query parameter " + name + "=\"" + value + "\": use a message id");
+        }
+    }
+
+    static int pathInt(Context ctx, String name) {
+        try {
+            return Integer.parseInt(ctx.pathParam(name));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("path parameter " + name + "=\"" + ctx.pathParam(name) + "\": use a number");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.smtplab.server.web;
+
+import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.record.RecordedSession;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Sessions: list (newest first) and one with its transcript; rejected and dropped ones included. */
+final class SessionController {
+    private final MessageStore store;
+
+    SessionController(MessageStore store) {
+        this.store = store;
+    }
+
+    void list(Context ctx) {
+        int limit = MessageController.intParam(ctx, "limit", MessageController.DEFAULT_PAGE, 1, MessageController.MAX_PAGE);
+        String outcome = ctx.queryParam("outcome");
+        List<RecordedSession> all = store.sessions();
+        List<Dtos.SessionSummary> page = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0 && page.size() < limit; i--) {
+            RecordedSession session = all.get(i);
+            if (outcome == null || session.outcome().name().equalsIgnoreCase(outcome)) {
+                page.add(Dtos.SessionSummary.of(session));
+            }
+        }
+        ctx.json(page);
+    }
+
+    void one(Context ctx) {
+        String id = ctx.pathParam("id");
+        RecordedSession session = store.session(id).orElseThrow(() -> ApiException.notFound("session " + id));
+        ctx.json(Dtos.SessionDetail.of(session));
+    }
+}

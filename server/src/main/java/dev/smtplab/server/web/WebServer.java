@@ -1,0 +1,176 @@
+package dev.smtplab.server.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.smtplab.server.FakeSmtpServer;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The web UI and REST API (Javalin) in front of a running {@link FakeSmtpServer}. Every route is
+ * registered in {@link #routes}, the one place that lists them.
+ */
+public final class WebServer implements AutoCloseable {
+    /** The UI's own pages: only our scripts and styles; messages' HTML goes in a sandboxed frame. */
+    static final String UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+
+    private static final String API_ERROR = "smtplab.apiError";
+
+    /** One route: what the OpenAPI document must describe. */
+    public record Route(HandlerType method, String path, Handler handler) {
+    }
+
+    private final FakeSmtpServer smtp;
+    private final InetAddress bindAddress;
+    private final int requestedPort;
+    private final String basicAuth;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final Metrics metrics;
+    private final EventStream events = new EventStream();
+    private Javalin app;
+
+    /**
+     * @param basicAuth "user:password" to require HTTP basic auth on everything but /healthz; null for none
+     */
+    public WebServer(FakeSmtpServer smtp, InetAddress bindAddress, int port, String basicAuth) {
+        this.smtp = smtp;
+        this.bindAddress = bindAddress;
+        this.requestedPort = port;
+        this.basicAuth = basicAuth;
+        this.metrics = new Metrics(smtp.store());
+        smtp.addListener(metrics);
+        smtp.addListener(events);
+    }
+
+    /** Every route of the API, method and path. */
+    public List<Route> routes() {
+        MessageController messages = new MessageController(smtp.store());
+        SessionController sessions = new SessionController(smtp.store());
+        FailureModeController failures = new FailureModeController(smtp.scenarios(), json);
+        List<Route> routes = new ArrayList<>();
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages", messages::list));
+        routes.add(new Route(HandlerType.DELETE, "/api/v1/messages", messages::deleteAll));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/wait", messages::await));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}", messages::one));
+        routes.add(new Route(HandlerType.DELETE, "/api/v1/messages/{id}", messages::delete));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/raw", messages::raw));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/html", messages::html));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/attachments/{index}", messages::attachment));
+        routes.add(new Route(HandlerType.GET, "/api/v1/sessions", sessions::list));
+        routes.add(new Route(HandlerType.GET, "/api/v1/sessions/{id}", sessions::one));
+        routes.add(new Route(HandlerType.GET, "/api/v1/failure-modes", failures::show));
+        routes.add(new Route(HandlerType.DELETE, "/api/v1/failure-modes", failures::reset));
+        routes.add(new Route(HandlerType.PUT, "/api/v1/failure-modes/presets/{name}", failures::presetOn));
+        routes.add(new Route(HandlerType.DELETE, "/api/v1/failure-modes/presets/{name}", failures::presetOff));
+        routes.add(new Route(HandlerType.POST, "/api/v1/failure-modes/rules", failures::addRule));
+        routes.add(new Route(HandlerType.DELETE, "/api/v1/failure-modes/rules/{id}", failures::removeRule));
+        routes.add(new Route(HandlerType.GET, "/api/v1/openapi.json", this::openApi));
+        routes.add(new Route(HandlerType.GET, "/healthz", this::health));
+        routes.add(new Route(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
+                .result(metrics.text())));
+        return routes;
+    }
+
+    public synchronized WebServer start() {
+        app = Javalin.create(this::configure);
+        try {
+            app.start(bindAddress.getHostAddress(), requestedPort);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot serve the web UI on " + bindAddress.getHostAddress() + ":"
+                    + requestedPort + ": " + rootMessage(e), e);
+        }
+        return this;
+    }
+
+    private void configure(JavalinConfig config) {
+        config.jsonMapper(new JavalinJackson(json, false));
+        config.startup.showJavalinBanner = false;
+        config.staticFiles.add(staticFiles -> {
+            staticFiles.hostedPath = "/";
+            staticFiles.directory = "/web";
+            staticFiles.location = Location.CLASSPATH;
+            staticFiles.headers = Map.of("Content-Security-Policy", UI_CSP, "Cache-Control", "no-cache",
+                    "X-Content-Type-Options", "nosniff");
+        });
+        if (basicAuth != null) {
+            config.routes.before(this::requireBasicAuth);
+        }
+        for (Route route : routes()) {
+            config.routes.addHttpHandler(route.method(), route.path(), route.handler());
+        }
+        config.routes.sse("/api/v1/events", events::join);
+        config.routes.exception(ApiException.class, (e, ctx) -> {
+            ctx.attribute(API_ERROR, Boolean.TRUE);
+            ctx.status(e.status).json(new Dtos.ApiError(e.status, e.getMessage()));
+        });
+        config.routes.error(404, ctx -> {
+            // Only for paths no route matched: a handler's own 404 already says what was missing.
+            if (ctx.path().startsWith("/api/") && ctx.attribute(API_ERROR) == null) {
+                ctx.json(new Dtos.ApiError(404, "no such route: " + ctx.method() + " " + ctx.path()));
+            }
+        });
+    }
+
+    private void requireBasicAuth(Context ctx) {
+        if (ctx.path().equals("/healthz")) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String expected = "Basic " + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8));
+        if (!expected.equals(header)) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"SMTP Lab\", charset=\"UTF-8\"");
+            throw new ApiException(401, "authentication required: this SMTP Lab was started with --web-auth");
+        }
+    }
+
+    private void health(Context ctx) {
+        ctx.json(Map.of("status", "ok", "smtpPort", smtp.port(), "messages", smtp.store().messages().size()));
+    }
+
+    private void openApi(Context ctx) throws Exception {
+        try (var in = WebServer.class.getResourceAsStream("/openapi.json")) {
+            ctx.contentType("application/json").result(in.readAllBytes());
+        }
+    }
+
+    /** The port the web server listens on (the real one when started on port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    public synchronized void stop() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        return message.toLowerCase().contains("in use") ? "the port is already in use" : message;
+    }
+}
