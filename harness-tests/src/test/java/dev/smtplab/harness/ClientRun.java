@@ -21,10 +21,13 @@ record ClientRun(int exitCode, String out, String err) {
         return new ClientRun(exitCode, out.toString(), err.toString());
     }
 
-    /** smtplab send --server 127.0.0.1:PORT --from alice@example.test --to bob@example.test, plus more. */
+    /** smtplab send --server 127.0.0.1:PORT, plus more; --from, --to and timeouts have defaults unless given. */
     static ClientRun send(int port, String... more) {
         List<String> given = List.of(more);
-        List<String> args = new ArrayList<>(List.of("send", "--server", "127.0.0.1:" + port, "--from", "alice@example.test"));
+        List<String> args = new ArrayList<>(List.of("send", "--server", "127.0.0.1:" + port));
+        if (!given.contains("--from")) {
+            args.addAll(List.of("--from", "alice@example.test"));
+        }
         if (!given.contains("--timeout-connect")) {
             args.addAll(List.of("--timeout-connect", "2"));
         }

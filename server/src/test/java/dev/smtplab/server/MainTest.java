@@ -132,6 +132,19 @@ class MainTest {
     }
 
     @Test
+    void bad_web_auth_and_web_port_in_use_give_one_line() throws Exception {
+        Run auth = run("--smtp-port", "0", "--web-port", "0", "--web-auth", "nopassword");
+        assertThat(auth.exitCode()).isEqualTo(2);
+        assertThat(auth.err()).isEqualTo("smtplab-server: --web-auth takes USER:PASSWORD, both not empty\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run run = run("--smtp-port", "0", "--web-port", Integer.toString(taken.getLocalPort()));
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).isEqualTo("smtplab-server: cannot serve the web UI on 127.0.0.1:" + taken.getLocalPort()
+                    + ": the port is already in use\n");
+        }
+    }
+
+    @Test
     void defaults_match_the_documentation() {
         Main main = new Main();
         new CommandLine(main).parseArgs();
@@ -139,5 +152,7 @@ class MainTest {
         assertThat(main.bindAddress.getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(main.maxMessageSize).isEqualTo(25 * 1024 * 1024);
         assertThat(main.idleTimeoutSeconds).isEqualTo((int) Duration.ofMinutes(1).toSeconds());
+        assertThat(main.webPort).isEqualTo(8025);
+        assertThat(main.webBindAddress.getHostAddress()).isEqualTo("127.0.0.1");
     }
 }

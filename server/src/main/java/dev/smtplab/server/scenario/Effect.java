@@ -6,6 +6,28 @@ import java.util.Objects;
 /** What a firing rule does. Delay and Throttle let the dialogue carry on; the others decide the reply. */
 public sealed interface Effect {
 
+    /** What the effect does, in a few words, for transcripts and the UI. */
+    default String describe() {
+        if (this instanceof Reply reply) {
+            return "reply " + reply.reply().code();
+        } else if (this instanceof ReplyAndClose reply) {
+            return "reply " + reply.reply().code() + " and close";
+        } else if (this instanceof Reset) {
+            return "reset the connection";
+        } else if (this instanceof Delay delay) {
+            return "delay " + delay.delay().toMillis() + " ms";
+        } else if (this instanceof Silence) {
+            return "silence";
+        } else if (this instanceof Throttle throttle) {
+            return "throttle replies to " + throttle.bytesPerSecond() + " bytes/s";
+        } else if (this instanceof DropMidMessage drop) {
+            return "reset the connection after " + drop.afterOctets() + " octets of the message";
+        } else if (this instanceof Discard) {
+            return "accept and discard the message";
+        }
+        return toString();
+    }
+
     /** Whether later rules, and the normal handling, still run after this effect. */
     default boolean carriesOn() {
         return false;

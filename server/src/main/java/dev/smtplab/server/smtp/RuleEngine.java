@@ -104,7 +104,7 @@ final class RuleEngine {
             if (rule.maxUses() > 0 && state.uses.incrementAndGet() > rule.maxUses()) {
                 continue;
             }
-            recorder.ruleFired(rule.id(), context.stage().key(), describe(rule.effect()));
+            recorder.ruleFired(rule.id(), context.stage().key(), rule.effect().describe());
             if (rule.effect().carriesOn()) {
                 carryOut(rule.effect(), output);
                 continue;
@@ -182,26 +182,5 @@ final class RuleEngine {
         } else if (effect instanceof Effect.Throttle throttle) {
             output.throttle(throttle.bytesPerSecond());
         }
-    }
-
-    static String describe(Effect effect) {
-        if (effect instanceof Effect.Reply reply) {
-            return "reply " + reply.reply().code();
-        } else if (effect instanceof Effect.ReplyAndClose reply) {
-            return "reply " + reply.reply().code() + " and close";
-        } else if (effect instanceof Effect.Reset) {
-            return "reset the connection";
-        } else if (effect instanceof Effect.Delay delay) {
-            return "delay " + delay.delay().toMillis() + " ms";
-        } else if (effect instanceof Effect.Silence) {
-            return "silence";
-        } else if (effect instanceof Effect.Throttle throttle) {
-            return "throttle replies to " + throttle.bytesPerSecond() + " bytes/s";
-        } else if (effect instanceof Effect.DropMidMessage drop) {
-            return "reset the connection after " + drop.afterOctets() + " octets of the message";
-        } else if (effect instanceof Effect.Discard) {
-            return "accept and discard the message";
-        }
-        return effect.toString();
     }
 }

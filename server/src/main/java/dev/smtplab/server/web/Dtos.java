@@ -95,8 +95,14 @@ final class Dtos {
     record RuleState(String id, String stage, String preset, String match, String schedule, String effect,
                      long uses) {
         static RuleState of(Rule rule, String preset) {
+            String effect = rule.effect().describe();
+            if (rule.effect() instanceof dev.smtplab.server.scenario.Effect.Reply reply) {
+                effect = "reply " + reply.reply().wireText().replace("\r\n", " / ");
+            } else if (rule.effect() instanceof dev.smtplab.server.scenario.Effect.ReplyAndClose reply) {
+                effect = "reply " + reply.reply().wireText().replace("\r\n", " / ") + ", then close";
+            }
             return new RuleState(rule.id(), rule.stage().key(), preset, rule.match().toString(),
-                    rule.schedule().toString(), rule.effect().toString(), rule.maxUses());
+                    rule.schedule().toString(), effect, rule.maxUses());
         }
     }
 
