@@ -136,9 +136,11 @@ function transcript(lines) {
 async function loadSessions() {
   const sessions = await api("GET", "/api/v1/sessions?limit=200");
   $("#sessions tbody").replaceChildren(...sessions.map((s) => el("tr", {
-      class: "clickable " + s.outcome.toLowerCase(), onclick: () => { location.hash = "#/session/" + s.id; } },
+      class: "clickable " + s.outcome.toLowerCase() + (s.lastRejection ? " rejected" : ""),
+      onclick: () => { location.hash = "#/session/" + s.id; } },
     el("td", {}, s.connectionIndex), el("td", {}, time(s.startedAt)), el("td", {}, s.clientAddress + ":" + s.clientPort),
-    el("td", {}, s.helo || ""), el("td", { title: s.outcomeDetail }, s.outcome + " — " + s.outcomeDetail),
+    el("td", {}, s.helo || ""),
+    el("td", { title: s.outcomeDetail }, s.outcome + " — " + s.outcomeDetail + (s.lastRejection ? " · last refusal: " + s.lastRejection : "")),
     el("td", {}, s.messages), el("td", {}, s.rulesFired.join(", ")))));
   $("#sessions-empty").hidden = sessions.length > 0;
 }

@@ -51,14 +51,27 @@ final class Dtos {
         }
     }
 
+    /** @param lastRejection the last 4xx or 5xx reply line the server sent in the session, or null */
     record SessionSummary(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
                           Instant endedAt, String helo, String outcome, String outcomeDetail, int messages,
-                          List<String> rulesFired) {
+                          List<String> rulesFired, String lastRejection) {
         static SessionSummary of(RecordedSession session) {
             return new SessionSummary(session.id(), session.connectionIndex(), session.clientAddress(),
                     session.clientPort(), session.startedAt(), session.endedAt(), session.helo(),
-                    session.outcome().name(), session.outcomeDetail(), session.messageIds().size(), Dtos.rulesFired(session));
+                    session.outcome().name(), session.outcomeDetail(), session.messageIds().size(),
+                    Dtos.rulesFired(session), Dtos.lastRejection(session));
         }
+    }
+
+    private static String lastRejection(RecordedSession session) {
+        String last = null;
+        for (TranscriptLine line : session.transcript()) {
+            if (line.direction() == dev.smtplab.server.record.Direction.SERVER && !line.text().isEmpty()
+                    && (line.text().charAt(0) == '4' || line.text().charAt(0) == '5')) {
+                last = line.text();
+            }
+        }
+        return last;
     }
 
     record TranscriptEntry(Instant at, String direction, String text) {

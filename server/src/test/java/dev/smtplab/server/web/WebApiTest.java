@@ -213,6 +213,7 @@ class WebApiTest {
         JsonNode sessions = get("/api/v1/sessions");
         assertThat(sessions.get(0).get("outcome").asText()).isEqualTo("REJECTED");
         assertThat(sessions.get(0).get("rulesFired")).extracting(JsonNode::asText).containsExactly("reject-connection");
+        assertThat(sessions.get(0).get("lastRejection").asText()).startsWith("554 5.7.1 Connection rejected");
         assertThat(get("/api/v1/sessions?outcome=completed")).isEmpty();
         JsonNode one = get("/api/v1/sessions/" + sessions.get(0).get("id").asText());
         assertThat(one.get("transcript").get(1).get("text").asText()).startsWith("554 5.7.1");
