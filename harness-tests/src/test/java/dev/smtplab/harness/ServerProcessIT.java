@@ -29,8 +29,9 @@ class ServerProcessIT {
 
     @Test
     void jar_prints_where_it_listens_serves_smtp_and_stops_cleanly_on_ctrl_c() throws Exception {
+        Path data = Files.createTempDirectory("smtplab-data");
         Process server = new ProcessBuilder(Peers.java(), "-jar", Peers.serverJar().toString(), "--smtp-port", "0",
-                "--web-port", "0").redirectErrorStream(true).start();
+                "--web-port", "0", "--data-dir", data.toString()).redirectErrorStream(true).start();
         try {
             BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             Matcher listening = LISTENING.matcher(output.readLine());
@@ -56,7 +57,7 @@ class ServerProcessIT {
     void port_in_use_is_one_line_and_exit_1() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Process server = new ProcessBuilder(Peers.java(), "-jar", Peers.serverJar().toString(),
-                    "--smtp-port", Integer.toString(taken.getLocalPort())).start();
+                    "--smtp-port", Integer.toString(taken.getLocalPort()), "--no-tls", "--no-web").start();
             assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).isEqualTo(1);
             assertThat(new String(server.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))

@@ -7,13 +7,19 @@ import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.ServerEventListener;
 import dev.smtplab.server.scenario.Scenario;
 import dev.smtplab.server.scenario.ScenarioHolder;
+import dev.smtplab.server.smtp.AuthSettings;
 import dev.smtplab.server.smtp.SmtpListener;
+import dev.smtplab.server.smtp.SmtpSettings;
+import dev.smtplab.server.tls.TlsMaterial;
 
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -39,6 +45,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final String hostName;
     private final MessageStore store;
     private final ScenarioHolder scenarios;
+    private final TlsMaterial tls;
     private final SmtpListener listener;
 
     private FakeSmtpServer(Builder builder) {
@@ -47,8 +54,12 @@ public final class FakeSmtpServer implements AutoCloseable {
         this.store = builder.store != null ? builder.store
                 : new InMemoryMessageStore(builder.maxMessages, builder.maxSessions);
         this.scenarios = new ScenarioHolder(builder.scenario);
-        this.listener = new SmtpListener(bindAddress, builder.port, hostName, builder.maxMessageSize,
-                (int) builder.idleTimeout.toSeconds(), store, scenarios, builder.clock);
+        this.tls = builder.tls;
+        SmtpSettings settings = new SmtpSettings(bindAddress, builder.port, builder.implicitTlsPort, hostName,
+                builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(),
+                tls == null ? null : tls.sslContext(), builder.requireTls,
+                new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth));
+        this.listener = new SmtpListener(settings, store, scenarios, builder.clock);
     }
 
     public static Builder builder() {
@@ -78,6 +89,16 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** The SMTP port clients connect to; with port 0 the one the system gave, once started. */
     public int port() {
         return listener.port();
+    }
+
+    /** The implicit-TLS (SMTPS) port, or -1 when the server has none. */
+    public int implicitTlsPort() {
+        return listener.implicitTlsPort();
+    }
+
+    /** The certificate the server presents (and the CA that issued it, when SMTP Lab made it). */
+    public Optional<TlsMaterial> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /** The address the server listens on, as text ("127.0.0.1"). */
@@ -152,6 +173,13 @@ public final class FakeSmtpServer implements AutoCloseable {
         private MessageStore store;
         private Clock clock = Clock.systemUTC();
         private Scenario scenario = Scenario.none();
+        private TlsMaterial tls;
+        private int implicitTlsPort = -1;
+        private boolean requireTls;
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private boolean authAcceptAny;
+        private boolean requireAuth;
+        private boolean allowPlaintextAuth;
 
         private Builder() {
         }
@@ -230,6 +258,54 @@ public final class FakeSmtpServer implements AutoCloseable {
             return this;
         }
 
+        /** Offers STARTTLS with this certificate (see {@link TlsMaterial#localCa}); off unless given. */
+        public Builder tls(TlsMaterial tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /** Also listens for implicit TLS (SMTPS, as on port 465); 0 takes a free port. Needs {@link #tls}. */
+        public Builder implicitTlsPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("implicit TLS port must be between 0 and 65535, got " + port);
+            }
+            this.implicitTlsPort = port;
+            return this;
+        }
+
+        /** Before STARTTLS, only EHLO, HELO, STARTTLS, NOOP, RSET and QUIT (530 5.7.0 otherwise). */
+        public Builder requireTls() {
+            this.requireTls = true;
+            return this;
+        }
+
+        /** A user who may log in with AUTH PLAIN, LOGIN or CRAM-MD5. */
+        public Builder authUser(String user, String password) {
+            if (user == null || user.isEmpty() || password == null) {
+                throw new IllegalArgumentException("an AUTH user needs a name and a password");
+            }
+            users.put(user, password);
+            return this;
+        }
+
+        /** Any user name and password logs in. */
+        public Builder authAcceptAny() {
+            this.authAcceptAny = true;
+            return this;
+        }
+
+        /** MAIL, RCPT and DATA need a logged-in client (530 5.7.0 Authentication required). */
+        public Builder requireAuth() {
+            this.requireAuth = true;
+            return this;
+        }
+
+        /** Offers AUTH before STARTTLS too (by default only over TLS, as RFC 4954 advises). */
+        public Builder allowPlaintextAuth() {
+            this.allowPlaintextAuth = true;
+            return this;
+        }
+
         /** The clock for timestamps and greylisting; tests pass one they can move. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -237,6 +313,12 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
 
         public FakeSmtpServer build() {
+            if (tls == null && (requireTls || implicitTlsPort >= 0)) {
+                throw new IllegalArgumentException("requireTls and implicitTlsPort need a certificate: call tls(...)");
+            }
+            if (requireAuth && users.isEmpty() && !authAcceptAny) {
+                throw new IllegalArgumentException("requireAuth needs users (authUser) or authAcceptAny");
+            }
             return new FakeSmtpServer(this);
         }
     }

@@ -4,6 +4,7 @@ import dev.smtplab.server.scenario.Presets;
 import dev.smtplab.server.scenario.RulesFile;
 import dev.smtplab.server.scenario.Scenario;
 import dev.smtplab.server.scenario.Values;
+import dev.smtplab.server.tls.TlsMaterial;
 import dev.smtplab.server.web.WebServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,6 +77,54 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-web", negatable = false, description = "Run the SMTP server only, without the web UI and API.")
     boolean noWeb;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the local CA and server certificate are kept (default: ~/.smtplab).")
+    Path dataDir;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Server certificate chain, PEM (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "Server private key, PEM (with --tls-cert).")
+    Path tlsKey;
+
+    @Option(names = "--tls-pkcs12", paramLabel = "FILE", description = "Server certificate and key in a PKCS#12 file.")
+    Path tlsPkcs12;
+
+    @Option(names = "--tls-pkcs12-password", paramLabel = "PASSWORD", defaultValue = "",
+            description = "Password of the PKCS#12 file (default: none).")
+    String tlsPkcs12Password;
+
+    @Option(names = "--no-tls", negatable = false, description = "No STARTTLS and no implicit TLS.")
+    boolean noTls;
+
+    @Option(names = "--smtps-port", paramLabel = "PORT", converter = PortConverter.class,
+            description = "Also listen for implicit TLS (SMTPS) on this port; off unless given.")
+    Integer smtpsPort;
+
+    @Option(names = "--require-tls", negatable = false,
+            description = "Refuse mail commands before STARTTLS (530 5.7.0 Must issue a STARTTLS command first).")
+    boolean requireTls;
+
+    @Option(names = "--export-ca", paramLabel = "FILE", description = "Write the local CA certificate (PEM) to FILE.")
+    Path exportCa;
+
+    @Option(names = "--auth-user", paramLabel = "USER:PASSWORD", description = "A user who may log in; repeatable.")
+    List<String> authUsers = new ArrayList<>();
+
+    @Option(names = "--auth-users-file", paramLabel = "FILE", description = "Users who may log in, one USER:PASSWORD a line.")
+    Path authUsersFile;
+
+    @Option(names = "--auth-accept-any", negatable = false, description = "Any user name and password logs in.")
+    boolean authAcceptAny;
+
+    @Option(names = "--require-auth", negatable = false,
+            description = "MAIL, RCPT and DATA need a logged-in client (530 5.7.0 Authentication required).")
+    boolean requireAuth;
+
+    @Option(names = "--auth-allow-plaintext", negatable = false,
+            description = "Offer AUTH before STARTTLS too (normally only over TLS).")
+    boolean authAllowPlaintext;
+
     @Option(names = "--preset", paramLabel = "NAME[:KEY=VALUE;...]",
             description = "Turn on a failure preset; repeatable. Presets: ${COMPLETION-CANDIDATES}.",
             completionCandidates = PresetNames.class)
@@ -135,6 +184,23 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return EXIT_START_FAILED;
         }
+        if (exportCa != null) {
+            var ca = server.tls().flatMap(TlsMaterial::caCertificate);
+            if (ca.isEmpty()) {
+                server.stop();
+                err.println("smtplab-server: --export-ca: there is no local CA (TLS is off or uses your own certificate)");
+                err.flush();
+                return EXIT_BAD_CONFIGURATION;
+            }
+            try {
+                java.nio.file.Files.writeString(exportCa, TlsMaterial.pem(ca.get()));
+            } catch (java.io.IOException e) {
+                server.stop();
+                err.println("smtplab-server: --export-ca " + exportCa + ": " + e.getMessage());
+                err.flush();
+                return EXIT_START_FAILED;
+            }
+        }
         if (!noWeb) {
             try {
                 web = new WebServer(server, webBindAddress, webPort, webAuth).start();
@@ -158,6 +224,13 @@ public final class Main implements Callable<Integer> {
         }, "smtplab-shutdown"));
         out.println("SMTP Lab listening on smtp://" + hostPort(server) + " as " + hostName
                 + " (Ctrl-C to stop)");
+        if (server.implicitTlsPort() >= 0) {
+            out.println("implicit TLS (SMTPS) on smtps://" + hostPort(server).replaceFirst(":\\d+$", "") + ":"
+                    + server.implicitTlsPort());
+        }
+        if (exportCa != null) {
+            out.println("local CA certificate written to " + exportCa);
+        }
         if (web != null) {
             String host = webBindAddress.getHostAddress();
             out.println("web UI and API on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port()
@@ -180,7 +253,36 @@ public final class Main implements Callable<Integer> {
         if (noMagicAddresses) {
             scenario.magicAddresses(false);
         }
-        return FakeSmtpServer.builder()
+        FakeSmtpServer.Builder builder = FakeSmtpServer.builder();
+        TlsMaterial tls = tlsMaterial();
+        if (tls != null) {
+            builder.tls(tls);
+            if (smtpsPort != null) {
+                builder.implicitTlsPort(smtpsPort);
+            }
+        } else if (smtpsPort != null || requireTls) {
+            throw new IllegalArgumentException("--smtps-port and --require-tls need TLS, which --no-tls turned off");
+        }
+        if (requireTls) {
+            builder.requireTls();
+        }
+        for (String user : users()) {
+            int colon = user.indexOf(':');
+            builder.authUser(user.substring(0, colon), user.substring(colon + 1));
+        }
+        if (authAcceptAny) {
+            builder.authAcceptAny();
+        }
+        if (requireAuth) {
+            if (authUsers.isEmpty() && authUsersFile == null && !authAcceptAny) {
+                throw new IllegalArgumentException("--require-auth needs --auth-user, --auth-users-file or --auth-accept-any");
+            }
+            builder.requireAuth();
+        }
+        if (authAllowPlaintext) {
+            builder.allowPlaintextAuth();
+        }
+        return builder
                 .scenario(scenario.build())
                 .port(smtpPort)
                 .bindAddress(bindAddress)
@@ -189,6 +291,46 @@ public final class Main implements Callable<Integer> {
                 .maxSessions(maxSessions)
                 .maxMessageSize(maxMessageSize)
                 .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+    }
+
+    /** The certificate: the user's (PEM or PKCS#12), else the local CA's in the data folder, unless --no-tls. */
+    TlsMaterial tlsMaterial() {
+        if (noTls) {
+            return null;
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsCert != null) {
+            return TlsMaterial.fromPem(tlsCert, tlsKey);
+        }
+        if (tlsPkcs12 != null) {
+            return TlsMaterial.fromPkcs12(tlsPkcs12, tlsPkcs12Password.toCharArray());
+        }
+        Path folder = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".smtplab");
+        return TlsMaterial.localCa(folder, hostName);
+    }
+
+    private List<String> users() {
+        List<String> all = new ArrayList<>(authUsers);
+        if (authUsersFile != null) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(authUsersFile)) {
+                    if (!line.isBlank() && !line.startsWith("#")) {
+                        all.add(line.trim());
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--auth-users-file " + authUsersFile + ": cannot read it: " + e.getMessage());
+            }
+        }
+        for (String user : all) {
+            int colon = user.indexOf(':');
+            if (colon < 1) {
+                throw new IllegalArgumentException("auth user \"" + user + "\" is not USER:PASSWORD");
+            }
+        }
+        return all;
     }
 
     private static String hostPort(FakeSmtpServer server) {

@@ -41,12 +41,28 @@ public final class RecordedMessage {
     private final Map<String, String> mailParameters;
     private final List<Recipient> recipients;
     private final byte[] data;
+    private final String tlsProtocol;
+    private final String tlsCipher;
+    private final String authUser;
     private volatile InternetHeaders parsedHeaders;
 
     public RecordedMessage(String id, String sessionId, long connectionIndex, int transactionIndex,
                            Instant receivedAt, String clientAddress, int clientPort, String helo,
                            String mailFrom, Map<String, String> mailParameters,
                            List<Recipient> recipients, byte[] data) {
+        this(id, sessionId, connectionIndex, transactionIndex, receivedAt, clientAddress, clientPort, helo, mailFrom,
+                mailParameters, recipients, data, null, null, null);
+    }
+
+    /** A message with the TLS protocol and cipher it came over, and the user who sent it (each may be null). */
+    public RecordedMessage(String id, String sessionId, long connectionIndex, int transactionIndex,
+                           Instant receivedAt, String clientAddress, int clientPort, String helo,
+                           String mailFrom, Map<String, String> mailParameters,
+                           List<Recipient> recipients, byte[] data, String tlsProtocol, String tlsCipher,
+                           String authUser) {
+        this.tlsProtocol = tlsProtocol;
+        this.tlsCipher = tlsCipher;
+        this.authUser = authUser;
         this.id = Objects.requireNonNull(id, "id");
         this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
         this.connectionIndex = connectionIndex;
@@ -101,6 +117,17 @@ public final class RecordedMessage {
         }
         return accepted;
     }
+
+    /** The TLS protocol the message came over ("TLSv1.3"), if it came over TLS. */
+    public Optional<String> tlsProtocol() { return Optional.ofNullable(tlsProtocol); }
+
+    public Optional<String> tlsCipher() { return Optional.ofNullable(tlsCipher); }
+
+    /** True when the whole transaction went over TLS (STARTTLS or implicit TLS). */
+    public boolean overTls() { return tlsProtocol != null; }
+
+    /** The user the client had logged in as (AUTH), if it had. */
+    public Optional<String> authUser() { return Optional.ofNullable(authUser); }
 
     /** The message bytes as the client meant them: after dot-unstuffing, nothing added. */
     public byte[] data() { return data.clone(); }

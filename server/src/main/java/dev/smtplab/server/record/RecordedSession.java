@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param transcript              every line both ways, AUTH secrets masked
  * @param omittedTranscriptLines  lines left out once the transcript reached its cap
  * @param messageIds              the ids of the messages this session delivered, in order
+ * @param tlsProtocol             the TLS protocol once TLS started ("TLSv1.3"); null over plain text
+ * @param tlsCipher               the TLS cipher suite; null over plain text
+ * @param authUser                the user the client logged in as; null if it did not
  */
 public record RecordedSession(
         String id,
@@ -34,7 +37,10 @@ public record RecordedSession(
         String outcomeDetail,
         List<TranscriptLine> transcript,
         long omittedTranscriptLines,
-        List<String> messageIds) {
+        List<String> messageIds,
+        String tlsProtocol,
+        String tlsCipher,
+        String authUser) {
 
     public RecordedSession {
         Objects.requireNonNull(id, "id");
@@ -44,6 +50,14 @@ public record RecordedSession(
         Objects.requireNonNull(outcomeDetail, "outcomeDetail");
         transcript = List.copyOf(transcript);
         messageIds = List.copyOf(messageIds);
+    }
+
+    /** A session without TLS or AUTH facts. */
+    public RecordedSession(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
+                           Instant endedAt, String helo, SessionOutcome outcome, String outcomeDetail,
+                           List<TranscriptLine> transcript, long omittedTranscriptLines, List<String> messageIds) {
+        this(id, connectionIndex, clientAddress, clientPort, startedAt, endedAt, helo, outcome, outcomeDetail,
+                transcript, omittedTranscriptLines, messageIds, null, null, null);
     }
 
     public Optional<Instant> ended() {

@@ -22,6 +22,8 @@ public sealed interface Effect {
             return "throttle replies to " + throttle.bytesPerSecond() + " bytes/s";
         } else if (this instanceof DropMidMessage drop) {
             return "reset the connection after " + drop.afterOctets() + " octets of the message";
+        } else if (this instanceof FailTlsHandshake) {
+            return "fail the TLS handshake";
         } else if (this instanceof Discard) {
             return "accept and discard the message";
         }
@@ -81,6 +83,10 @@ public sealed interface Effect {
         public boolean carriesOn() {
             return true;
         }
+    }
+
+    /** At STARTTLS: say 220, then end the TLS handshake with a fatal handshake_failure alert. */
+    record FailTlsHandshake() implements Effect {
     }
 
     /** At DATA: send the 354, then reset the connection once this many octets of content arrived. */

@@ -44,6 +44,10 @@ public final class Presets {
         map.put("slow", "every reply, the greeting included, comes delay= late (default 2s)");
         map.put("flaky", "MAIL, RCPT and DATA fail with 451 4.3.0 at random, probability= (default 0.3) from "
                 + "seed= (default 1)");
+        map.put("starttls-refused", "454 4.7.0 to STARTTLS");
+        map.put("tls-handshake-failure", "220 to STARTTLS, then a fatal handshake_failure alert");
+        map.put("auth-refused", "535 5.7.8 to AUTH");
+        map.put("auth-tempfail", "454 4.7.0 to AUTH");
         map.put("drop-during-data", "after the 354, the connection is reset once after= octets (default 0) of the "
                 + "message arrived");
         return Collections.unmodifiableMap(map);
@@ -99,6 +103,14 @@ public final class Presets {
                     .when(new Match.Verb(List.of("MAIL", "RCPT", "DATA", "BDAT")))
                     .on(new Schedule.Probability(parameters.fraction("probability", 0.3),
                             parameters.number("seed", 1))));
+            case "starttls-refused" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.STARTTLS,
+                    new Effect.Reply(SmtpReply.of(454, "4.7.0", "TLS not available due to temporary reason"))));
+            case "tls-handshake-failure" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.STARTTLS,
+                    new Effect.FailTlsHandshake()));
+            case "auth-refused" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.AUTH,
+                    new Effect.Reply(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"))));
+            case "auth-tempfail" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.AUTH,
+                    new Effect.Reply(SmtpReply.of(454, "4.7.0", "Temporary authentication failure"))));
             case "drop-during-data" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.DATA,
                     new Effect.DropMidMessage(parameters.size("after", 0))));
             default -> throw new IllegalArgumentException("unknown preset \"" + name + "\": use one of "

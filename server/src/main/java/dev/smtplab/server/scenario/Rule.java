@@ -23,6 +23,9 @@ public record Rule(String id, SmtpStage stage, Match match, Schedule schedule, E
         if (effect instanceof Effect.Discard && stage != SmtpStage.MESSAGE) {
             throw new IllegalArgumentException("discard only works at the message stage");
         }
+        if (effect instanceof Effect.FailTlsHandshake && stage != SmtpStage.STARTTLS) {
+            throw new IllegalArgumentException("fail-tls-handshake only works at the starttls stage");
+        }
         if (effect instanceof Effect.DropMidMessage && stage != SmtpStage.DATA) {
             throw new IllegalArgumentException("drop-mid-message only works at the data stage");
         }

@@ -27,7 +27,7 @@ public final class RulesFile {
     private static final Set<String> TOP_KEYS = Set.of("connection", "limits", "magic-addresses", "presets", "rules");
     private static final Set<String> RULE_KEYS = Set.of("id", "stage", "match", "schedule", "effect", "uses");
     private static final Set<String> EFFECT_KEYS = new LinkedHashSet<>(List.of("reply", "reply-and-close", "reset",
-            "delay", "silence", "throttle", "discard", "drop-mid-message"));
+            "delay", "silence", "throttle", "discard", "drop-mid-message", "fail-tls-handshake"));
 
     private RulesFile() {
     }
@@ -281,6 +281,7 @@ public final class RulesFile {
                 case "delay" -> new Effect.Delay(duration(value, key));
                 case "throttle" -> new Effect.Throttle(count(value, key));
                 case "drop-mid-message" -> new Effect.DropMidMessage(size(value, key));
+                case "fail-tls-handshake" -> flag(value, key, new Effect.FailTlsHandshake());
                 default -> throw new FieldException(key + ": unknown effect");
             };
         } catch (IllegalArgumentException e) {

@@ -23,10 +23,18 @@ final class ConnectHook implements SessionHandler {
 
     @Override
     public SessionAcceptance accept(Session session) {
-        TappedSocket socket = TappedSocket.of(session);
+        Tapped socket = Tapped.of(session);
         ConnectionRecorder recorder = socket.recorder();
         Scenario scenario = server.rules.scenario();
         try {
+            if (session.getSocket() instanceof TlsTappedSocket implicitTls) {
+                try {
+                    implicitTls.startHandshake();
+                } catch (IOException e) {
+                    session.quit();
+                    return SessionAcceptance.success();
+                }
+            }
             if (scenario.connectionMode() == ConnectionMode.SILENT) {
                 recorder.endedBy("silent mode: the server accepted the connection and never greeted");
                 FaultActions.silence(session);

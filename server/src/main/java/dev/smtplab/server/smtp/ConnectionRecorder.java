@@ -41,6 +41,9 @@ final class ConnectionRecorder {
     private Transaction transaction;
 
     private String endedBy;
+    private String tlsProtocol;
+    private String tlsCipher;
+    private String authUser;
     private long dropMessageAfterOctets = -1;
     private boolean quitAccepted;
     private boolean clientHungUp;
@@ -134,6 +137,29 @@ final class ConnectionRecorder {
         return transaction == null ? null : transaction.mailFrom().address();
     }
 
+    /** The TLS handshake completed: recorded for the session and every later message. */
+    synchronized void tlsStarted(String protocol, String cipher) {
+        tlsProtocol = protocol;
+        tlsCipher = cipher;
+        append(Direction.EVENT, "TLS started: " + protocol + ", " + cipher);
+    }
+
+    /** The client logged in. */
+    synchronized void authenticated(String user) {
+        if (authUser == null || !authUser.equals(user)) {
+            authUser = user;
+            append(Direction.EVENT, "authenticated as " + user);
+        }
+    }
+
+    synchronized String authUser() {
+        return authUser;
+    }
+
+    synchronized boolean overTls() {
+        return tlsProtocol != null;
+    }
+
     /** A rule ended the session; this becomes the outcome's detail. */
     synchronized void endedBy(String detail) {
         if (endedBy == null) {
@@ -168,7 +194,7 @@ final class ConnectionRecorder {
             message = new RecordedMessage(server.nextMessageId(), sessionId, connectionIndex, transaction.index(),
                     server.clock.instant(), clientAddress, clientPort, transaction.helo(),
                     transaction.mailFrom().address(), transaction.mailFrom().parameters(),
-                    transaction.recipients(), data);
+                    transaction.recipients(), data, tlsProtocol, tlsCipher, authUser);
             messageIds.add(message.id());
             transaction = null;
         }
@@ -214,7 +240,7 @@ final class ConnectionRecorder {
         SessionOutcome outcome = finished ? outcome() : SessionOutcome.ACTIVE;
         return new RecordedSession(sessionId, connectionIndex, clientAddress, clientPort, startedAt,
                 finished ? server.clock.instant() : null, helo, outcome, outcomeDetail(outcome),
-                transcript, omittedTranscriptLines, messageIds);
+                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser);
     }
 
     private SessionOutcome outcome() {

@@ -30,7 +30,26 @@ final class FaultActions {
 
     /** Closes with a TCP reset (RST), as a crashing server or a middlebox would. */
     static void reset(Session session) throws IOException {
-        TappedSocket.of(session).reset();
+        Tapped.of(session).reset();
+        session.quit();
+    }
+
+    /** A TLS "handshake_failure" alert record (RFC 8446, 6.2): fatal (2), handshake_failure (40). */
+    private static final byte[] HANDSHAKE_FAILURE_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+
+    /** Says 220 to STARTTLS, then ends the handshake with a fatal alert, as a server with a broken TLS setup does. */
+    static void failTlsHandshake(Session session) throws IOException {
+        session.sendResponse("220 2.0.0 Ready to start TLS");
+        if (session.getSocket() instanceof TappedSocket plain) {
+            plain.passthrough();
+            try {
+                plain.getInputStream().read(new byte[4096]);
+            } catch (IOException e) {
+                // the client may already have given up
+            }
+            plain.getOutputStream().write(HANDSHAKE_FAILURE_ALERT);
+            plain.getOutputStream().flush();
+        }
         session.quit();
     }
 
@@ -39,7 +58,7 @@ final class FaultActions {
      * the idle timeout passes, then closes without a word.
      */
     static void silence(Session session) throws IOException {
-        InputStream in = TappedSocket.of(session).rawInput();
+        InputStream in = Tapped.of(session).rawInput();
         byte[] sink = new byte[4096];
         try {
             while (in.read(sink) >= 0) {

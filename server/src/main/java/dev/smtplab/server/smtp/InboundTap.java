@@ -31,7 +31,7 @@ final class InboundTap extends InputStream {
     private static final byte[] NOTHING = new byte[0];
     private static final int SHOWN_PREFIX = 80;
 
-    private enum Mode { COMMAND, MESSAGE, CHUNK }
+    private enum Mode { COMMAND, MESSAGE, CHUNK, PASSTHROUGH }
 
     // States of the end-of-message search: SubEthaSMTP's terminator is exactly CRLF "." CRLF.
     private static final int IN_LINE = 0;
@@ -75,6 +75,14 @@ final class InboundTap extends InputStream {
             messageState = LINE_START;
             contentBytes = 0;
         }
+    }
+
+    /**
+     * From now on the bytes are TLS records for the layer above: pass them on untouched. The
+     * transcript continues from the TLS socket's own tap.
+     */
+    synchronized void passthrough() {
+        mode = Mode.PASSTHROUGH;
     }
 
     /** The BDAT command is done; a chunk it did not read is parsed as commands, as SubEthaSMTP does. */
@@ -121,6 +129,9 @@ final class InboundTap extends InputStream {
                 }
                 case CHUNK -> {
                     return readChunk(target, offset, length);
+                }
+                case PASSTHROUGH -> {
+                    return readRaw(target, offset, length);
                 }
             }
         }
@@ -316,6 +327,16 @@ final class InboundTap extends InputStream {
             case '.' -> state == LINE_START ? AFTER_DOT : IN_LINE;
             default -> IN_LINE;
         };
+    }
+
+    private int readRaw(byte[] target, int offset, int length) throws IOException {
+        if (bufferPos < bufferEnd) {
+            int n = Math.min(length, bufferEnd - bufferPos);
+            System.arraycopy(buffer, bufferPos, target, offset, n);
+            bufferPos += n;
+            return n;
+        }
+        return in.read(target, offset, length);
     }
 
     private int readChunk(byte[] target, int offset, int length) throws IOException {

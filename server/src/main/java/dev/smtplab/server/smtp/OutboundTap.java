@@ -13,6 +13,7 @@ final class OutboundTap extends OutputStream {
     private byte[] line = new byte[256];
     private int lineLength;
     private volatile long bytesPerSecond;
+    private volatile boolean passthrough;
 
     OutboundTap(OutputStream out, Consumer<String> lineListener) {
         this.out = out;
@@ -27,6 +28,10 @@ final class OutboundTap extends OutputStream {
     /** Bytes go out first; only lines that were written are recorded. */
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+        if (passthrough) {
+            out.write(bytes, offset, length);
+            return;
+        }
         if (bytesPerSecond > 0) {
             writeThrottled(bytes, offset, length);
         } else {
@@ -44,6 +49,15 @@ final class OutboundTap extends OutputStream {
                 line[lineLength++] = b;
             }
         }
+    }
+
+    /** From now on the bytes are TLS records: no lines to find, no throttle (the TLS tap above has its own). */
+    void passthrough() {
+        passthrough = true;
+    }
+
+    long throttleRate() {
+        return bytesPerSecond;
     }
 
     /** From now on, replies leave at most this many bytes per second. */

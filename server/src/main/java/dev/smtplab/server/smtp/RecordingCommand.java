@@ -13,6 +13,7 @@ import org.subethamail.smtp.server.Session;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Wraps one of SubEthaSMTP's commands: applies the failure rules for its stage first, then runs it
@@ -30,23 +31,51 @@ final class RecordingCommand implements Command {
 
     @Override
     public void execute(String commandLine, Session session) throws IOException, DropConnectionException {
-        TappedSocket socket = TappedSocket.of(session);
+        Tapped socket = Tapped.of(session);
         ConnectionRecorder recorder = socket.recorder();
         String verb = getName();
+        LabAuthentication.plaintext(!session.isTLSStarted());
         try {
-            if (!applyRules(commandLine, session, socket)) {
+            if (!refusedByPolicy(verb, session) && !applyRules(commandLine, session, socket)) {
                 delegate.execute(commandLine, session);
             }
         } finally {
             if (verb.equals("BDAT")) {
                 socket.inbound().chunkCommandDone();
             }
+            if (verb.equals("AUTH") && session.isAuthenticated()) {
+                session.getAuthenticationHandler().map(handler -> handler.getIdentity())
+                        .ifPresent(identity -> recorder.authenticated(String.valueOf(identity)));
+            }
             recorder.commandAnswered(verb, commandLine, session.getHelo().orElse(null));
         }
     }
 
+    private static final Set<String> ALLOWED_BEFORE_TLS = Set.of("EHLO", "HELO", "STARTTLS", "NOOP", "RSET", "QUIT");
+    private static final Set<String> NEED_AUTH = Set.of("MAIL", "RCPT", "DATA", "BDAT");
+
+    /** --require-tls, --require-auth, and AUTH only over TLS: answered here, with the RFCs' codes. */
+    private boolean refusedByPolicy(String verb, Session session) throws IOException {
+        SmtpSettings settings = server.settings;
+        if (settings.requireTls() && !session.isTLSStarted() && !ALLOWED_BEFORE_TLS.contains(verb)) {
+            session.sendResponse("530 5.7.0 Must issue a STARTTLS command first");
+            return true;
+        }
+        if (verb.equals("AUTH") && settings.auth().enabled() && !session.isTLSStarted()
+                && !settings.auth().allowPlaintext()) {
+            // RFC 4954, 4: a server should not offer plain-text mechanisms without TLS.
+            session.sendResponse("538 5.7.11 Encryption required for requested authentication mechanism");
+            return true;
+        }
+        if (settings.auth().required() && !session.isAuthenticated() && NEED_AUTH.contains(verb)) {
+            session.sendResponse("530 5.7.0 Authentication required");
+            return true;
+        }
+        return false;
+    }
+
     /** Returns true when a rule answered the command, so SubEthaSMTP must not. */
-    private boolean applyRules(String commandLine, Session session, TappedSocket socket) throws IOException {
+    private boolean applyRules(String commandLine, Session session, Tapped socket) throws IOException {
         String verb = getName();
         SmtpStage stage = SmtpStage.ofVerb(verb).orElse(SmtpStage.ANY_COMMAND);
         StageContext context = StageContexts.command(stage, verb, commandLine, session, socket.recorder(),
@@ -79,6 +108,10 @@ final class RecordingCommand implements Command {
         } else if (effect instanceof Effect.Silence) {
             socket.recorder().endedBy("rule " + fired.get().ruleId() + " stopped answering at " + verb);
             FaultActions.silence(session);
+            return true;
+        } else if (effect instanceof Effect.FailTlsHandshake) {
+            socket.recorder().endedBy("rule " + fired.get().ruleId() + " failed the TLS handshake");
+            FaultActions.failTlsHandshake(session);
             return true;
         } else if (effect instanceof Effect.DropMidMessage drop) {
             socket.recorder().dropMessageAfter(drop.afterOctets());

@@ -42,7 +42,7 @@ final class RecordingMessageHandler implements MessageHandler {
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
-        TappedSocket socket = TappedSocket.of(session);
+        Tapped socket = Tapped.of(session);
         ConnectionRecorder recorder = socket.recorder();
         long dropAfter = recorder.takeDropMessageAfter();
         if (dropAfter >= 0) {
@@ -66,7 +66,7 @@ final class RecordingMessageHandler implements MessageHandler {
     }
 
     /** Returns true when a rule discarded the message; throws when a rule rejects it. */
-    private boolean applyRules(byte[] content, ConnectionRecorder recorder, TappedSocket socket)
+    private boolean applyRules(byte[] content, ConnectionRecorder recorder, Tapped socket)
             throws RejectException, IOException {
         StageContext context = StageContexts.message(session, recorder, content.length,
                 name -> headerValues(content, name), server.hostName);
@@ -113,6 +113,6 @@ final class RecordingMessageHandler implements MessageHandler {
 
     @Override
     public void done() {
-        TappedSocket.of(session).recorder().transactionEnded();
+        Tapped.of(session).recorder().transactionEnded();
     }
 }

@@ -11,7 +11,7 @@ final class RejectedLineCommand implements Command {
 
     @Override
     public void execute(String commandLine, Session session) throws IOException {
-        session.sendResponse(TappedSocket.of(session).inbound().takeRejection());
+        session.sendResponse(Tapped.of(session).inbound().takeRejection());
     }
 
     @Override

@@ -25,6 +25,7 @@ final class ServerContext {
     final int maxMessageSize;
     final String hostName;
     final RuleEngine rules;
+    final SmtpSettings settings;
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final Set<ConnectionRecorder> openConnections = ConcurrentHashMap.newKeySet();
@@ -32,11 +33,12 @@ final class ServerContext {
     private final Map<String, Deque<Instant>> recentByClient = new ConcurrentHashMap<>();
     private final List<ServerEventListener> listeners = new CopyOnWriteArrayList<>();
 
-    ServerContext(MessageStore store, Clock clock, int maxMessageSize, String hostName, RuleEngine rules) {
+    ServerContext(SmtpSettings settings, MessageStore store, Clock clock, RuleEngine rules) {
+        this.settings = settings;
         this.store = store;
         this.clock = clock;
-        this.maxMessageSize = maxMessageSize;
-        this.hostName = hostName;
+        this.maxMessageSize = settings.maxMessageSize();
+        this.hostName = settings.hostName();
         this.rules = rules;
     }
 

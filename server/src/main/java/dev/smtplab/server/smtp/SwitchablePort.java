@@ -25,6 +25,7 @@ final class SwitchablePort extends ServerSocket {
     private static final int MAX_FILLERS = 64;
 
     private final ServerContext context;
+    private final javax.net.ssl.SSLContext implicitTls;
     private final Object lock = new Object();
     private InetSocketAddress address;
     private int backlog;
@@ -36,8 +37,10 @@ final class SwitchablePort extends ServerSocket {
     /** The listener SubEthaSMTP's accept thread is blocked in, if any. */
     private ServerSocket acceptingOn;
 
-    SwitchablePort(ServerContext context) throws IOException {
+    /** @param implicitTls TLS from the first byte (the SMTPS port), or null */
+    SwitchablePort(ServerContext context, javax.net.ssl.SSLContext implicitTls) throws IOException {
         this.context = context;
+        this.implicitTls = implicitTls;
     }
 
     @Override
@@ -57,7 +60,7 @@ final class SwitchablePort extends ServerSocket {
     }
 
     private TappedServerSocket open(InetSocketAddress where) throws IOException {
-        TappedServerSocket socket = new TappedServerSocket(context);
+        TappedServerSocket socket = new TappedServerSocket(context, implicitTls);
         try {
             socket.setReuseAddress(true);
             socket.bind(where, backlog);

@@ -1,15 +1,22 @@
 package dev.smtplab.server.smtp;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** The SMTP listener: hands SubEthaSMTP sockets whose traffic is recorded. */
+/**
+ * The SMTP listener: hands SubEthaSMTP sockets whose traffic is recorded. On the implicit-TLS
+ * port every socket is TLS from the start; the handshake itself runs on the session's thread.
+ */
 final class TappedServerSocket extends ServerSocket {
     private final ServerContext server;
+    private final SSLContext implicitTls;
 
-    TappedServerSocket(ServerContext server) throws IOException {
+    TappedServerSocket(ServerContext server, SSLContext implicitTls) throws IOException {
         this.server = server;
+        this.implicitTls = implicitTls;
     }
 
     @Override
@@ -17,6 +24,15 @@ final class TappedServerSocket extends ServerSocket {
         TappedSocket socket = new TappedSocket(server);
         implAccept(socket);
         socket.startRecording();
-        return socket;
+        return implicitTls == null ? socket : startTls(socket, implicitTls);
+    }
+
+    /** TLS on top of a recorded socket, as the server side; no name lookup (SubEthaSMTP's default does one). */
+    static TlsTappedSocket startTls(TappedSocket socket, SSLContext tls) throws IOException {
+        socket.passthrough();
+        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket,
+                socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        ssl.setUseClientMode(false);
+        return new TlsTappedSocket(ssl, socket);
     }
 }

@@ -1,7 +1,5 @@
 package dev.smtplab.server.smtp;
 
-import org.subethamail.smtp.server.Session;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +9,7 @@ import java.net.Socket;
  * An accepted client socket whose streams are tapped: what SubEthaSMTP reads and writes passes
  * through {@link InboundTap} and {@link OutboundTap}, which feed the connection's recorder.
  */
-final class TappedSocket extends Socket {
+final class TappedSocket extends Socket implements Tapped {
     private final ServerContext server;
     private volatile ConnectionRecorder recorder;
     private volatile InboundTap inbound;
@@ -31,32 +29,35 @@ final class TappedSocket extends Socket {
         outbound = new OutboundTap(super.getOutputStream(), this::serverLine);
     }
 
-    static TappedSocket of(Session session) {
-        if (session.getSocket() instanceof TappedSocket tapped) {
-            return tapped;
-        }
-        throw new IllegalStateException("session " + session.getSessionId() + " is not on a recorded socket");
-    }
-
-    ConnectionRecorder recorder() {
+    @Override
+    public ConnectionRecorder recorder() {
         return recorder;
     }
 
-    InboundTap inbound() {
+    @Override
+    public InboundTap inbound() {
         return inbound;
     }
 
-    OutboundTap outbound() {
+    @Override
+    public OutboundTap outbound() {
         return outbound;
     }
 
-    /** The socket's input before the tap, for a silent server that reads and ignores. */
-    InputStream rawInput() {
+    @Override
+    public InputStream rawInput() {
         return rawInput;
     }
 
-    /** Closes with RST instead of FIN: SO_LINGER 0 makes close() abort the connection. */
-    void reset() throws IOException {
+    /** TLS starts on top of this socket: its bytes become records to pass on untouched. */
+    void passthrough() {
+        inbound.passthrough();
+        outbound.passthrough();
+    }
+
+    /** SO_LINGER 0 makes close() abort the connection with RST. */
+    @Override
+    public void reset() throws IOException {
         setSoLinger(true, 0);
         close();
     }
@@ -72,6 +73,11 @@ final class TappedSocket extends Socket {
     }
 
     private void serverLine(String line) {
+        serverLine(recorder, inbound, line);
+    }
+
+    /** A reply line went out: into the transcript, and its code to the input side, which changes mode on 354 and 334. */
+    static void serverLine(ConnectionRecorder recorder, InboundTap inbound, String line) {
         recorder.serverLine(line);
         boolean lastLineOfReply = line.length() < 4 || line.charAt(3) != '-';
         if (lastLineOfReply) {

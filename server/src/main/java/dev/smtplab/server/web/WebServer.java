@@ -79,6 +79,7 @@ public final class WebServer implements AutoCloseable {
         routes.add(new Route(HandlerType.DELETE, "/api/v1/failure-modes/presets/{name}", failures::presetOff));
         routes.add(new Route(HandlerType.POST, "/api/v1/failure-modes/rules", failures::addRule));
         routes.add(new Route(HandlerType.DELETE, "/api/v1/failure-modes/rules/{id}", failures::removeRule));
+        routes.add(new Route(HandlerType.GET, "/api/v1/tls/ca.pem", this::caCertificate));
         routes.add(new Route(HandlerType.GET, "/api/v1/openapi.json", this::openApi));
         routes.add(new Route(HandlerType.GET, "/healthz", this::health));
         routes.add(new Route(HandlerType.GET, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
@@ -140,6 +141,15 @@ public final class WebServer implements AutoCloseable {
 
     private void health(Context ctx) {
         ctx.json(Map.of("status", "ok", "smtpPort", smtp.port(), "messages", smtp.store().messages().size()));
+    }
+
+    /** The local CA, so clients can trust the server's certificate. */
+    private void caCertificate(Context ctx) {
+        var ca = smtp.tls().flatMap(dev.smtplab.server.tls.TlsMaterial::caCertificate)
+                .orElseThrow(() -> ApiException.notFound("local CA (TLS is off, or uses a certificate of the user's):"
+                        + " the CA is"));
+        ctx.header("Content-Disposition", "attachment; filename=\"smtplab-ca.pem\"");
+        ctx.contentType("application/x-pem-file").result(dev.smtplab.server.tls.TlsMaterial.pem(ca));
     }
 
     private void openApi(Context ctx) throws Exception {

@@ -104,7 +104,7 @@ class RulesFileTest {
                     stage: mail
                     effect: { reset: true, delay: 1s }
                 """, "rules file rules.yaml: rule 1 (id \"a\"): effect: give exactly one of reply, reply-and-close, "
-                + "reset, delay, silence, throttle, discard, drop-mid-message (got 2)");
+                + "reset, delay, silence, throttle, discard, drop-mid-message, fail-tls-handshake (got 2)");
         assertMistake("""
                 rules:
                   - id: a
@@ -131,13 +131,13 @@ class RulesFileTest {
                   - id: a
                     stage: rcpt
                 """, "rules file rules.yaml: rule 1 (id \"a\"): effect: missing; use one of reply, reply-and-close, "
-                + "reset, delay, silence, throttle, discard, drop-mid-message");
+                + "reset, delay, silence, throttle, discard, drop-mid-message, fail-tls-handshake");
         assertMistake("connection: sideways", "rules file rules.yaml: connection: \"sideways\" is not a connection "
                 + "mode: use normal, blocked, refused or silent");
         assertMistake("presets: [greylisting]", "rules file rules.yaml: presets[1]: unknown preset \"greylisting\": "
                 + "use one of blocked, refused, silent, reject-connection, invalid-sender, unknown-recipient, "
                 + "relay-denied, mailbox-full, greylist, rate-limit, auth-required, message-too-big, spam-rejected, "
-                + "slow, flaky, drop-during-data");
+                + "slow, flaky, starttls-refused, tls-handshake-failure, auth-refused, auth-tempfail, drop-during-data");
         assertMistake("rules: {stage: rcpt}", "rules file rules.yaml: rules: expected a list (lines starting with "
                 + "\"- \"), got fields");
     }

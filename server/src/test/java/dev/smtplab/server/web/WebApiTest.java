@@ -265,7 +265,8 @@ class WebApiTest {
         assertError(call("PUT", "/api/v1/failure-modes/presets/nope", null), 404,
                 "preset \"nope\" (use one of blocked, refused, silent, reject-connection, invalid-sender, "
                         + "unknown-recipient, relay-denied, mailbox-full, greylist, rate-limit, auth-required, "
-                        + "message-too-big, spam-rejected, slow, flaky, drop-during-data); not found");
+                        + "message-too-big, spam-rejected, slow, flaky, starttls-refused, tls-handshake-failure, auth-refused, "
+                        + "auth-tempfail, drop-during-data); not found");
 
         assertThat(call("DELETE", "/api/v1/failure-modes/rules/no-bob", null).statusCode()).isEqualTo(200);
         assertError(call("DELETE", "/api/v1/failure-modes/rules/no-bob", null), 404, "rule \"no-bob\" not found");

@@ -1,0 +1,25 @@
+package dev.smtplab.server.smtp;
+
+import javax.net.ssl.SSLContext;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * How the SMTP side listens and talks.
+ *
+ * @param implicitTlsPort the implicit-TLS (SMTPS) port; -1 for none, 0 for a free one
+ * @param tls             the server certificate for STARTTLS and implicit TLS; null for no TLS at all
+ * @param requireTls      only EHLO, HELO, STARTTLS, NOOP, RSET and QUIT before STARTTLS (530 5.7.0)
+ */
+public record SmtpSettings(InetAddress bindAddress, int port, int implicitTlsPort, String hostName,
+                           int maxMessageSize, int idleTimeoutSeconds, SSLContext tls, boolean requireTls,
+                           AuthSettings auth) {
+    public SmtpSettings {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(hostName, "hostName");
+        Objects.requireNonNull(auth, "auth");
+        if (tls == null && (requireTls || implicitTlsPort >= 0)) {
+            throw new IllegalArgumentException("TLS is off, so it cannot be required or offered on an SMTPS port");
+        }
+    }
+}
