@@ -29,7 +29,10 @@ class ReadmeSessionIT {
         List<String> session = readmeSession();
         assertThat(session.get(0)).isEqualTo("$ nc -C 127.0.0.1 2525");
 
-        try (FakeSmtpServer server = FakeSmtpServer.builder().build().start()) {
+        // As ./smtplab server runs by default: STARTTLS offered with a local CA.
+        java.nio.file.Path data = Files.createTempDirectory("smtplab-data");
+        try (FakeSmtpServer server = FakeSmtpServer.builder()
+                .tls(dev.smtplab.server.tls.TlsMaterial.localCa(data, "localhost")).build().start()) {
             Process process = new ProcessBuilder(nc, "-C", "127.0.0.1", Integer.toString(server.port()))
                     .redirectErrorStream(true).start();
             try {
