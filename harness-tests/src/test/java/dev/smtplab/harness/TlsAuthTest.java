@@ -157,6 +157,10 @@ class TlsAuthTest {
         ClientRun refused = sendTls();
         assertThat(refused.exitCode()).isEqualTo(29);
         assertThat(refused.err()).startsWith("smtplab send: STARTTLS was refused: 454 4.7.0 TLS not available");
+        server.setScenario(Scenario.builder().preset("auth-refused").build());
+        ClientRun authRefused = sendTls();
+        assertThat(authRefused.exitCode()).isEqualTo(28);
+        assertThat(authRefused.err()).contains("535 5.7.8 Authentication credentials invalid");
         server.setScenario(Scenario.builder().preset("auth-tempfail").build());
         ClientRun tempfail = sendTls();
         assertThat(tempfail.exitCode()).isEqualTo(28);

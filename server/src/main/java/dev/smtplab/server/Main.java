@@ -162,16 +162,16 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (webAuth != null && (webAuth.indexOf(':') < 1 || webAuth.endsWith(":"))) {
+            err.println("smtplab-server: --web-auth takes USER:PASSWORD, both not empty");
+            err.flush();
+            return EXIT_BAD_CONFIGURATION;
+        }
         FakeSmtpServer.Builder settings;
         try {
             settings = serverSettings();
         } catch (IllegalArgumentException e) {
             err.println("smtplab-server: " + e.getMessage());
-            err.flush();
-            return EXIT_BAD_CONFIGURATION;
-        }
-        if (webAuth != null && (webAuth.indexOf(':') < 1 || webAuth.endsWith(":"))) {
-            err.println("smtplab-server: --web-auth takes USER:PASSWORD, both not empty");
             err.flush();
             return EXIT_BAD_CONFIGURATION;
         }

@@ -48,7 +48,7 @@ class MainTest {
     @Test
     void port_in_use_gives_one_line_and_exit_1() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run run = run("--smtp-port", Integer.toString(taken.getLocalPort()));
+            Run run = run("--smtp-port", Integer.toString(taken.getLocalPort()), "--no-tls");
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err()).isEqualTo("smtplab-server: cannot listen on 127.0.0.1:" + taken.getLocalPort()
                     + ": the port is already in use\n");
@@ -81,7 +81,7 @@ class MainTest {
     @Test
     void max_messages_10_keeps_the_10_newest_of_15() throws Exception {
         Main main = new Main();
-        new CommandLine(main).parseArgs("--smtp-port", "0", "--max-messages", "10");
+        new CommandLine(main).parseArgs("--smtp-port", "0", "--no-tls", "--max-messages", "10");
         try (FakeSmtpServer server = main.serverSettings().build().start()) {
             for (int i = 1; i <= 15; i++) {
                 Sending.send(server.port(), "a@example.test", "b@example.test", "message " + i, "body");
@@ -122,7 +122,7 @@ class MainTest {
         Path rules = folder.resolve("rules.yaml");
         Files.writeString(rules, "rules:\n  - id: mine\n    stage: noop\n    effect: { reply: 250 2.0.0 mine }\n");
         Main main = new Main();
-        new CommandLine(main).parseArgs("--rules", rules.toString(), "--preset", "mailbox-full",
+        new CommandLine(main).parseArgs("--no-tls", "--rules", rules.toString(), "--preset", "mailbox-full",
                 "--preset", "greylist:retry-after=5s", "--no-magic-addresses");
         var scenario = main.serverSettings().build().scenario();
         assertThat(scenario.rules()).extracting(dev.smtplab.server.scenario.Rule::id)
@@ -137,11 +137,46 @@ class MainTest {
         assertThat(auth.exitCode()).isEqualTo(2);
         assertThat(auth.err()).isEqualTo("smtplab-server: --web-auth takes USER:PASSWORD, both not empty\n");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run run = run("--smtp-port", "0", "--web-port", Integer.toString(taken.getLocalPort()));
+            Run run = run("--smtp-port", "0", "--no-tls", "--web-port", Integer.toString(taken.getLocalPort()));
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err()).isEqualTo("smtplab-server: cannot serve the web UI on 127.0.0.1:" + taken.getLocalPort()
                     + ": the port is already in use\n");
         }
+    }
+
+    @Test
+    void tls_and_auth_flags_build_the_server(@TempDir Path folder) throws Exception {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--smtp-port", "0", "--data-dir", folder.toString(), "--smtps-port", "0",
+                "--require-tls", "--auth-user", "alice:s3cret", "--require-auth");
+        try (FakeSmtpServer server = main.serverSettings().build().start()) {
+            assertThat(server.implicitTlsPort()).isPositive();
+            assertThat(server.tls()).isPresent();
+            assertThat(Files.exists(folder.resolve("ca.pem"))).isTrue();
+        }
+        Main noTls = new Main();
+        new CommandLine(noTls).parseArgs("--no-tls", "--require-tls");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(noTls::serverSettings))
+                .hasMessage("--smtps-port and --require-tls need TLS, which --no-tls turned off");
+        Main badUser = new Main();
+        new CommandLine(badUser).parseArgs("--no-tls", "--auth-user", "alice");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(badUser::serverSettings))
+                .hasMessage("auth user \"alice\" is not USER:PASSWORD");
+        Main onlyCert = new Main();
+        new CommandLine(onlyCert).parseArgs("--tls-cert", folder.resolve("ca.pem").toString());
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(onlyCert::serverSettings))
+                .hasMessage("--tls-cert and --tls-key go together");
+    }
+
+    @Test
+    void bad_certificate_files_give_one_line_naming_the_flag(@TempDir Path folder) throws Exception {
+        Path notPem = folder.resolve("cert.pem");
+        Files.writeString(notPem, "this is not a certificate");
+        Run run = run("--smtp-port", "0", "--no-web", "--tls-cert", notPem.toString(), "--tls-key", notPem.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("smtplab-server: --tls-cert " + notPem + " ").hasLineCount(1);
+        Run pkcs12 = run("--smtp-port", "0", "--no-web", "--tls-pkcs12", notPem.toString());
+        assertThat(pkcs12.err()).startsWith("smtplab-server: --tls-pkcs12 " + notPem + " cannot be read").hasLineCount(1);
     }
 
     @Test

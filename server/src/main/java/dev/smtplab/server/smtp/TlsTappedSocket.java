@@ -31,10 +31,12 @@ final class TlsTappedSocket extends SSLSocket implements Tapped {
         if (plain.outbound().throttleRate() > 0) {
             outbound.throttle(plain.outbound().throttleRate());
         }
-        ssl.addHandshakeCompletedListener(event -> recorder.tlsStarted(event.getSession().getProtocol(),
-                event.getSession().getCipherSuite()));
     }
 
+    /**
+     * The handshake, recorded as it ends. Not a HandshakeCompletedListener: the JDK calls those on
+     * a thread of its own, after the session may already have gone on.
+     */
     @Override
     public void startHandshake() throws IOException {
         try {
@@ -44,6 +46,8 @@ final class TlsTappedSocket extends SSLSocket implements Tapped {
             plain.close();
             throw e;
         }
+        SSLSession session = ssl.getSession();
+        plain.recorder().tlsStarted(session.getProtocol(), session.getCipherSuite());
     }
 
     @Override

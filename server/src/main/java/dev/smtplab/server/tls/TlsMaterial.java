@@ -94,7 +94,7 @@ public final class TlsMaterial {
             Path serverName = dataFolder.resolve("server.name");
             boolean reusable = Files.exists(serverCert) && Files.exists(serverKey) && Files.exists(serverName)
                     && Files.readString(serverName).trim().equals(hostName)
-                    && readCertificates(serverCert).get(0).getNotAfter().after(new Date());
+                    && issuedBy(readCertificates(serverCert).get(0), ca);
             if (!reusable) {
                 KeyPair pair = newKeyPair();
                 X509Certificate server = sign(new X500Name("CN=" + hostName + ", O=SMTP Lab"), pair.getPublic(),
@@ -108,6 +108,17 @@ public final class TlsMaterial {
             return new TlsMaterial(new X509Certificate[] {server, ca}, readKey(serverKey), ca);
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot make the local CA in " + dataFolder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Still valid, and signed by this CA (a certificate from another CA, or a broken one, is made again). */
+    private static boolean issuedBy(X509Certificate certificate, X509Certificate ca) {
+        try {
+            certificate.checkValidity();
+            certificate.verify(ca.getPublicKey());
+            return certificate.getIssuerX500Principal().equals(ca.getSubjectX500Principal());
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 

@@ -36,7 +36,8 @@ final class Dtos {
                          String clientAddress, int clientPort, String helo, String mailFrom,
                          Map<String, String> mailParameters, List<Recipient> recipients, String subject,
                          List<Header> headers, String text, String html, List<MessageView.Attachment> attachments,
-                         int size, boolean tls, String authUser, Map<String, String> links) {
+                         int size, boolean tls, String tlsProtocol, String tlsCipher, String authUser,
+                         Map<String, String> links) {
         static MessageDetail of(RecordedMessage message) {
             MessageView view = MessageView.of(message);
             List<Header> headers = new ArrayList<>();
@@ -46,7 +47,8 @@ final class Dtos {
                     message.transactionIndex(), message.receivedAt(), message.clientAddress(), message.clientPort(),
                     message.helo().orElse(null), message.mailFrom(), message.mailParameters(), message.recipients(),
                     message.subject().orElse(""), headers, view.text(), view.html(), view.attachments(), message.size(),
-                    false, null, Map.of("raw", base + "/raw", "html", base + "/html",
+                    message.overTls(), message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null),
+                    message.authUser().orElse(null), Map.of("raw", base + "/raw", "html", base + "/html",
                     "session", "/api/v1/sessions/" + message.sessionId()));
         }
     }
@@ -54,12 +56,12 @@ final class Dtos {
     /** @param lastRejection the last 4xx or 5xx reply line the server sent in the session, or null */
     record SessionSummary(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
                           Instant endedAt, String helo, String outcome, String outcomeDetail, int messages,
-                          List<String> rulesFired, String lastRejection) {
+                          List<String> rulesFired, String lastRejection, String tlsProtocol, String authUser) {
         static SessionSummary of(RecordedSession session) {
             return new SessionSummary(session.id(), session.connectionIndex(), session.clientAddress(),
                     session.clientPort(), session.startedAt(), session.endedAt(), session.helo(),
                     session.outcome().name(), session.outcomeDetail(), session.messageIds().size(),
-                    Dtos.rulesFired(session), Dtos.lastRejection(session));
+                    Dtos.rulesFired(session), Dtos.lastRejection(session), session.tlsProtocol(), session.authUser());
         }
     }
 

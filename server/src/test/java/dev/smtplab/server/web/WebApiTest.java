@@ -349,6 +349,20 @@ class WebApiTest {
     }
 
     @Test
+    void ca_certificate_download_needs_a_local_ca(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) throws Exception {
+        assertError(call("GET", "/api/v1/tls/ca.pem", null), 404,
+                "local CA (TLS is off, or uses a certificate of the user's): the CA is not found");
+        web.stop();
+        smtp.stop();
+        smtp = FakeSmtpServer.builder().tls(dev.smtplab.server.tls.TlsMaterial.localCa(data, "localhost")).build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
+        HttpResponse<String> pem = call("GET", "/api/v1/tls/ca.pem", null);
+        assertThat(pem.statusCode()).isEqualTo(200);
+        assertThat(pem.body()).isEqualTo(java.nio.file.Files.readString(data.resolve("ca.pem")));
+        assertThat(pem.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"smtplab-ca.pem\"");
+    }
+
+    @Test
     void openapi_document_describes_exactly_the_real_routes() throws Exception {
         JsonNode paths = get("/api/v1/openapi.json").get("paths");
         Set<String> documented = new HashSet<>();
