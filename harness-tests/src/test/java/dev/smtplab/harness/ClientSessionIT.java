@@ -79,6 +79,28 @@ class ClientSessionIT {
     }
 
     @Test
+    void piped_starttls_and_auth_helpers_upgrade_and_log_in(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+            throws Exception {
+        server.stop();
+        server = FakeSmtpServer.builder().tls(dev.smtplab.server.tls.TlsMaterial.localCa(data, "localhost"))
+                .authUser("alice", "s3cret").build().start();
+        Result result = session("""
+                EHLO piped.test
+                /starttls
+                /auth login alice
+                s3cret
+                QUIT
+                """, Map.of(), "--ca-file", data.resolve("ca.pem").toString(), "localhost",
+                Integer.toString(server.port()));
+        assertThat(result.out()).contains("220 Ready to start TLS\n(TLS started: TLSv1.3, ")
+                .contains("250-AUTH PLAIN LOGIN CRAM-MD5").contains("235 Authentication successful.")
+                .doesNotContain("s3cret");
+        var session = server.awaitSession(s -> s.ended().isPresent(), Duration.ofSeconds(5));
+        assertThat(session.tlsProtocol()).isEqualTo("TLSv1.3");
+        assertThat(session.authUser()).isEqualTo("alice");
+    }
+
+    @Test
     void explain_flag_explains_every_reply() throws Exception {
         Result result = session("MAIL FROM:<reject-550-5.1.1@example.test>\nQUIT\n", Map.of(), "--explain",
                 "127.0.0.1", Integer.toString(server.port()));

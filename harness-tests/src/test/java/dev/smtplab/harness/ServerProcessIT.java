@@ -67,6 +67,29 @@ class ServerProcessIT {
     }
 
     @Test
+    void export_ca_writes_the_local_ca_and_users_file_logs_in(@org.junit.jupiter.api.io.TempDir Path folder) throws Exception {
+        Path users = folder.resolve("users.txt");
+        Files.writeString(users, "# who may log in\nalice:s3cret\n");
+        Path exported = folder.resolve("exported-ca.pem");
+        Process server = new ProcessBuilder(Peers.java(), "-jar", Peers.serverJar().toString(), "--smtp-port", "0",
+                "--no-web", "--data-dir", folder.resolve("data").toString(), "--export-ca", exported.toString(),
+                "--auth-users-file", users.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            Matcher listening = LISTENING.matcher(output.readLine());
+            assertThat(listening.matches()).isTrue();
+            assertThat(output.readLine()).isEqualTo("local CA certificate written to " + exported);
+            assertThat(Files.readString(exported)).isEqualTo(Files.readString(folder.resolve("data/ca.pem")));
+            ClientRun run = ClientRun.send(Integer.parseInt(listening.group(1)), "--starttls", "--ca-file",
+                    exported.toString(), "--auth-user", "alice", "--auth-password", "s3cret");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void launcher_runs_the_built_server() throws Exception {
         Peers.serverJar();
         Process launcher = new ProcessBuilder(Peers.root().resolve("smtplab").toString(), "server", "--version")

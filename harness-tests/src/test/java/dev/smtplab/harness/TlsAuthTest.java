@@ -184,6 +184,31 @@ class TlsAuthTest {
     }
 
     @Test
+    void accept_any_and_plaintext_auth_when_allowed() {
+        try (FakeSmtpServer open = FakeSmtpServer.builder().authAcceptAny().allowPlaintextAuth().build().start()) {
+            ClientRun run = ClientRun.send(open.port(), "--auth-user", "whoever", "--auth-password", "anything");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+        }
+    }
+
+    @Test
+    void pkcs12_certificate_is_served(@TempDir Path folder) throws Exception {
+        TlsMaterial local = TlsMaterial.localCa(data, "localhost");
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", readKey(data.resolve("server-key.pem")), "pw".toCharArray(),
+                new java.security.cert.Certificate[] {local.serverCertificate(), local.caCertificate().orElseThrow()});
+        Path p12 = folder.resolve("server.p12");
+        try (var out = Files.newOutputStream(p12)) {
+            store.store(out, "pw".toCharArray());
+        }
+        try (FakeSmtpServer fromP12 = FakeSmtpServer.builder().tls(TlsMaterial.fromPkcs12(p12, "pw".toCharArray()))
+                .build().start()) {
+            assertThat(ClientRun.send(fromP12.port(), "--starttls", "--ca-file", caFile.toString()).exitCode()).isZero();
+        }
+    }
+
+    @Test
     void local_ca_is_kept_across_restarts() throws Exception {
         String before = Files.readString(caFile);
         TlsMaterial again = TlsMaterial.localCa(data, "localhost");
