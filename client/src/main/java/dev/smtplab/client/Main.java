@@ -1,5 +1,7 @@
 package dev.smtplab.client;
 
+import dev.smtplab.client.command.DiagnoseCommand;
+import dev.smtplab.client.command.MxCommand;
 import dev.smtplab.client.command.SendCommand;
 import dev.smtplab.client.command.SessionCommand;
 import picocli.CommandLine;
@@ -8,8 +10,9 @@ import picocli.CommandLine.ParameterException;
 
 /** smtplab: the SMTP client. */
 @Command(name = "smtplab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "An SMTP client for typing the dialogue by hand and for sending, with an exit code per failing stage.",
-        subcommands = {SessionCommand.class, SendCommand.class, CommandLine.HelpCommand.class})
+        description = "An SMTP client for typing the dialogue by hand, sending, and diagnosing.",
+        subcommands = {SessionCommand.class, SendCommand.class, DiagnoseCommand.class, MxCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -24,7 +27,11 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setParameterExceptionHandler(Main::oneLineUsageError);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
+            cmd.getErr().println("smtplab " + cmd.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage()
+                    : e.getClass().getSimpleName()) + " (SMTPLAB_DEBUG=1 shows where)");
+            if (System.getenv("SMTPLAB_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
             cmd.getErr().flush();
             return 1;
         });

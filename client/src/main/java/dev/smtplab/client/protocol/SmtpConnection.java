@@ -83,9 +83,14 @@ public final class SmtpConnection implements Closeable {
      * @throws TlsFailure with the reason in plain words when the handshake or the check fails
      */
     public void startTls(TlsSettings settings) throws IOException {
-        SSLSocket ssl = (SSLSocket) settings.socketFactory().createSocket(socket, host, socket.getPort(), true);
+        startTls(settings.socketFactory(), !settings.insecure());
+    }
+
+    /** Starts TLS with this factory; the host name is checked (by its trust manager) when asked. */
+    public void startTls(javax.net.ssl.SSLSocketFactory factory, boolean checkHostName) throws IOException {
+        SSLSocket ssl = (SSLSocket) factory.createSocket(socket, host, socket.getPort(), true);
         SSLParameters parameters = ssl.getSSLParameters();
-        if (!settings.insecure()) {
+        if (checkHostName) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
         }
         ssl.setSSLParameters(parameters);
@@ -97,6 +102,16 @@ public final class SmtpConnection implements Closeable {
         }
         use(ssl);
         tls = TlsInfo.of(ssl.getSession());
+    }
+
+    /** The certificates the server presented, once TLS has started. */
+    public java.security.cert.Certificate[] peerCertificates() {
+        try {
+            return socket instanceof SSLSocket ssl ? ssl.getSession().getPeerCertificates()
+                    : new java.security.cert.Certificate[0];
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return new java.security.cert.Certificate[0];
+        }
     }
 
     /** The TLS session, once TLS has started. */

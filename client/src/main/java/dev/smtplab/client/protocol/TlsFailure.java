@@ -13,34 +13,39 @@ public final class TlsFailure extends IOException {
 
     /** Turns the JDK's exception into a reason a person can act on. */
     static TlsFailure from(IOException e, String host) {
+        return new TlsFailure(reason(e, host), e);
+    }
+
+    /** The reason alone, for a certificate or handshake problem of any kind. */
+    public static String reason(Exception e, String host) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof CertificateExpiredException) {
-                return new TlsFailure("the server's certificate has expired (" + cause.getMessage() + ")", e);
+                return "the server's certificate has expired (" + cause.getMessage() + ")";
             }
             if (cause instanceof CertificateNotYetValidException) {
-                return new TlsFailure("the server's certificate is not valid yet (" + cause.getMessage() + ")", e);
+                return "the server's certificate is not valid yet (" + cause.getMessage() + ")";
             }
         }
         String message = String.valueOf(e.getMessage());
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("unable to find valid certification path") || lower.contains("pkix path")) {
-            return new TlsFailure("the server's certificate is not trusted: no trusted CA issued it "
-                    + "(give the CA with --ca-file, or skip the check with --insecure)", e);
+            return "the server's certificate is not trusted: no trusted CA issued it "
+                    + "(give the CA with --ca-file, or skip the check with --insecure)";
         }
         if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
-            return new TlsFailure("the server's certificate is not for " + host + " (wrong host name: " + message + ")", e);
+            return "the server's certificate is not for " + host + " (wrong host name: " + message + ")";
         }
         if (lower.contains("unsupported or unrecognized ssl message") || lower.contains("plaintext connection")) {
-            return new TlsFailure("the server did not answer in TLS: this port may speak plain SMTP "
-                    + "(use --starttls instead of --tls)", e);
+            return "the server did not answer in TLS: this port may speak plain SMTP "
+                    + "(use --starttls instead of --tls)";
         }
         if (lower.contains("received fatal alert")) {
-            return new TlsFailure("the server ended the handshake with a TLS alert: "
-                    + message.substring(lower.indexOf("received fatal alert") + "received fatal alert: ".length()), e);
+            return "the server ended the handshake with a TLS alert: "
+                    + message.substring(lower.indexOf("received fatal alert") + "received fatal alert: ".length());
         }
         if (lower.contains("remote host terminated") || lower.contains("connection reset")) {
-            return new TlsFailure("the server closed the connection during the TLS handshake", e);
+            return "the server closed the connection during the TLS handshake";
         }
-        return new TlsFailure("TLS handshake failed: " + message, e);
+        return "TLS handshake failed: " + message;
     }
 }

@@ -56,6 +56,32 @@ public record TlsSettings(Path caFile, boolean insecure) {
         }
     }
 
+    /** The trust manager that checks certificates as these settings say (the system's, or one for --ca-file). */
+    public javax.net.ssl.X509ExtendedTrustManager trustManager() throws IOException {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            if (caFile == null) {
+                trust.init((KeyStore) null);
+            } else {
+                KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+                trusted.load(null, null);
+                int index = 0;
+                for (Certificate certificate : readCertificates(caFile)) {
+                    trusted.setCertificateEntry("ca-" + index++, certificate);
+                }
+                trust.init(trusted);
+            }
+            for (TrustManager manager : trust.getTrustManagers()) {
+                if (manager instanceof javax.net.ssl.X509ExtendedTrustManager extended) {
+                    return extended;
+                }
+            }
+            throw new IOException("no X.509 trust manager in this Java");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
     private static Collection<? extends Certificate> readCertificates(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);

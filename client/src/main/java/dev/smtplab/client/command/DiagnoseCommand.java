@@ -1,0 +1,106 @@
+package dev.smtplab.client.command;
+
+import dev.smtplab.client.diagnose.Diagnoser;
+import dev.smtplab.client.diagnose.Diagnosis;
+import dev.smtplab.client.diagnose.Report;
+import dev.smtplab.client.dns.Dns;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** smtplab diagnose TARGET: the manual port-25 checklist, automated, ending in a verdict. */
+@Command(name = "diagnose", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Check a domain's mail hosts (or one HOST:PORT): connect, banner, EHLO, TLS, and with --from "
+                + "MAIL FROM and RCPT TO (never DATA); then findings, most serious first, and a verdict."},
+        exitCodeListHeading = "%nExit codes (the worst finding):%n",
+        exitCodeList = {" 0:nothing wrong (information only)", " 1:usage error", "10:warnings", "11:errors",
+                "12:critical: mail cannot get through this way"})
+public final class DiagnoseCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TARGET", description = "A domain (its MX hosts) or HOST:PORT.")
+    String target;
+
+    @Option(names = "--ports", paramLabel = "PORTS", split = ",", defaultValue = "25,587,465",
+            description = "Ports to check on each host of a domain (default: ${DEFAULT-VALUE}).")
+    List<Integer> ports;
+
+    @Option(names = "--implicit-tls-ports", paramLabel = "PORTS", split = ",", defaultValue = "465",
+            description = "Which of them speak TLS from the first byte (default: ${DEFAULT-VALUE}); the others are checked with STARTTLS.")
+    List<Integer> implicitTlsPorts;
+
+    @Option(names = "--from", paramLabel = "ADDRESS", description = "Try this sender (MAIL FROM), then RSET.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "ADDRESS", description = "With --from, try this recipient (RCPT TO).")
+    String to;
+
+    @Option(names = "--helo", paramLabel = "NAME", description = "The name in EHLO (default: this machine's name).")
+    String helo;
+
+    @Option(names = "--dns-server", paramLabel = "IP[:PORT]", description = "Ask this DNS server (default: the system's).")
+    String dnsServer;
+
+    @Option(names = "--json", description = "Print one JSON document instead of the table.")
+    boolean json;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Diagnoser diagnoser;
+        try {
+            connection.validate();
+            if (to != null && from == null) {
+                throw new IllegalArgumentException("--to needs --from: the recipient is tried after MAIL FROM");
+            }
+            for (int port : ports) {
+                HostAndPort.port(Integer.toString(port), "--ports " + port);
+            }
+            Dns dns = dnsServer == null ? Dns.system(connection.replyTimeout()) : Dns.server(dnsServer, connection.replyTimeout());
+            Set<Integer> implicit = new LinkedHashSet<>(implicitTlsPorts);
+            diagnoser = new Diagnoser(new Diagnoser.Options(new ArrayList<>(new LinkedHashSet<>(ports)), implicit,
+                    helo != null ? helo : SendCommand.localName(), from, to, connection.connectTimeout(),
+                    connection.replyTimeout(), connection.tlsSettings(), dns));
+        } catch (IllegalArgumentException e) {
+            err.println("smtplab diagnose: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        Diagnosis diagnosis;
+        if (target.contains(":") || target.startsWith("[")) {
+            HostAndPort hostAndPort;
+            try {
+                hostAndPort = HostAndPort.parse(target, 25);
+            } catch (IllegalArgumentException e) {
+                err.println("smtplab diagnose: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            diagnosis = diagnoser.host(hostAndPort.host(), hostAndPort.port());
+        } else {
+            diagnosis = diagnoser.domain(target);
+        }
+        if (json) {
+            out.println(SendCommand.jsonMapper().writeValueAsString(diagnosis));
+            out.flush();
+        } else {
+            Report.diagnosis(diagnosis, out);
+        }
+        return diagnosis.exitCode();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.smtplab.client.diagnose;
+
+import dev.smtplab.client.dns.MxReport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What the checks mean: findings with hints, and the one-line verdict. */
+final class Findings {
+    private Findings() {
+    }
+
+    static List<Finding> of(MxReport mx, List<PortCheck> checks, Diagnoser.Options options) {
+        List<Finding> findings = new ArrayList<>();
+        if (mx != null) {
+            if (mx.error() != null) {
+                findings.add(new Finding(Severity.CRITICAL, mx.domain(), mx.error(),
+                        "check the domain's spelling and its DNS records"));
+            } else if (mx.nullMx()) {
+                findings.add(new Finding(Severity.CRITICAL, mx.domain(),
+                        "the domain publishes a null MX (RFC 7505): it accepts no mail", "send to another domain"));
+            } else if (mx.implicit()) {
+                findings.add(new Finding(Severity.INFO, mx.domain(),
+                        "no MX record: mail goes to the domain's own address (implicit MX, RFC 5321 5.1)", ""));
+            }
+        }
+        boolean port25FilteredEverywhere = checks.stream().anyMatch(c -> c.port() == 25)
+                && checks.stream().filter(c -> c.port() == 25).allMatch(c -> c.connect().equals("filtered"));
+        boolean submissionAnswers = checks.stream().anyMatch(c -> c.port() != 25 && c.connect().equals("open"));
+        if (port25FilteredEverywhere && submissionAnswers) {
+            findings.add(new Finding(Severity.CRITICAL, "port 25",
+                    "port 25 is filtered on every host while other ports answer: outbound port 25 is probably blocked "
+                            + "by your network or provider",
+                    "ask them to unblock it, or submit through port 587 with authentication"));
+        }
+        if (!checks.isEmpty() && checks.stream().noneMatch(c -> c.connect().equals("open"))) {
+            findings.add(new Finding(Severity.CRITICAL, "",
+                    "no host answered on any port checked", "check the host, the ports and your network (firewall, VPN)"));
+        }
+        for (PortCheck check : checks) {
+            perPort(check, options, findings, port25FilteredEverywhere && check.port() == 25);
+        }
+        return findings;
+    }
+
+    private static void perPort(PortCheck check, Diagnoser.Options options, List<Finding> findings, boolean explained) {
+        String where = check.where();
+        switch (check.connect()) {
+            case "refused" -> findings.add(new Finding(Severity.ERROR, where, "connection refused: nothing listens on "
+                    + "port " + check.port(), "is the server running, and on this port?"));
+            case "filtered" -> {
+                if (!explained) {
+                    findings.add(new Finding(Severity.ERROR, where, "no answer after " + check.connectMillis()
+                            + " ms (filtered: a firewall drops the traffic)", "check the firewalls between you and the server"));
+                }
+            }
+            case "unreachable" -> findings.add(new Finding(Severity.ERROR, where, "the host is unreachable from here",
+                    "check routing and VPNs"));
+            case "name not found" -> findings.add(new Finding(Severity.CRITICAL, where, "the host name does not resolve",
+                    "check the spelling, or the DNS"));
+            default -> {
+            }
+        }
+        if (!check.connect().equals("open")) {
+            return;
+        }
+        if (check.wrongTlsMode() != null) {
+            findings.add(new Finding(Severity.ERROR, where, "wrong TLS mode: the port speaks " + check.wrongTlsMode(),
+                    check.tlsMode().equals("implicit") ? "use STARTTLS on this port" : "use implicit TLS (--tls) on this port"));
+        } else if (check.bannerCode() == null && check.error() != null) {
+            findings.add(new Finding(Severity.ERROR, where, "connected, but " + check.error(),
+                    "the server may be overloaded, or something between you swallows SMTP"));
+        }
+        if (check.bannerCode() != null && check.bannerCode() != 220) {
+            findings.add(new Finding(Severity.ERROR, where, "the server refuses sessions: " + check.bannerCode() + " "
+                    + check.banner(), "it does not accept mail from your address; read the reply text"));
+        }
+        if (check.bannerCode() != null && check.bannerMillis() > Diagnoser.slowBanner().toMillis()) {
+            findings.add(new Finding(Severity.WARNING, where, "slow banner: " + check.bannerMillis() + " ms",
+                    "some servers wait before greeting on purpose (a greet pause against spam); clients must wait too"));
+        }
+        if (check.heloFallback()) {
+            findings.add(new Finding(Severity.WARNING, where, "EHLO is refused; only HELO works (no extensions)",
+                    "an old or misconfigured server: no STARTTLS, no SIZE, no AUTH"));
+        }
+        if (check.tlsMode().equals("starttls") && check.bannerCode() != null && check.bannerCode() == 220
+                && !check.heloFallback() && check.capabilities().stream().noneMatch(c -> c.equalsIgnoreCase("STARTTLS"))) {
+            findings.add(new Finding(Severity.WARNING, where, "no STARTTLS offered: mail to this port travels unencrypted",
+                    "turn on STARTTLS on the server"));
+        }
+        if (check.tls() != null) {
+            if (!check.tls().verified()) {
+                findings.add(new Finding(Severity.ERROR, where, "the certificate does not verify: " + check.tls().verifyError(),
+                        "senders that check certificates will refuse it; use a certificate from a trusted CA for this name"));
+            } else if (check.tls().daysLeft() < Diagnoser.expiryWarningDays()) {
+                findings.add(new Finding(Severity.WARNING, where, "the certificate expires in " + check.tls().daysLeft()
+                        + " days", "renew it"));
+            }
+            boolean authBefore = check.capabilities().stream().anyMatch(c -> c.toUpperCase(Locale.ROOT).startsWith("AUTH"));
+            boolean authAfter = check.capabilitiesAfterTls().stream().anyMatch(c -> c.toUpperCase(Locale.ROOT).startsWith("AUTH"));
+            if (authAfter && !authBefore && check.tlsMode().equals("starttls")) {
+                findings.add(new Finding(Severity.INFO, where, "AUTH is offered only after STARTTLS (as it should be)", ""));
+            }
+        } else if (check.error() != null && check.error().startsWith("TLS failed")) {
+            findings.add(new Finding(Severity.ERROR, where, check.error(), "check the server's TLS setup"));
+        } else if (check.error() != null && check.error().startsWith("STARTTLS was refused")) {
+            findings.add(new Finding(Severity.ERROR, where, check.error(), "the server offers STARTTLS but refuses it"));
+        }
+        if (check.sender() != null) {
+            PortCheck.SenderCheck sender = check.sender();
+            if (!sender.mailReply().startsWith("2")) {
+                findings.add(new Finding(Severity.ERROR, where, "the sender " + options.from() + " is refused: "
+                        + sender.mailReply().replace("\r\n", " "), sender.mailMeaning()));
+            } else if (sender.rcptReply() != null && !sender.rcptReply().startsWith("2")) {
+                findings.add(new Finding(Severity.ERROR, where, "the recipient " + options.to() + " is refused: "
+                        + sender.rcptReply().replace("\r\n", " "), sender.rcptMeaning()));
+            }
+        }
+        if (Boolean.FALSE.equals(check.reverseMatchesBanner())) {
+            findings.add(new Finding(Severity.WARNING, where, "reverse DNS of " + check.address() + " is "
+                    + check.reverseDns() + ", but the banner names " + check.banner().split("\\s+")[0],
+                    "some receivers distrust servers whose names disagree"));
+        } else if (check.reverseDns() == null && check.address() != null) {
+            findings.add(new Finding(Severity.INFO, where, "no reverse DNS (PTR) for " + check.address(), ""));
+        }
+    }
+
+    static String verdict(MxReport mx, List<PortCheck> checks, List<Finding> findings) {
+        if (findings.isEmpty() || findings.get(0).severity() == Severity.INFO) {
+            long open = checks.stream().filter(c -> c.connect().equals("open")).count();
+            return "looks good: " + open + " of " + checks.size() + " host:port pairs answer and nothing is wrong";
+        }
+        Finding worst = findings.get(0);
+        return worst.severity().name().toLowerCase(Locale.ROOT) + ": " + worst.message()
+                + (worst.hint().isEmpty() ? "" : " (" + worst.hint() + ")");
+    }
+}

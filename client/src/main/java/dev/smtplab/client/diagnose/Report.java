@@ -1,0 +1,88 @@
+package dev.smtplab.client.diagnose;
+
+import dev.smtplab.client.dns.MxReport;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/** The human report: MX hosts, one table row per host and port, the findings worst first, the verdict. */
+public final class Report {
+    private Report() {
+    }
+
+    public static void mx(MxReport mx, PrintWriter out) {
+        if (mx.error() != null) {
+            out.println(mx.domain() + ": " + mx.error());
+        } else if (mx.nullMx()) {
+            out.println(mx.domain() + ": null MX (RFC 7505): this domain accepts no mail");
+        } else {
+            if (mx.implicit()) {
+                out.println(mx.domain() + ": no MX record; implicit MX: the domain's own address receives mail");
+            }
+            out.printf("%-5s %-40s %s%n", "PREF", "HOST", "ADDRESSES");
+            for (MxReport.MxHost host : mx.hosts()) {
+                out.printf("%-5d %-40s %s%n", host.preference(), host.host(),
+                        host.addresses().isEmpty() ? "(no address)" : String.join(" ", host.addresses()));
+            }
+        }
+        out.flush();
+    }
+
+    public static void diagnosis(Diagnosis diagnosis, PrintWriter out) {
+        out.println("smtplab diagnose " + diagnosis.target());
+        if (diagnosis.mx() != null) {
+            mx(diagnosis.mx(), out);
+            out.println();
+        }
+        String format = "%-28s %-17s %-18s %-34s %-26s %s%n";
+        out.printf(format, "HOST:PORT", "CONNECT", "BANNER", "EHLO", "TLS", "SENDER");
+        for (PortCheck check : diagnosis.checks()) {
+            out.printf(format, cut(check.where(), 28), check.connect() + " " + check.connectMillis() + " ms",
+                    check.bannerCode() == null ? "-" : check.bannerCode() + " (" + check.bannerMillis() + " ms)",
+                    cut(capabilities(check), 34), cut(tls(check), 26), sender(check));
+        }
+        out.println();
+        out.println("Findings, most serious first:");
+        if (diagnosis.findings().isEmpty()) {
+            out.println("  none");
+        }
+        for (Finding finding : diagnosis.findings()) {
+            out.printf("  %-8s %s%s%n", finding.severity(), finding.where().isEmpty() ? "" : finding.where() + ": ",
+                    finding.message());
+            if (!finding.hint().isEmpty()) {
+                out.println("           hint: " + finding.hint());
+            }
+        }
+        out.println();
+        out.println("Verdict: " + diagnosis.verdict());
+        out.flush();
+    }
+
+    private static String capabilities(PortCheck check) {
+        List<String> list = check.capabilitiesAfterTls().isEmpty() ? check.capabilities() : check.capabilitiesAfterTls();
+        if (check.heloFallback()) {
+            return "HELO only";
+        }
+        return list.isEmpty() ? "-" : String.join(" ", list.stream().map(c -> c.split(" ")[0]).toList());
+    }
+
+    private static String tls(PortCheck check) {
+        if (check.tls() == null) {
+            return check.wrongTlsMode() != null ? "wrong mode" : "-";
+        }
+        return check.tls().protocol() + (check.tls().verified() ? " verified" : " NOT verified");
+    }
+
+    private static String sender(PortCheck check) {
+        if (check.sender() == null) {
+            return "-";
+        }
+        String mail = check.sender().mailReply().split("\r\n")[0];
+        return check.sender().rcptReply() == null ? "MAIL " + mail.substring(0, 3)
+                : "MAIL " + mail.substring(0, 3) + ", RCPT " + check.sender().rcptReply().substring(0, 3);
+    }
+
+    private static String cut(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "…";
+    }
+}

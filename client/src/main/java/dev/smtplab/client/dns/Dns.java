@@ -1,0 +1,154 @@
+package dev.smtplab.client.dns;
+
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** DNS through dnsjava: MX, A, AAAA and PTR, from the system's resolvers or one given with --dns-server. */
+public final class Dns {
+    private final Resolver resolver;
+
+    private Dns(Resolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /** The system's resolvers (/etc/resolv.conf). */
+    public static Dns system(Duration timeout) {
+        ExtendedResolver resolver = new ExtendedResolver();
+        resolver.setTimeout(timeout);
+        return new Dns(resolver);
+    }
+
+    /** One resolver, "IP" or "IP:PORT" (an IP literal: asking DNS where DNS is would be circular). */
+    public static Dns server(String address, Duration timeout) {
+        String host = address;
+        int port = 53;
+        int colon = address.lastIndexOf(':');
+        if (colon > 0 && address.indexOf(':') == colon) {
+            host = address.substring(0, colon);
+            try {
+                port = Integer.parseInt(address.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--dns-server " + address + ": the port is not a number");
+            }
+        }
+        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            throw new IllegalArgumentException("--dns-server " + address + ": give an IP address, such as 127.0.0.1:5353");
+        }
+        try {
+            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getByName(host), port));
+            resolver.setTimeout(timeout);
+            return new Dns(resolver);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--dns-server " + address + ": not an IP address");
+        }
+    }
+
+    public MxReport mx(String domain) {
+        Name name;
+        try {
+            name = Name.fromString(domain.endsWith(".") ? domain : domain + ".");
+        } catch (TextParseException e) {
+            return new MxReport(domain, List.of(), false, false, "\"" + domain + "\" is not a domain name");
+        }
+        Lookup lookup = lookup(name, Type.MX);
+        Record[] records = lookup.run();
+        if (lookup.getResult() == Lookup.HOST_NOT_FOUND) {
+            return new MxReport(domain, List.of(), false, false, "the domain " + domain + " does not exist (NXDOMAIN)");
+        }
+        if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
+            return new MxReport(domain, List.of(), false, false, "the DNS lookup failed: " + lookup.getErrorString());
+        }
+        if (records == null || records.length == 0) {
+            // RFC 5321, 5.1: no MX means the domain's own address receives mail.
+            MxReport.MxHost own = host(0, domain);
+            if (own.addresses().isEmpty()) {
+                return new MxReport(domain, List.of(), true, false, "the domain has no MX record and no address");
+            }
+            return new MxReport(domain, List.of(own), true, false, null);
+        }
+        List<MXRecord> mx = new ArrayList<>();
+        for (Record record : records) {
+            if (record instanceof MXRecord found) {
+                mx.add(found);
+            }
+        }
+        mx.sort(Comparator.comparingInt(MXRecord::getPriority).thenComparing(r -> r.getTarget().toString()));
+        if (mx.size() == 1 && mx.get(0).getTarget().equals(Name.root)) {
+            return new MxReport(domain, List.of(), false, true, null);
+        }
+        List<MxReport.MxHost> hosts = new ArrayList<>();
+        for (MXRecord record : mx) {
+            hosts.add(host(record.getPriority(), record.getTarget().toString(true)));
+        }
+        return new MxReport(domain, hosts, false, false, null);
+    }
+
+    private MxReport.MxHost host(int preference, String host) {
+        List<String> ipv4 = new ArrayList<>();
+        List<String> ipv6 = new ArrayList<>();
+        try {
+            Name name = Name.fromString(host.endsWith(".") ? host : host + ".");
+            Record[] a = lookup(name, Type.A).run();
+            if (a != null) {
+                for (Record record : a) {
+                    ipv4.add(((ARecord) record).getAddress().getHostAddress());
+                }
+            }
+            Record[] aaaa = lookup(name, Type.AAAA).run();
+            if (aaaa != null) {
+                for (Record record : aaaa) {
+                    ipv6.add(((AAAARecord) record).getAddress().getHostAddress());
+                }
+            }
+        } catch (TextParseException e) {
+            // a malformed host name has no addresses
+        }
+        return new MxReport.MxHost(preference, host, ipv4, ipv6);
+    }
+
+    /** The name an address points back to (PTR), if any. */
+    public Optional<String> reverse(String address) {
+        try {
+            Lookup lookup = lookup(ReverseMap.fromAddress(address), Type.PTR);
+            Record[] records = lookup.run();
+            if (records != null && records.length > 0) {
+                return Optional.of(((PTRRecord) records[0]).getTarget().toString(true));
+            }
+        } catch (UnknownHostException e) {
+            // not an address
+        }
+        return Optional.empty();
+    }
+
+    /** The addresses of a host name, through this resolver. */
+    public List<String> addresses(String host) {
+        return host(0, host).addresses();
+    }
+
+    private Lookup lookup(Name name, int type) {
+        Lookup lookup = new Lookup(name, type);
+        lookup.setResolver(resolver);
+        lookup.setCache(null);
+        return lookup;
+    }
+}
