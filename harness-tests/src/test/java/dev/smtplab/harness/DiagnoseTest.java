@@ -60,8 +60,10 @@ class DiagnoseTest {
     }
 
     private ClientRun diagnose(String... args) {
-        List<String> all = new ArrayList<>(List.of("diagnose", "--dns-server", dns.address(), "--timeout-connect", "1",
-                "--timeout-reply", "2"));
+        List<String> all = new ArrayList<>(List.of("diagnose", "--dns-server", dns.address(), "--timeout-connect", "1"));
+        if (!List.of(args).contains("--timeout-reply")) {
+            all.addAll(List.of("--timeout-reply", "2"));
+        }
         all.addAll(List.of(args));
         return ClientRun.of(all.toArray(String[]::new));
     }
@@ -116,6 +118,37 @@ class DiagnoseTest {
         assertThat(check.get("capabilitiesAfterTls").toString()).contains("STARTTLS");
         assertThat(check.get("reverseDns").asText()).isEqualTo("mx1.example.test");
         assertThat(check.get("reverseMatchesBanner").asBoolean()).isTrue();
+    }
+
+    @Test
+    void capabilities_are_explained_and_the_certificate_shown() throws Exception {
+        startSmtp();
+        ClientRun run = diagnose("127.0.0.1:" + server.port(), "--ca-file", data.resolve("ca.pem").toString());
+        assertThat(run.out()).contains("  SIZE 26214400: messages up to 25.0 MB are accepted")
+                .contains("  STARTTLS: the connection can switch to TLS")
+                .contains("  8BITMIME: 8-bit message bodies are accepted (BODY=8BITMIME)")
+                .contains("  certificate: O=SMTP Lab,CN=mx1.example.test; names mx1.example.test, localhost, 127.0.0.1")
+                .containsPattern("  SHA-256: ([0-9A-F]{2}:){31}[0-9A-F]{2}")
+                .contains("  verifies for 127.0.0.1: yes");
+    }
+
+    @Test
+    void slow_banner_helo_fallback_and_reverse_dns_mismatch_are_findings() throws Exception {
+        dns.add("2.0.0.127.in-addr.arpa. 300 IN PTR elsewhere.test.");
+        server = FakeSmtpServer.builder().hostName("mx1.example.test").bindAddress(InetAddress.getByName("127.0.0.2"))
+                .scenario(Scenario.builder()
+                        .rule(dev.smtplab.server.scenario.Rule.at("greet-pause", dev.smtplab.server.scenario.SmtpStage.CONNECT,
+                                new dev.smtplab.server.scenario.Effect.Delay(java.time.Duration.ofMillis(3200))))
+                        .rule(dev.smtplab.server.scenario.Rule.at("old", dev.smtplab.server.scenario.SmtpStage.HELO,
+                                new dev.smtplab.server.scenario.Effect.Reply(dev.smtplab.server.scenario.SmtpReply.parse("502 5.5.1 No")))
+                                .when(new dev.smtplab.server.scenario.Match.Verb(List.of("EHLO"))))
+                        .build()).build().start();
+        ClientRun run = diagnose("127.0.0.2:" + server.port(), "--timeout-reply", "5");
+        assertThat(run.exitCode()).isEqualTo(10);
+        assertThat(run.out()).contains("HELO only")
+                .containsPattern("WARNING  127\\.0\\.0\\.2:\\d+: slow banner: 3\\d{3} ms")
+                .contains("EHLO is refused; only HELO works (no extensions)")
+                .contains("reverse DNS of 127.0.0.2 is elsewhere.test, but the banner names mx1.example.test");
     }
 
     @Test

@@ -24,6 +24,11 @@ public record PortCheck(String host, String address, int port, String tlsMode, S
     public record SenderCheck(String mailReply, String mailMeaning, String rcptReply, String rcptMeaning) {
     }
 
+    /** The capabilities in force (after STARTTLS when it happened), each explained. */
+    public List<String> capabilityNotes() {
+        return Capabilities.explain(capabilitiesAfterTls.isEmpty() ? capabilities : capabilitiesAfterTls);
+    }
+
     public String where() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }

@@ -41,6 +41,23 @@ public final class Report {
                     check.bannerCode() == null ? "-" : check.bannerCode() + " (" + check.bannerMillis() + " ms)",
                     cut(capabilities(check), 34), cut(tls(check), 26), sender(check));
         }
+        for (PortCheck check : diagnosis.checks()) {
+            if (!check.capabilityNotes().isEmpty() || check.tls() != null) {
+                out.println();
+                out.println(check.where() + (check.banner() != null ? " (" + check.banner() + ")" : ""));
+                for (String note : check.capabilityNotes()) {
+                    out.println("  " + note);
+                }
+                if (check.tls() != null) {
+                    PortCheck.Tls tls = check.tls();
+                    out.println("  TLS: " + tls.protocol() + ", " + tls.cipher());
+                    out.println("  certificate: " + tls.subject() + "; names " + String.join(", ", tls.subjectAlternativeNames())
+                            + "; issuer " + tls.issuer() + "; expires " + tls.notAfter() + " (" + tls.daysLeft() + " days)");
+                    out.println("  SHA-256: " + tls.sha256Fingerprint());
+                    out.println("  verifies for " + check.host() + ": " + (tls.verified() ? "yes" : "no, " + tls.verifyError()));
+                }
+            }
+        }
         out.println();
         out.println("Findings, most serious first:");
         if (diagnosis.findings().isEmpty()) {
