@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -26,7 +27,9 @@ import java.util.regex.Pattern;
 /** The server process: {@code java -jar smtplab-server.jar [OPTIONS]}; runs until Ctrl-C. */
 @Command(name = "smtplab-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "A local fake SMTP server that records every session and message.",
+        description = {"A local fake SMTP server that records every session and message.",
+                "Every option can also come from the environment: --smtp-port from SMTPLAB_SMTP_PORT, "
+                        + "--no-tls from SMTPLAB_NO_TLS=true, several --preset separated by spaces in SMTPLAB_PRESET."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly (Ctrl-C)", "1:could not start (for example, the port is in use)",
                 "2:bad command line, preset or rules file"})
@@ -108,7 +111,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--export-ca", paramLabel = "FILE", description = "Write the local CA certificate (PEM) to FILE.")
     Path exportCa;
 
-    @Option(names = "--auth-user", paramLabel = "USER:PASSWORD", description = "A user who may log in; repeatable.")
+    @Option(names = "--auth-user", paramLabel = "USER:PASSWORD", split = "\\s+", splitSynopsisLabel = " ", description = "A user who may log in; repeatable.")
     List<String> authUsers = new ArrayList<>();
 
     @Option(names = "--auth-users-file", paramLabel = "FILE", description = "Users who may log in, one USER:PASSWORD a line.")
@@ -125,7 +128,7 @@ public final class Main implements Callable<Integer> {
             description = "Offer AUTH before STARTTLS too (normally only over TLS).")
     boolean authAllowPlaintext;
 
-    @Option(names = "--preset", paramLabel = "NAME[:KEY=VALUE;...]",
+    @Option(names = "--preset", paramLabel = "NAME[:KEY=VALUE;...]", split = "\\s+", splitSynopsisLabel = " ",
             description = "Turn on a failure preset; repeatable. Presets: ${COMPLETION-CANDIDATES}.",
             completionCandidates = PresetNames.class)
     List<String> presets = new ArrayList<>();
@@ -145,9 +148,36 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** The command line, with every option's default also settable as SMTPLAB_OPTION_NAME in the environment. */
+    static CommandLine commandLine(Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setDefaultValueProvider(new EnvironmentDefaults(environment));
         commandLine.setParameterExceptionHandler(Main::oneLineUsageError);
         return commandLine;
+    }
+
+    /** --smtp-port from SMTPLAB_SMTP_PORT, --no-tls from SMTPLAB_NO_TLS=true, and so on (for containers). */
+    static final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
+        private final Map<String, String> environment;
+
+        EnvironmentDefaults(Map<String, String> environment) {
+            this.environment = environment;
+        }
+
+        static String variable(String option) {
+            return "SMTPLAB_" + option.replaceFirst("^--", "").toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec argument) {
+            if (argument instanceof CommandLine.Model.OptionSpec option && option.longestName().startsWith("--")) {
+                return environment.get(variable(option.longestName()));
+            }
+            return null;
+        }
     }
 
     /** A bad flag gets one line that names it, not the whole usage text. */

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -177,6 +178,34 @@ class MainTest {
         assertThat(run.err()).startsWith("smtplab-server: --tls-cert " + notPem + " ").hasLineCount(1);
         Run pkcs12 = run("--smtp-port", "0", "--no-web", "--tls-pkcs12", notPem.toString());
         assertThat(pkcs12.err()).startsWith("smtplab-server: --tls-pkcs12 " + notPem + " cannot be read").hasLineCount(1);
+    }
+
+    @Test
+    void options_can_come_from_the_environment() {
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main);
+        commandLine.setDefaultValueProvider(new Main.EnvironmentDefaults(Map.of("SMTPLAB_SMTP_PORT", "2626",
+                "SMTPLAB_BIND", "0.0.0.0", "SMTPLAB_NO_TLS", "true", "SMTPLAB_PRESET", "greylist mailbox-full",
+                "SMTPLAB_MAX_MESSAGES", "7")));
+        commandLine.parseArgs("--max-messages", "9");
+        assertThat(main.smtpPort).isEqualTo(2626);
+        assertThat(main.bindAddress.getHostAddress()).isEqualTo("0.0.0.0");
+        assertThat(main.noTls).isTrue();
+        assertThat(main.presets).containsExactly("greylist", "mailbox-full");
+        assertThat(main.maxMessages).as("a flag wins over the environment").isEqualTo(9);
+        assertThat(Main.EnvironmentDefaults.variable("--web-auth")).isEqualTo("SMTPLAB_WEB_AUTH");
+        Run bad = runWithEnvironment(Map.of("SMTPLAB_SMTP_PORT", "seventy"));
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("'seventy' is not a port").hasLineCount(1);
+    }
+
+    private static Run runWithEnvironment(Map<String, String> environment, String... args) {
+        CommandLine commandLine = Main.commandLine(environment);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return new Run(commandLine.execute(args), out.toString(), err.toString());
     }
 
     @Test
