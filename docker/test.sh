@@ -38,7 +38,7 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 cleanup() {
-    podman rm -f "$name" >/dev/null 2>&1 || true
+    podman rm -f -v "$name" >/dev/null 2>&1 || true
     (cd docker && podman-compose -p smtplabtest down -v >/dev/null 2>&1) || true
 }
 trap cleanup EXIT
