@@ -9,6 +9,7 @@ cd "$root"
 if ! command -v podman >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "docker/test.sh: installing podman"
+        apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc debootstrap podman-compose >/dev/null
     fi
 fi

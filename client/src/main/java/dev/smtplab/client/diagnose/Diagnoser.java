@@ -218,9 +218,9 @@ public final class Diagnoser {
     /** A silent plain-text port may be an implicit-TLS one: try a handshake on a fresh connection. */
     private boolean speaksImplicitTls(Progress p) {
         try (SmtpConnection probe = SmtpConnection.connect(p.address, p.port, options.connectTimeout(), options.replyTimeout())) {
-            probe.startTls(trustAll(), false);
+            probe.startTls(new TlsSettings(null, true).socketFactory(), false);
             return true;
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -307,29 +307,6 @@ public final class Diagnoser {
         Severity worst = findings.isEmpty() ? Severity.INFO : findings.get(0).severity();
         String verdict = Findings.verdict(mx, checks, findings);
         return new Diagnosis(target, mx, checks, findings, verdict, worst.exitCode());
-    }
-
-    private static SSLContext trustAllContext() throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
-    }
-
-    private static javax.net.ssl.SSLSocketFactory trustAll() throws GeneralSecurityException {
-        return trustAllContext().getSocketFactory();
     }
 
     private interface Step {

@@ -11,7 +11,6 @@ import org.subethamail.smtp.internal.server.HelpMessage;
 import org.subethamail.smtp.server.Session;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -80,13 +79,7 @@ final class RecordingCommand implements Command {
         SmtpStage stage = SmtpStage.ofVerb(verb).orElse(SmtpStage.ANY_COMMAND);
         StageContext context = StageContexts.command(stage, verb, commandLine, session, socket.recorder(),
                 server.hostName);
-        Optional<RuleEngine.Fired> fired;
-        try {
-            fired = server.rules.evaluate(context, socket.recorder(), socket.outbound());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while applying rules");
-        }
+        Optional<RuleEngine.Fired> fired = server.rules.evaluateInSession(context, socket.recorder(), socket.outbound());
         if (fired.isEmpty()) {
             return false;
         }

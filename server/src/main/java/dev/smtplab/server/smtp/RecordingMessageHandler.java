@@ -12,7 +12,6 @@ import org.subethamail.smtp.server.Session;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
@@ -70,13 +69,7 @@ final class RecordingMessageHandler implements MessageHandler {
             throws RejectException, IOException {
         StageContext context = StageContexts.message(session, recorder, content.length,
                 name -> headerValues(content, name), server.hostName);
-        Optional<RuleEngine.Fired> fired;
-        try {
-            fired = server.rules.evaluate(context, recorder, socket.outbound());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while applying rules");
-        }
+        Optional<RuleEngine.Fired> fired = server.rules.evaluateInSession(context, recorder, socket.outbound());
         if (fired.isEmpty()) {
             return false;
         }

@@ -117,6 +117,17 @@ final class RuleEngine {
         return Optional.empty();
     }
 
+    /** {@link #evaluate}, for SubEthaSMTP's hooks, which may only throw IOException. */
+    Optional<Fired> evaluateInSession(StageContext context, ConnectionRecorder recorder, OutboundTap output)
+            throws java.io.InterruptedIOException {
+        try {
+            return evaluate(context, recorder, output);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while applying rules");
+        }
+    }
+
     private static boolean appliesAt(SmtpStage ruleStage, SmtpStage eventStage) {
         return ruleStage == eventStage
                 || (ruleStage == SmtpStage.ANY_COMMAND && eventStage != SmtpStage.CONNECT
