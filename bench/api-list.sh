@@ -25,7 +25,7 @@ free_port() {
 }
 smtp_port=$(free_port)
 web_port=$(free_port)
-java -jar "$root/server/target/smtplab-server.jar" --smtp-port "$smtp_port" --web-port "$web_port" \
+java -jar "$root/server/target/smtplab-server.jar" --smtp-port "$smtp_port" --web-port "$web_port" --no-tls \
     --max-messages "$messages" --max-sessions "$messages" >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
