@@ -1,0 +1,99 @@
+package dev.smtplab.harness;
+
+import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.tls.TlsMaterial;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** smtplab send as a process: the body from standard input, the password from the environment, the progress bar on a terminal. */
+@Timeout(120)
+class ClientSendProcessIT {
+    @TempDir
+    Path data;
+    private FakeSmtpServer server;
+
+    @BeforeEach
+    void start() {
+        server = FakeSmtpServer.builder().tls(TlsMaterial.localCa(data, "localhost")).authUser("alice", "s3cret")
+                .build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private List<String> smtplab(String... args) {
+        List<String> command = new ArrayList<>(List.of(Peers.java(), Peers.hostsFileFlag(), "-jar",
+                Peers.clientJar().toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Test
+    void body_from_standard_input_and_password_from_the_environment() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(smtplab("send", "--server", "localhost:" + server.port(),
+                "--from", "alice@example.test", "--to", "bob@example.test", "--body", "-", "--starttls",
+                "--ca-file", data.resolve("ca.pem").toString(), "--auth-user", "alice"));
+        builder.environment().put("SMTPLAB_AUTH_PASSWORD", "s3cret");
+        Process process = builder.redirectErrorStream(true).start();
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write("a body piped in\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isZero();
+        var message = server.takeMessage(Duration.ofSeconds(5));
+        assertThat(message.dataAsString()).contains("a body piped in");
+        assertThat(message.authUser()).contains("alice");
+    }
+
+    @Test
+    void missing_password_without_a_terminal_is_a_usage_error() throws Exception {
+        Process process = new ProcessBuilder(smtplab("send", "--server", "localhost:" + server.port(),
+                "--from", "alice@example.test", "--to", "bob@example.test", "--auth-user", "alice")).start();
+        process.getOutputStream().close();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
+                "smtplab send: no password for --auth-user alice: give --auth-password, set SMTPLAB_AUTH_PASSWORD, "
+                        + "or run on a terminal to be asked\n");
+    }
+
+    @Test
+    void on_a_terminal_the_password_is_asked_without_echo_and_load_mode_shows_a_progress_bar() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Peers.python(), Peers.script("pty_drive.py").toString(), "30", "--"));
+        command.addAll(smtplab("send", "--server", "localhost:" + server.port(), "--from", "alice@example.test",
+                "--to", "bob@example.test", "--starttls", "--insecure", "--auth-user", "alice", "--count", "200",
+                "--concurrency", "2"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write("""
+                    EXPECT password for alice:
+                    SEND s3cret
+                    EXPECT sent 200 of 200 messages
+                    """.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        String screen = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(screen).isZero();
+        assertThat(screen).doesNotContain("s3cret").containsPattern("\\[#+\\.*\\] \\d+/200");
+        assertThat(server.awaitMessages(200, Duration.ofSeconds(10))).hasSize(200);
+        assertThat(server.messages().get(0).authUser()).contains("alice");
+    }
+
+}
