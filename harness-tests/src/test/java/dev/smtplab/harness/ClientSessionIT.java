@@ -101,6 +101,23 @@ class ClientSessionIT {
     }
 
     @Test
+    void starttls_and_auth_flags_prepare_the_session_before_handing_over(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+            throws Exception {
+        server.stop();
+        server = FakeSmtpServer.builder().tls(dev.smtplab.server.tls.TlsMaterial.localCa(data, "localhost"))
+                .authUser("alice", "s3cret").requireAuth().build().start();
+        Result result = session("MAIL FROM:<alice@example.test>\nQUIT\n", Map.of(), "--starttls", "--ca-file",
+                data.resolve("ca.pem").toString(), "--auth-user", "alice", "--auth-password", "s3cret", "localhost",
+                Integer.toString(server.port()));
+        assertThat(result.out()).contains("(TLS started: TLSv1.3").contains("235 Authentication successful.")
+                .contains("250 Ok\n221 Bye");
+        Result both = session("", Map.of(), "--tls", "--starttls", "localhost", Integer.toString(server.port()));
+        assertThat(both.exitCode()).isEqualTo(1);
+        assertThat(both.err()).isEqualTo("smtplab session: --tls and --starttls do not go together: TLS is on from "
+                + "the start with --tls\n");
+    }
+
+    @Test
     void explain_flag_explains_every_reply() throws Exception {
         Result result = session("MAIL FROM:<reject-550-5.1.1@example.test>\nQUIT\n", Map.of(), "--explain",
                 "127.0.0.1", Integer.toString(server.port()));

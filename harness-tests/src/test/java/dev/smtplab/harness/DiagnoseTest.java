@@ -152,6 +152,21 @@ class DiagnoseTest {
     }
 
     @Test
+    void login_is_tried_over_tls_and_a_refusal_is_a_finding() throws Exception {
+        server = FakeSmtpServer.builder().hostName("mx1.example.test").tls(TlsMaterial.localCa(data, "mx1.example.test"))
+                .authUser("alice", "s3cret").build().start();
+        ClientRun good = diagnose("127.0.0.1:" + server.port(), "--ca-file", data.resolve("ca.pem").toString(),
+                "--auth-user", "alice", "--auth-password", "s3cret");
+        assertThat(good.out()).contains("INFO     127.0.0.1:" + server.port() + ": logged in as alice")
+                .contains("AUTH is offered only after STARTTLS (as it should be)");
+        ClientRun bad = diagnose("127.0.0.1:" + server.port(), "--ca-file", data.resolve("ca.pem").toString(),
+                "--auth-user", "alice", "--auth-password", "nope");
+        assertThat(bad.exitCode()).isEqualTo(11);
+        assertThat(bad.out()).contains("login as alice refused: 535 5.7.8 Authentication credentials invalid")
+                .contains("hint: check the user name and password");
+    }
+
+    @Test
     void blocked_port_is_filtered() throws Exception {
         startSmtp("blocked");
         ClientRun run = diagnose("127.0.0.1:" + server.port());

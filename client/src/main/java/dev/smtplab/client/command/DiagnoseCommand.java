@@ -46,6 +46,13 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "ADDRESS", description = "With --from, try this recipient (RCPT TO).")
     String to;
 
+    @Option(names = "--auth-user", paramLabel = "USER", description = "Try logging in (AUTH PLAIN, over TLS only).")
+    String authUser;
+
+    @Option(names = "--auth-password", paramLabel = "PASSWORD",
+            description = "The password (or set " + SendCommand.PASSWORD_VARIABLE + ").")
+    String authPassword;
+
     @Option(names = "--helo", paramLabel = "NAME", description = "The name in EHLO (default: this machine's name).")
     String helo;
 
@@ -68,13 +75,20 @@ public final class DiagnoseCommand implements Callable<Integer> {
             if (to != null && from == null) {
                 throw new IllegalArgumentException("--to needs --from: the recipient is tried after MAIL FROM");
             }
+            if (authUser != null && authPassword == null) {
+                authPassword = System.getenv(SendCommand.PASSWORD_VARIABLE);
+                if (authPassword == null) {
+                    throw new IllegalArgumentException("--auth-user needs --auth-password or " + SendCommand.PASSWORD_VARIABLE);
+                }
+            }
             for (int port : ports) {
                 HostAndPort.port(Integer.toString(port), "--ports " + port);
             }
             Dns dns = dnsServer == null ? Dns.system(connection.replyTimeout()) : Dns.server(dnsServer, connection.replyTimeout());
             Set<Integer> implicit = new LinkedHashSet<>(implicitTlsPorts);
             diagnoser = new Diagnoser(new Diagnoser.Options(new ArrayList<>(new LinkedHashSet<>(ports)), implicit,
-                    helo != null ? helo : SendCommand.localName(), from, to, connection.connectTimeout(),
+                    helo != null ? helo : SendCommand.localName(), from, to, authUser, authPassword,
+                    connection.connectTimeout(),
                     connection.replyTimeout(), connection.tlsSettings(), dns));
         } catch (IllegalArgumentException e) {
             err.println("smtplab diagnose: " + e.getMessage());

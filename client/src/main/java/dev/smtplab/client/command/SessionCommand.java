@@ -33,6 +33,16 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = "--tls", description = "TLS from the start (implicit TLS, port 465).")
     boolean tls;
 
+    @Option(names = "--starttls", description = "Start with EHLO and STARTTLS, then hand over.")
+    boolean startTls;
+
+    @Option(names = "--auth-user", paramLabel = "USER", description = "Log in (AUTH PLAIN) before handing over.")
+    String authUser;
+
+    @Option(names = "--auth-password", paramLabel = "PASSWORD",
+            description = "The password (or set " + SendCommand.PASSWORD_VARIABLE + ").")
+    String authPassword;
+
     @Option(names = "--explain", description = "Explain every reply as it comes, for learning.")
     boolean explain;
 
@@ -46,6 +56,16 @@ public final class SessionCommand implements Callable<Integer> {
         int targetPort;
         try {
             connection.validate();
+            if (tls && startTls) {
+                throw new IllegalArgumentException("--tls and --starttls do not go together: TLS is on from the start with --tls");
+            }
+            if (authUser != null && authPassword == null) {
+                authPassword = System.getenv(SendCommand.PASSWORD_VARIABLE);
+                if (authPassword == null) {
+                    throw new IllegalArgumentException("--auth-user needs --auth-password or " + SendCommand.PASSWORD_VARIABLE
+                            + " (or use /auth to be asked)");
+                }
+            }
             targetPort = port == null ? (tls ? 465 : 25) : HostAndPort.port(Integer.toString(port), "PORT " + port);
         } catch (IllegalArgumentException e) {
             err.println("smtplab session: " + e.getMessage());
@@ -69,7 +89,8 @@ public final class SessionCommand implements Callable<Integer> {
         if (terminal) {
             lines.print("connected to " + host + ":" + targetPort + "; /help for helpers, /quit to leave");
         }
-        new InteractiveSession(smtp, lines, connection.tlsSettings(), connection.replyTimeout(), explain, color).run();
+        new InteractiveSession(smtp, lines, connection.tlsSettings(), connection.replyTimeout(), explain, color)
+                .run(new InteractiveSession.Prelude(startTls, SendCommand.localName(), authUser, authPassword));
         return 0;
     }
 }

@@ -35,7 +35,8 @@ import java.util.concurrent.Future;
 public final class Diagnoser {
     /** What to check and how. */
     public record Options(List<Integer> ports, Set<Integer> implicitTlsPorts, String helo, String from, String to,
-                          Duration connectTimeout, Duration replyTimeout, TlsSettings tls, Dns dns) {
+                          String authUser, String authPassword, Duration connectTimeout, Duration replyTimeout,
+                          TlsSettings tls, Dns dns) {
     }
 
     private static final Duration SLOW_BANNER = Duration.ofSeconds(3);
@@ -107,6 +108,7 @@ public final class Diagnoser {
         PortCheck.Tls tls;
         List<String> capabilitiesAfterTls = List.of();
         String wrongTlsMode;
+        String authReply;
         PortCheck.SenderCheck sender;
         String reverseDns;
         Boolean reverseMatches;
@@ -114,7 +116,7 @@ public final class Diagnoser {
 
         PortCheck done() {
             return new PortCheck(host, address, port, tlsMode, connect, connectMillis, bannerCode, banner, bannerMillis,
-                    capabilities, heloFallback, tls, capabilitiesAfterTls, wrongTlsMode, sender, reverseDns,
+                    capabilities, heloFallback, tls, capabilitiesAfterTls, wrongTlsMode, authReply, sender, reverseDns,
                     reverseMatches, error);
         }
     }
@@ -163,6 +165,11 @@ public final class Diagnoser {
                 } else {
                     p.error = "STARTTLS was refused: " + reply.wireText();
                 }
+            }
+            if (options.authUser() != null && (p.tlsMode.equals("implicit") || p.tls != null)) {
+                String secret = java.util.Base64.getEncoder().encodeToString(("\0" + options.authUser() + "\0"
+                        + options.authPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                p.authReply = smtp.command("AUTH PLAIN " + secret).wireText();
             }
             if (options.from() != null && (p.tlsMode.equals("implicit") || p.tls != null || p.error == null)) {
                 p.sender = sender(smtp);

@@ -1,6 +1,8 @@
 package dev.smtplab.client.diagnose;
 
 import dev.smtplab.client.dns.MxReport;
+import dev.smtplab.client.explain.ReplyExplainer;
+import dev.smtplab.client.protocol.Reply;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +108,16 @@ final class Findings {
             findings.add(new Finding(Severity.ERROR, where, check.error(), "check the server's TLS setup"));
         } else if (check.error() != null && check.error().startsWith("STARTTLS was refused")) {
             findings.add(new Finding(Severity.ERROR, where, check.error(), "the server offers STARTTLS but refuses it"));
+        }
+        if (check.authReply() != null) {
+            if (check.authReply().startsWith("235")) {
+                findings.add(new Finding(Severity.INFO, where, "logged in as " + options.authUser(), ""));
+            } else {
+                Reply reply = Reply.of(Integer.parseInt(check.authReply().substring(0, 3)),
+                        check.authReply().length() > 4 ? check.authReply().substring(4) : "");
+                findings.add(new Finding(Severity.ERROR, where, "login as " + options.authUser() + " refused: "
+                        + check.authReply().replace("\r\n", " "), ReplyExplainer.hint(reply)));
+            }
         }
         if (check.sender() != null) {
             PortCheck.SenderCheck sender = check.sender();

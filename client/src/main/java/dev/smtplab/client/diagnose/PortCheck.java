@@ -8,11 +8,13 @@ import java.util.List;
  * @param connect       open, refused, filtered, unreachable or name-not-found
  * @param tlsMode       "starttls" or "implicit": what this port was checked for
  * @param wrongTlsMode  what the port really speaks, when it is not what the mode expects; else null
+ * @param authReply     the reply to AUTH PLAIN with --auth-user, or null when not tried
  */
 public record PortCheck(String host, String address, int port, String tlsMode, String connect, long connectMillis,
                         Integer bannerCode, String banner, long bannerMillis, List<String> capabilities,
                         boolean heloFallback, Tls tls, List<String> capabilitiesAfterTls, String wrongTlsMode,
-                        SenderCheck sender, String reverseDns, Boolean reverseMatchesBanner, String error) {
+                        String authReply, SenderCheck sender, String reverseDns, Boolean reverseMatchesBanner,
+                        String error) {
 
     /** The TLS session and certificate, and whether it verifies for the host name. */
     public record Tls(String protocol, String cipher, String subject, List<String> subjectAlternativeNames,

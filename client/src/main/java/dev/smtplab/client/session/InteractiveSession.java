@@ -78,12 +78,32 @@ public final class InteractiveSession {
         return new TerminalLines();
     }
 
+    /** What to do before handing over to the user: STARTTLS (after an EHLO), and a login. */
+    public record Prelude(boolean startTls, String helo, String authUser, String authPassword) {
+        public static Prelude none() {
+            return new Prelude(false, null, null, null);
+        }
+    }
+
     /** Runs until /quit, the end of input, or the server closing. */
     public void run() throws IOException, InterruptedException {
+        run(Prelude.none());
+    }
+
+    public void run(Prelude prelude) throws IOException, InterruptedException {
         Thread reader = new Thread(this::readReplies, "smtplab-replies");
         reader.setDaemon(true);
         reader.start();
         try {
+            if (prelude.startTls()) {
+                awaitEarlierReplies();
+                send("EHLO " + prelude.helo());
+                helper("/starttls");
+            }
+            if (prelude.authUser() != null) {
+                awaitEarlierReplies();
+                login(prelude.authUser(), prelude.authPassword());
+            }
             String line;
             while (serverClosed.getCount() > 0 && (line = input.readLine(prompt())) != null) {
                 if (line.startsWith("/")) {
@@ -284,7 +304,15 @@ public final class InteractiveSession {
             return;
         }
         replies.clear();
-        if (words[1].equalsIgnoreCase("plain")) {
+        authenticate(words[1], user, password);
+    }
+
+    private void login(String user, String password) throws IOException, InterruptedException {
+        authenticate("plain", user, password);
+    }
+
+    private void authenticate(String mechanism, String user, String password) throws IOException, InterruptedException {
+        if (mechanism.equalsIgnoreCase("plain")) {
             String secret = base64("\0" + user + "\0" + password);
             outstanding.incrementAndGet();
             connection.sendSecretLine("AUTH PLAIN " + secret, "AUTH PLAIN ****");
