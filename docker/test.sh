@@ -40,6 +40,10 @@ free_port() {
 }
 cleanup() {
     podman rm -f -v "$name" >/dev/null 2>&1 || true
+    # rm -v also removes each container's anonymous /data volume, which compose down leaves behind.
+    for container in $(podman ps -a -q --filter label=com.docker.compose.project=smtplabtest 2>/dev/null); do
+        podman rm -f -v "$container" >/dev/null 2>&1 || true
+    done
     (cd docker && podman-compose -p smtplabtest down -v >/dev/null 2>&1) || true
 }
 trap cleanup EXIT
