@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /** What every connection of one server shares: the store, the rules, the clock, counters and per-client tallies. */
 final class ServerContext {
@@ -46,41 +47,27 @@ final class ServerContext {
         listeners.add(listener);
     }
 
-    /** Tells every listener; one that throws does not stop the others or the session. */
     void messageReceived(RecordedMessage message) {
-        for (ServerEventListener listener : listeners) {
-            try {
-                listener.messageReceived(message);
-            } catch (RuntimeException e) {
-                // a live view must never break SMTP
-            }
-        }
+        tell(listener -> listener.messageReceived(message));
     }
 
     void sessionEnded(RecordedSession session) {
-        for (ServerEventListener listener : listeners) {
-            try {
-                listener.sessionEnded(session);
-            } catch (RuntimeException e) {
-                // a live view must never break SMTP
-            }
-        }
+        tell(listener -> listener.sessionEnded(session));
     }
 
     void ruleFired(String sessionId, String ruleId, String stage) {
-        for (ServerEventListener listener : listeners) {
-            try {
-                listener.ruleFired(sessionId, ruleId, stage);
-            } catch (RuntimeException e) {
-                // a live view must never break SMTP
-            }
-        }
+        tell(listener -> listener.ruleFired(sessionId, ruleId, stage));
     }
 
     void replySent(String sessionId, int code) {
+        tell(listener -> listener.replySent(sessionId, code));
+    }
+
+    /** Tells every listener; one that throws does not stop the others or the session. */
+    private void tell(Consumer<ServerEventListener> event) {
         for (ServerEventListener listener : listeners) {
             try {
-                listener.replySent(sessionId, code);
+                event.accept(listener);
             } catch (RuntimeException e) {
                 // a live view must never break SMTP
             }
