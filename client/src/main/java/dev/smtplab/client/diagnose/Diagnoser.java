@@ -4,6 +4,7 @@ import dev.smtplab.client.dns.Dns;
 import dev.smtplab.client.dns.MxReport;
 import dev.smtplab.client.explain.ReplyExplainer;
 import dev.smtplab.client.protocol.Reply;
+import dev.smtplab.client.protocol.Sasl;
 import dev.smtplab.client.protocol.SmtpConnection;
 import dev.smtplab.client.protocol.TlsFailure;
 import dev.smtplab.client.protocol.TlsInfo;
@@ -167,9 +168,7 @@ public final class Diagnoser {
                 }
             }
             if (options.authUser() != null && (p.tlsMode.equals("implicit") || p.tls != null)) {
-                String secret = java.util.Base64.getEncoder().encodeToString(("\0" + options.authUser() + "\0"
-                        + options.authPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                p.authReply = smtp.command("AUTH PLAIN " + secret).wireText();
+                p.authReply = smtp.command("AUTH PLAIN " + Sasl.plain(options.authUser(), options.authPassword())).wireText();
             }
             if (options.from() != null && (p.tlsMode.equals("implicit") || p.tls != null || p.error == null)) {
                 p.sender = sender(smtp);

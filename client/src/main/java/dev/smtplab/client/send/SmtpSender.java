@@ -3,19 +3,15 @@ package dev.smtplab.client.send;
 import dev.smtplab.client.explain.ReplyExplainer;
 import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.Reply;
+import dev.smtplab.client.protocol.Sasl;
 import dev.smtplab.client.protocol.SmtpConnection;
 import dev.smtplab.client.protocol.SmtpProtocolException;
 import dev.smtplab.client.protocol.WireListener;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -160,23 +156,21 @@ public final class SmtpSender implements AutoCloseable {
         Reply reply;
         switch (mechanism) {
             case "PLAIN" -> {
-                String secret = base64("\0" + user + "\0" + password);
-                reply = secretCommand(Stage.AUTH, "AUTH PLAIN " + secret, "AUTH PLAIN ****");
+                reply = secretCommand(Stage.AUTH, "AUTH PLAIN " + Sasl.plain(user, password), "AUTH PLAIN ****");
             }
             case "LOGIN" -> {
                 reply = command(Stage.AUTH, "AUTH LOGIN");
                 if (reply.code() == 334) {
-                    reply = secretCommand(Stage.AUTH, base64(user), base64(user));
+                    reply = secretCommand(Stage.AUTH, Sasl.base64(user), Sasl.base64(user));
                 }
                 if (reply.code() == 334) {
-                    reply = secretCommand(Stage.AUTH, base64(password), "****");
+                    reply = secretCommand(Stage.AUTH, Sasl.base64(password), "****");
                 }
             }
             case "CRAM-MD5" -> {
                 reply = command(Stage.AUTH, "AUTH CRAM-MD5");
                 if (reply.code() == 334) {
-                    String challenge = new String(Base64.getDecoder().decode(reply.text()), StandardCharsets.UTF_8);
-                    reply = secretCommand(Stage.AUTH, base64(user + " " + hmacMd5(password, challenge)), "****");
+                    reply = secretCommand(Stage.AUTH, Sasl.cramMd5(user, password, reply.text()), "****");
                 }
             }
             default -> throw new StageFailure(ExitCode.USAGE, "unknown AUTH mechanism " + mechanism
@@ -416,19 +410,5 @@ public final class SmtpSender implements AutoCloseable {
 
     private static long elapsed(long started) {
         return (System.nanoTime() - started) / 1_000_000;
-    }
-
-    private static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String hmacMd5(String key, String challenge) {
-        try {
-            Mac mac = Mac.getInstance("HmacMD5");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacMD5"));
-            return HexFormat.of().formatHex(mac.doFinal(challenge.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacMD5 is missing from this Java", e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.smtplab.client.session;
 import dev.smtplab.client.explain.ReplyExplainer;
 import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.Reply;
+import dev.smtplab.client.protocol.Sasl;
 import dev.smtplab.client.protocol.SmtpConnection;
 import dev.smtplab.client.protocol.TlsSettings;
 import dev.smtplab.client.send.DotStuffing;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
@@ -102,7 +102,7 @@ public final class InteractiveSession {
             }
             if (prelude.authUser() != null) {
                 awaitEarlierReplies();
-                login(prelude.authUser(), prelude.authPassword());
+                authenticate("plain", prelude.authUser(), prelude.authPassword());
             }
             String line;
             while (serverClosed.getCount() > 0 && (line = input.readLine(prompt())) != null) {
@@ -307,15 +307,10 @@ public final class InteractiveSession {
         authenticate(words[1], user, password);
     }
 
-    private void login(String user, String password) throws IOException, InterruptedException {
-        authenticate("plain", user, password);
-    }
-
     private void authenticate(String mechanism, String user, String password) throws IOException, InterruptedException {
         if (mechanism.equalsIgnoreCase("plain")) {
-            String secret = base64("\0" + user + "\0" + password);
             outstanding.incrementAndGet();
-            connection.sendSecretLine("AUTH PLAIN " + secret, "AUTH PLAIN ****");
+            connection.sendSecretLine("AUTH PLAIN " + Sasl.plain(user, password), "AUTH PLAIN ****");
             transcript.add("C: AUTH PLAIN ****");
             awaitReply();
             return;
@@ -323,18 +318,14 @@ public final class InteractiveSession {
         send("AUTH LOGIN");
         Reply reply = awaitReply();
         if (reply != null && reply.code() == 334) {
-            send(base64(user));
+            send(Sasl.base64(user));
             reply = awaitReply();
         }
         if (reply != null && reply.code() == 334) {
             outstanding.incrementAndGet();
-            connection.sendSecretLine(base64(password), "****");
+            connection.sendSecretLine(Sasl.base64(password), "****");
             transcript.add("C: ****");
             awaitReply();
         }
-    }
-
-    private static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 }
