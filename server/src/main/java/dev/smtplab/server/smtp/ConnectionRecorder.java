@@ -108,23 +108,25 @@ final class ConnectionRecorder {
         return lastReplyCode;
     }
 
-    /** Called by the command decorator once SubEthaSMTP has answered a command. */
-    synchronized void commandAnswered(String verb, String commandLine, String heloInForce) {
+    /**
+     * Called by the command decorator once SubEthaSMTP has answered a command.
+     *
+     * @param envelope the MAIL or RCPT line's address and parameters, or null for other verbs
+     */
+    synchronized void commandAnswered(String verb, EnvelopeCommand envelope, String heloInForce) {
         helo = heloInForce;
         boolean positive = lastReplyCode >= 200 && lastReplyCode < 400;
         switch (verb) {
             case "MAIL" -> {
                 if (positive) {
                     transactionsStarted++;
-                    transaction = new Transaction(transactionsStarted, helo,
-                            EnvelopeCommand.parse(commandLine, "FROM:"), new ArrayList<>());
+                    transaction = new Transaction(transactionsStarted, helo, envelope, new ArrayList<>());
                 }
             }
             case "RCPT" -> {
                 if (transaction != null) {
-                    EnvelopeCommand rcpt = EnvelopeCommand.parse(commandLine, "TO:");
                     transaction.recipients().add(
-                            new Recipient(rcpt.address(), rcpt.parameters(), lastReplyCode, lastReply));
+                            new Recipient(envelope.address(), envelope.parameters(), lastReplyCode, lastReply));
                 }
             }
             default -> {

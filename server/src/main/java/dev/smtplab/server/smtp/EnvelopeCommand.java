@@ -11,6 +11,15 @@ import java.util.Map;
  */
 record EnvelopeCommand(String address, Map<String, String> parameters) {
 
+    /** The envelope of a MAIL or RCPT line; null for any other verb. */
+    static EnvelopeCommand of(String verb, String commandLine) {
+        return switch (verb) {
+            case "MAIL" -> parse(commandLine, "FROM:");
+            case "RCPT" -> parse(commandLine, "TO:");
+            default -> null;
+        };
+    }
+
     /** Parses the argument after the verb; {@code keyword} is "FROM:" or "TO:". */
     static EnvelopeCommand parse(String commandLine, String keyword) {
         String line = commandLine.strip();

@@ -33,9 +33,10 @@ final class RecordingCommand implements Command {
         Tapped socket = Tapped.of(session);
         ConnectionRecorder recorder = socket.recorder();
         String verb = getName();
+        EnvelopeCommand envelope = EnvelopeCommand.of(verb, commandLine);
         LabAuthentication.plaintext(!session.isTLSStarted());
         try {
-            if (!refusedByPolicy(verb, session) && !applyRules(commandLine, session, socket)) {
+            if (!refusedByPolicy(verb, session) && !applyRules(commandLine, envelope, session, socket)) {
                 delegate.execute(commandLine, session);
             }
         } finally {
@@ -46,7 +47,7 @@ final class RecordingCommand implements Command {
                 session.getAuthenticationHandler().map(handler -> handler.getIdentity())
                         .ifPresent(identity -> recorder.authenticated(String.valueOf(identity)));
             }
-            recorder.commandAnswered(verb, commandLine, session.getHelo().orElse(null));
+            recorder.commandAnswered(verb, envelope, session.getHelo().orElse(null));
         }
     }
 
@@ -74,10 +75,11 @@ final class RecordingCommand implements Command {
     }
 
     /** Returns true when a rule answered the command, so SubEthaSMTP must not. */
-    private boolean applyRules(String commandLine, Session session, Tapped socket) throws IOException {
+    private boolean applyRules(String commandLine, EnvelopeCommand envelope, Session session, Tapped socket)
+            throws IOException {
         String verb = getName();
         SmtpStage stage = SmtpStage.ofVerb(verb).orElse(SmtpStage.ANY_COMMAND);
-        StageContext context = StageContexts.command(stage, verb, commandLine, session, socket.recorder(),
+        StageContext context = StageContexts.command(stage, verb, commandLine, envelope, session, socket.recorder(),
                 server.hostName);
         Optional<RuleEngine.Fired> fired = server.rules.evaluateInSession(context, socket.recorder(), socket.outbound());
         if (fired.isEmpty()) {

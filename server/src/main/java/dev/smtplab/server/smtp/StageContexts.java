@@ -18,8 +18,9 @@ final class StageContexts {
                 null, hostName);
     }
 
-    static StageContext command(SmtpStage stage, String verb, String commandLine, Session session,
-                                ConnectionRecorder recorder, String hostName) {
+    /** @param envelope the MAIL or RCPT line's address and parameters, or null for other verbs */
+    static StageContext command(SmtpStage stage, String verb, String commandLine, EnvelopeCommand envelope,
+                                Session session, ConnectionRecorder recorder, String hostName) {
         String argument = commandLine.length() > verb.length() ? commandLine.substring(verb.length()).trim() : "";
         String sender = recorder.currentSender();
         String recipient = null;
@@ -27,9 +28,9 @@ final class StageContexts {
         if (verb.equals("HELO") || verb.equals("EHLO")) {
             helo = argument;
         } else if (verb.equals("MAIL")) {
-            sender = EnvelopeCommand.parse(commandLine, "FROM:").address();
+            sender = envelope.address();
         } else if (verb.equals("RCPT")) {
-            recipient = EnvelopeCommand.parse(commandLine, "TO:").address();
+            recipient = envelope.address();
         }
         return new StageContext(stage, verb, argument, sender, recipient, helo,
                 clientAddress(session), authUser(session), -1, null, hostName);
