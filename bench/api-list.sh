@@ -18,14 +18,14 @@ while [ $# -gt 0 ]; do
     esac
 done
 command -v smtp-source >/dev/null || { echo "bench: smtp-source is missing: apt-get install postfix" >&2; exit 1; }
-[ -f "$root/server/target/smtplab-server.jar" ] || (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl server -am package)
+[ -f "$root/server/app/target/smtplab-server.jar" ] || (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl server/app -am package)
 
 free_port() {
     /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 smtp_port=$(free_port)
 web_port=$(free_port)
-java -jar "$root/server/target/smtplab-server.jar" --smtp-port "$smtp_port" --web-port "$web_port" --no-tls \
+java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$smtp_port" --web-port "$web_port" --no-tls \
     --max-messages "$messages" --max-sessions "$messages" >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT

@@ -30,7 +30,7 @@ greenmail_jar="$HOME/.m2/repository/com/icegreen/greenmail-standalone/$greenmail
 command -v smtp-source >/dev/null || { echo "bench: smtp-source is missing: apt-get install postfix" >&2; exit 1; }
 [ -f "$greenmail_jar" ] || mvn -q -B -Dstyle.color=never dependency:get \
     -Dartifact="com.icegreen:greenmail-standalone:$greenmail_version" >&2
-[ -f "$root/server/target/smtplab-server.jar" ] || (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl server -am package)
+[ -f "$root/server/app/target/smtplab-server.jar" ] || (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl server/app -am package)
 
 pids=()
 cleanup() {
@@ -80,7 +80,7 @@ measure() {
 echo "load: $messages messages of $size bytes over $sessions kept-open sessions (smtp-source -d), $(nproc) cores"
 
 port=$(free_port)
-java -jar "$root/server/target/smtplab-server.jar" --smtp-port "$port" --no-tls --no-web >"$work/smtplab.log" 2>&1 &
+java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" --no-tls --no-web >"$work/smtplab.log" 2>&1 &
 pids+=($!)
 smtplab_rate=$(measure "SMTP Lab" "$port")
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
@@ -116,7 +116,7 @@ heap_used_kb() {
     jcmd "$1" GC.heap_info | awk '/garbage-first heap|def new generation|PSYoungGen/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); gsub(/K,?/, "", v); print v; exit } }'
 }
 port=$(free_port)
-java -jar "$root/server/target/smtplab-server.jar" --smtp-port "$port" --no-tls --no-web --max-messages "$messages" \
+java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" --no-tls --no-web --max-messages "$messages" \
     --max-sessions "$messages" >"$work/smtplab-heap.log" 2>&1 &
 pid=$!
 pids+=($pid)

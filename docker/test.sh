@@ -10,20 +10,24 @@ if ! command -v podman >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "docker/test.sh: installing podman"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc debootstrap podman-compose >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc debootstrap podman-compose golang-github-containernetworking-plugin-dnsname >/dev/null
     fi
 fi
 if ! command -v podman >/dev/null 2>&1 || ! podman info >/dev/null 2>&1; then
     echo "docker/test.sh: SKIPPED: podman cannot run on this machine"
     exit 0
 fi
-if [ "$(id -u)" = 0 ] && [ ! -f /etc/containers/containers.conf ]; then
+if [ "$(id -u)" = 0 ] && ! grep -q '^network_backend = "cni"' /etc/containers/containers.conf 2>/dev/null; then
     # This sandbox cannot raise rlimits and mixes cgroup versions: runc, and capped ulimits.
+    # CNI with its dnsname plugin lets compose services find each other by name; netavark's port
+    # forwarding does not work in this sandbox.
     cat > /etc/containers/containers.conf <<CONF
 [containers]
 default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=32768:32768"]
 [engine]
 runtime = "runc"
+[network]
+network_backend = "cni"
 CONF
 fi
 if [ "$(id -u)" = 0 ]; then
@@ -32,7 +36,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 docker/base-image.sh
 
-[ -f server/target/smtplab-server.jar ] && [ -f client/target/smtplab.jar ] || mvn -q -B -Dstyle.color=never -DskipTests package
+[ -f server/app/target/smtplab-server.jar ] && [ -f client/target/smtplab.jar ] || mvn -q -B -Dstyle.color=never -DskipTests package
 
 name=smtplab-test-$$
 free_port() {

@@ -1,0 +1,138 @@
+package dev.smtplab.harness;
+
+import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.web.WebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web UI in a real headless Chromium (Debian's chromium and chromium-driver, through Selenium).
+ * Screenshots are kept in harness-tests/e2e/target/screenshots.
+ */
+@Timeout(180)
+class WebUiIT {
+    private static final Path SCREENSHOTS = Peers.root().resolve("harness-tests/e2e/target/screenshots");
+    private static final String HOSTILE_HTML = """
+            <html><head><link rel="stylesheet" href="http://remote.example/x.css"></head><body>
+            <h1 id="greeting">Hello Bob</h1><p onclick="document.body.append('clicked')">Click</p>
+            <script>document.body.insertAdjacentHTML('beforeend', '<p id="pwned">PWNED</p>'); parent.document.title = 'PWNED';</script>
+            <img src="http://remote.example/track.png" onerror="document.body.insertAdjacentHTML('beforeend', '<p id=pwned>PWNED</p>')">
+            <a href="javascript:parent.document.title='PWNED'">a link</a>
+            </body></html>""";
+
+    private FakeSmtpServer smtp;
+    private WebServer web;
+    private WebDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path chromium = Peers.program("chromium", "chromium");
+        Path driver = Peers.program("chromedriver", "chromium-driver");
+        smtp = FakeSmtpServer.builder().build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+                "--window-size=1280,900", "--user-data-dir=" + Files.createTempDirectory("smtplab-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (web != null) {
+            web.stop();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    private void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void sendHostileMessage() throws Exception {
+        Path eml = Files.createTempFile("hostile", ".eml");
+        Files.writeString(eml, "From: Mallory <mallory@example.test>\r\nTo: bob@example.test\r\nSubject: Hostile HTML\r\n"
+                + "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + HOSTILE_HTML + "\r\n");
+        ClientRun run = ClientRun.send(smtp.port(), "--from", "mallory@example.test", "--data", eml.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Files.delete(eml);
+    }
+
+    @Test
+    void message_appears_live_and_its_html_is_shown_without_running_anything() throws Exception {
+        browser.get("http://127.0.0.1:" + web.port() + "/#/inbox");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+
+        sendHostileMessage();
+        WebElement row = new WebDriverWait(browser, Duration.ofSeconds(2)).until(
+                ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#inbox tbody tr[data-id='1']")));
+        assertThat(row.getText()).contains("mallory@example.test").contains("Hostile HTML");
+        screenshot("inbox");
+
+        row.click();
+        WebElement frame = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message-html")));
+        assertThat(frame.getAttribute("sandbox")).isEmpty();
+        wait.until(ExpectedConditions.frameToBeAvailableAndSwitchToIt(By.id("message-html")));
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("greeting"))).getText()).isEqualTo("Hello Bob");
+        Thread.sleep(500);
+        assertThat(browser.findElements(By.id("pwned"))).as("the message's script and onerror did not run").isEmpty();
+        browser.switchTo().defaultContent();
+        assertThat(browser.getTitle()).isEqualTo("SMTP Lab");
+        screenshot("message");
+    }
+
+    @Test
+    void turning_on_invalid_sender_in_the_ui_makes_the_next_send_fail_with_553() throws Exception {
+        browser.get("http://127.0.0.1:" + web.port() + "/#/failures");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        WebElement toggle = wait.until(ExpectedConditions.elementToBeClickable(By.id("preset-invalid-sender")));
+        WebElement parameters = browser.findElement(By.cssSelector("input[aria-label='invalid-sender parameters']"));
+        parameters.sendKeys("addresses=mallory@example.test");
+        toggle.click();
+        wait.until(driver -> smtp.scenario().presets().contains("invalid-sender:addresses=mallory@example.test"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rules"), "invalid-sender-listed"));
+        screenshot("failure-modes");
+
+        ClientRun run = ClientRun.send(smtp.port(), "--from", "mallory@example.test");
+        assertThat(run.exitCode()).isEqualTo(23);
+        assertThat(run.err()).startsWith("smtplab send: MAIL FROM was refused: 553 5.1.7 <mallory@example.test>: "
+                + "Sender address rejected: not a valid address");
+
+        browser.get("http://127.0.0.1:" + web.port() + "/#/sessions");
+        WebElement rejected = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#sessions tbody tr")));
+        assertThat(rejected.getText()).contains("invalid-sender-listed").contains("last refusal: 553 5.1.7");
+        assertThat(rejected.getAttribute("class")).contains("rejected");
+        screenshot("sessions");
+    }
+}

@@ -1,0 +1,219 @@
+package dev.smtplab.harness;
+
+import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.scenario.Effect;
+import dev.smtplab.server.scenario.Responder;
+import dev.smtplab.server.scenario.Rule;
+import dev.smtplab.server.scenario.Scenario;
+import dev.smtplab.server.scenario.SmtpReply;
+import dev.smtplab.server.scenario.SmtpStage;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A fake SMTP server for your tests: a fresh one on a free port for each test (or one per class),
+ * stopped afterwards, so parallel test classes never fight over a port.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static SmtpLabExtension smtp = SmtpLabExtension.create();
+ *
+ * @Test
+ * void welcome_mail_goes_out() throws Exception {
+ *     signUp("bob@example.test", "127.0.0.1", smtp.port());
+ *     assertThat(smtp.takeMessage(Duration.ofSeconds(5))).hasRecipients("bob@example.test");
+ * }
+ * }</pre>
+ */
+public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCallback, BeforeAllCallback,
+        AfterAllCallback, ParameterResolver {
+    private static final Namespace NAMESPACE = Namespace.create(SmtpLabExtension.class);
+    /** Every server a test uses now, so an assertion can show a message's transcript. */
+    private static final Set<FakeSmtpServer> RUNNING = ConcurrentHashMap.newKeySet();
+
+    private final Consumer<FakeSmtpServer.Builder> settings;
+    private final boolean perClass;
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile FakeSmtpServer server;
+
+    private SmtpLabExtension(Consumer<FakeSmtpServer.Builder> settings, boolean perClass) {
+        this.settings = settings;
+        this.perClass = perClass;
+    }
+
+    /** A fresh server for each test, with the defaults (free port, no failures). */
+    public static SmtpLabExtension create() {
+        return new SmtpLabExtension(builder -> { }, false);
+    }
+
+    /** A fresh server for each test, set up by you: {@code withServer(b -> b.authUser("alice", "secret"))}. */
+    public static SmtpLabExtension withServer(Consumer<FakeSmtpServer.Builder> settings) {
+        return new SmtpLabExtension(Objects.requireNonNull(settings), false);
+    }
+
+    /** One server for the whole class instead (faster; tests then share messages and failures). */
+    public SmtpLabExtension perClass() {
+        return new SmtpLabExtension(settings, true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (perClass) {
+            start(context);
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!perClass) {
+            start(context);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            stop(context);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (perClass) {
+            stop(context);
+        }
+    }
+
+    /** Starts a server for this context (a test, or the class), kept in JUnit's store under this extension. */
+    private void start(ExtensionContext context) {
+        FakeSmtpServer.Builder builder = FakeSmtpServer.builder();
+        settings.accept(builder);
+        FakeSmtpServer started = builder.build().start();
+        RUNNING.add(started);
+        context.getStore(NAMESPACE).put(this, started);
+        server = started;
+        queued.set(0);
+    }
+
+    private void stop(ExtensionContext context) {
+        FakeSmtpServer running = context.getStore(NAMESPACE).remove(this, FakeSmtpServer.class);
+        if (running != null) {
+            RUNNING.remove(running);
+            if (server == running) {
+                server = null;
+            }
+            running.stop();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == FakeSmtpServer.class || type == SmtpLabExtension.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.getParameter().getType() == SmtpLabExtension.class) {
+            return this;
+        }
+        FakeSmtpServer ofThisTest = context.getStore(NAMESPACE).get(this, FakeSmtpServer.class);
+        return ofThisTest != null ? ofThisTest : server();
+    }
+
+    /** The running server that recorded this message, if a test's server did. */
+    static Optional<FakeSmtpServer> serverThatRecorded(RecordedMessage message) {
+        return RUNNING.stream()
+                .filter(running -> running.store().message(message.id()).filter(found -> found == message).isPresent())
+                .findFirst();
+    }
+
+    public FakeSmtpServer server() {
+        FakeSmtpServer running = server;
+        if (running == null) {
+            throw new IllegalStateException("the SMTP Lab server runs only during a test (register the extension with "
+                    + "@RegisterExtension on a static field)");
+        }
+        return running;
+    }
+
+    public int port() {
+        return server().port();
+    }
+
+    public String host() {
+        return server().host();
+    }
+
+    public List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {
+        return server().awaitMessages(count, timeout);
+    }
+
+    public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
+        return server().takeMessage(timeout);
+    }
+
+    public List<RecordedMessage> messages() {
+        return server().messages();
+    }
+
+    public List<RecordedSession> sessions() {
+        return server().sessions();
+    }
+
+    /** Turns a preset on, such as "greylist" or "unknown-recipient:addresses=bob@example.test". */
+    public SmtpLabExtension preset(String preset) {
+        server().scenarios().update(scenario -> scenario.withPreset(preset));
+        return this;
+    }
+
+    /** Adds a rule. */
+    public SmtpLabExtension rule(Rule rule) {
+        server().scenarios().update(scenario -> scenario.withRule(rule));
+        return this;
+    }
+
+    /**
+     * Makes the next command at this stage fail with this reply, once, then work again (as
+     * MockWebServer's enqueue): {@code failNext(SmtpStage.RCPT, "451 4.7.1 Try again later")}.
+     * Several queued at the same stage fail the next commands in turn.
+     */
+    public SmtpLabExtension failNext(SmtpStage stage, String reply) {
+        Rule rule = Rule.at("queued-" + queued.incrementAndGet(), stage, new Effect.Reply(SmtpReply.parse(reply)))
+                .expiringAfter(1);
+        return rule(rule);
+    }
+
+    /**
+     * Lets your code decide replies, before the rules, for what they cannot say (see
+     * {@link Responder}): {@code smtp.responder(context -> ...)}. {@link #reset()} takes it away.
+     */
+    public SmtpLabExtension responder(Responder responder) {
+        server().setResponder(responder);
+        return this;
+    }
+
+    /** Back to no failures. */
+    public SmtpLabExtension reset() {
+        server().setScenario(Scenario.none());
+        server().setResponder(Responder.NONE);
+        return this;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.smtplab.server.web;
+
+import dev.smtplab.server.record.Recipient;
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.TranscriptLine;
+import dev.smtplab.server.scenario.Presets;
+import dev.smtplab.server.scenario.Rule;
+import dev.smtplab.server.scenario.RulesWriter;
+import dev.smtplab.server.scenario.Scenario;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What the API sends: plain records, so the JSON is exactly their fields. */
+final class Dtos {
+    private Dtos() {
+    }
+
+    record MessageSummary(String id, String sessionId, Instant receivedAt, String from, List<String> to,
+                          String subject, int size) {
+        static MessageSummary of(RecordedMessage message) {
+            return new MessageSummary(message.id(), message.sessionId(), message.receivedAt(), message.mailFrom(),
+                    message.acceptedRecipients(), message.subject().orElse(""), message.size());
+        }
+    }
+
+    record MessagePage(List<MessageSummary> messages, int total, String nextBefore) {
+    }
+
+    record Header(String name, String value) {
+    }
+
+    record MessageDetail(String id, String sessionId, long connectionIndex, int transactionIndex, Instant receivedAt,
+                         String clientAddress, int clientPort, String helo, String mailFrom,
+                         Map<String, String> mailParameters, List<Recipient> recipients, String subject,
+                         List<Header> headers, String text, String html, List<MessageView.Attachment> attachments,
+                         int size, boolean tls, String tlsProtocol, String tlsCipher, String authUser,
+                         Map<String, String> links) {
+        static MessageDetail of(RecordedMessage message) {
+            MessageView view = MessageView.of(message);
+            List<Header> headers = new ArrayList<>();
+            message.headerList().forEach(entry -> headers.add(new Header(entry.getKey(), entry.getValue())));
+            String base = "/api/v1/messages/" + message.id();
+            return new MessageDetail(message.id(), message.sessionId(), message.connectionIndex(),
+                    message.transactionIndex(), message.receivedAt(), message.clientAddress(), message.clientPort(),
+                    message.helo().orElse(null), message.mailFrom(), message.mailParameters(), message.recipients(),
+                    message.subject().orElse(""), headers, view.text(), view.html(), view.attachments(), message.size(),
+                    message.overTls(), message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null),
+                    message.authUser().orElse(null), Map.of("raw", base + "/raw", "html", base + "/html",
+                    "session", "/api/v1/sessions/" + message.sessionId()));
+        }
+    }
+
+    /** @param lastRejection the last 4xx or 5xx reply line the server sent in the session, or null */
+    record SessionSummary(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
+                          Instant endedAt, String helo, String outcome, String outcomeDetail, int messages,
+                          List<String> rulesFired, String lastRejection, String tlsProtocol, String authUser) {
+        static SessionSummary of(RecordedSession session) {
+            return new SessionSummary(session.id(), session.connectionIndex(), session.clientAddress(),
+                    session.clientPort(), session.startedAt(), session.endedAt(), session.helo(),
+                    session.outcome().name(), session.outcomeDetail(), session.messageIds().size(),
+                    Dtos.rulesFired(session), Dtos.lastRejection(session), session.tlsProtocol(), session.authUser());
+        }
+    }
+
+    private static String lastRejection(RecordedSession session) {
+        String last = null;
+        for (TranscriptLine line : session.transcript()) {
+            if (line.direction() == dev.smtplab.server.record.Direction.SERVER && !line.text().isEmpty()
+                    && (line.text().charAt(0) == '4' || line.text().charAt(0) == '5')) {
+                last = line.text();
+            }
+        }
+        return last;
+    }
+
+    record TranscriptEntry(Instant at, String direction, String text) {
+        static TranscriptEntry of(TranscriptLine line) {
+            return new TranscriptEntry(line.at(), line.direction().name(), line.text());
+        }
+    }
+
+    record SessionDetail(SessionSummary session, List<TranscriptEntry> transcript, long omittedTranscriptLines,
+                         List<String> messageIds) {
+        static SessionDetail of(RecordedSession session) {
+            return new SessionDetail(SessionSummary.of(session),
+                    session.transcript().stream().map(TranscriptEntry::of).toList(),
+                    session.omittedTranscriptLines(), session.messageIds());
+        }
+    }
+
+    /** The ids of the rules that fired, from the transcript's "rule X fired at ..." lines, in order. */
+    static List<String> rulesFired(RecordedSession session) {
+        List<String> fired = new ArrayList<>();
+        for (TranscriptLine line : session.transcript()) {
+            String text = line.text();
+            int at = text.indexOf(" fired at ");
+            if (text.startsWith("rule ") && at > 5) {
+                fired.add(text.substring(5, at));
+            }
+        }
+        return fired;
+    }
+
+    record PresetState(String name, String description, boolean active, String spec) {
+    }
+
+    /**
+     * A rule in force. {@code rule} is in the rules file's shape, the one POST /rules takes; origin
+     * is "added" or "preset"; summary is a line for people.
+     */
+    record RuleState(String id, String origin, String summary, Map<String, Object> rule) {
+        static RuleState of(Rule rule, boolean fromPreset) {
+            String summary = rule.effect().describe();
+            if (rule.effect() instanceof dev.smtplab.server.scenario.Effect.Reply reply) {
+                summary = "reply " + reply.reply().wireText().replace("\r\n", " / ");
+            } else if (rule.effect() instanceof dev.smtplab.server.scenario.Effect.ReplyAndClose reply) {
+                summary = "reply " + reply.reply().wireText().replace("\r\n", " / ") + ", then close";
+            }
+            return new RuleState(rule.id(), fromPreset ? "preset" : "added", summary, RulesWriter.rule(rule));
+        }
+    }
+
+    record FailureModes(String connectionMode, boolean magicAddresses, int maxConnectionsPerClient,
+                        int maxConnectionsPerMinute, List<PresetState> presets, List<RuleState> rules,
+                        Map<String, Object> rulesFile) {
+        static FailureModes of(Scenario scenario) {
+            List<PresetState> presets = new ArrayList<>();
+            for (Map.Entry<String, String> preset : Presets.DESCRIPTIONS.entrySet()) {
+                String spec = scenario.presets().stream()
+                        .filter(active -> Scenario.presetName(active).equals(preset.getKey())).findFirst().orElse(null);
+                presets.add(new PresetState(preset.getKey(), preset.getValue(), spec != null, spec));
+            }
+            List<RuleState> rules = new ArrayList<>();
+            for (Rule rule : scenario.rules()) {
+                rules.add(RuleState.of(rule, !scenario.customRules().contains(rule)));
+            }
+            return new FailureModes(scenario.connectionMode().key(), scenario.magicAddresses(),
+                    scenario.maxConnectionsPerClient(), scenario.maxConnectionsPerMinute(), presets, rules,
+                    RulesWriter.scenario(scenario));
+        }
+    }
+
+    record ApiError(int status, String error) {
+    }
+}

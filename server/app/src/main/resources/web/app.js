@@ -1,0 +1,212 @@
+// SMTP Lab web UI: plain JavaScript, no build step. Mail is hostile input, so message data is
+// only ever put into the page as text (textContent), and HTML bodies go into a sandboxed iframe.
+"use strict";
+
+const $ = (selector) => document.querySelector(selector);
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    node.append(child instanceof Node ? child : document.createTextNode(child == null ? "" : String(child)));
+  }
+  return node;
+}
+
+async function api(method, path, body) {
+  const options = { method, headers: {} };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = typeof body === "string" ? body : JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  if (!response.ok) {
+    let message = response.status + " " + response.statusText;
+    try { message = (await response.json()).error; } catch (e) { /* not JSON */ }
+    throw new Error(message);
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get("Content-Type") || "";
+  return type.includes("json") ? response.json() : response.text();
+}
+
+const time = (iso) => iso ? new Date(iso).toLocaleString() : "";
+const size = (bytes) => bytes < 1024 ? bytes + " B" : (bytes / 1024).toFixed(1) + " KB";
+
+// ---- views -------------------------------------------------------------------------------
+
+function show(view) {
+  document.querySelectorAll(".view").forEach((v) => v.classList.toggle("shown", v.id === "view-" + view));
+  const section = view === "message" ? "inbox" : view === "session" ? "sessions" : view;
+  document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", a.id === "nav-" + section));
+}
+
+async function route() {
+  const [, view, id] = (location.hash || "#/inbox").split("/");
+  try {
+    if (view === "message" && id) { show("message"); await openMessage(id); }
+    else if (view === "sessions") { show("sessions"); await loadSessions(); }
+    else if (view === "session" && id) { show("session"); await openSession(id); }
+    else if (view === "failures") { show("failures"); await loadFailures(); }
+    else { show("inbox"); await loadInbox(); }
+  } catch (e) {
+    console.error(e);
+  }
+}
+
+// ---- inbox -------------------------------------------------------------------------------
+
+function inboxRow(message, fresh) {
+  return el("tr", { class: "clickable" + (fresh ? " fresh" : ""), "data-id": message.id,
+                    onclick: () => { location.hash = "#/message/" + message.id; } },
+    el("td", {}, time(message.receivedAt)),
+    el("td", {}, message.from || "<>"),
+    el("td", {}, (message.to || []).join(", ")),
+    el("td", { class: "subject" }, message.subject),
+    el("td", {}, size(message.size)));
+}
+
+async function loadInbox() {
+  const q = $("#search").value.trim();
+  const page = await api("GET", "/api/v1/messages?limit=200" + (q ? "&q=" + encodeURIComponent(q) : ""));
+  const body = $("#inbox tbody");
+  body.replaceChildren(...page.messages.map((m) => inboxRow(m, false)));
+  $("#inbox-empty").hidden = page.messages.length > 0;
+}
+
+function messageArrived(message) {
+  if (!$("#view-inbox").classList.contains("shown") || $("#search").value.trim()) return;
+  $("#inbox tbody").prepend(inboxRow(message, true));
+  $("#inbox-empty").hidden = true;
+}
+
+// ---- one message ---------------------------------------------------------------------------
+
+function showTab(name) {
+  document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.dataset.tab === name));
+  document.querySelectorAll(".panel").forEach((p) => p.classList.toggle("shown", p.id === "tab-" + name));
+}
+
+async function openMessage(id) {
+  const m = await api("GET", "/api/v1/messages/" + encodeURIComponent(id));
+  $("#message-subject").textContent = m.subject || "(no subject)";
+  const envelope = $("#message-envelope");
+  const entry = (name, value) => [el("dt", {}, name), el("dd", {}, value)];
+  envelope.replaceChildren(
+    ...entry("MAIL FROM", "<" + m.mailFrom + ">" + Object.entries(m.mailParameters).map(([k, v]) => " " + k + (v ? "=" + v : "")).join("")),
+    ...m.recipients.flatMap((r) => entry("RCPT TO", "<" + r.address + "> → " + r.reply)),
+    ...entry("Client", m.clientAddress + ":" + m.clientPort + (m.helo ? " (HELO " + m.helo + ")" : "")),
+    ...entry("Received", time(m.receivedAt) + ", " + size(m.size) + ", connection " + m.connectionIndex + ", transaction " + m.transactionIndex));
+  $("#message-raw").href = m.links.raw;
+  $("#message-session").href = "#/session/" + m.sessionId;
+  $("#message-delete").onclick = async () => { await api("DELETE", "/api/v1/messages/" + m.id); location.hash = "#/inbox"; };
+
+  const frame = $("#message-html");
+  frame.hidden = !m.html;
+  $("#no-html").hidden = !!m.html;
+  $("#allow-remote").hidden = !m.html;
+  frame.src = m.html ? m.links.html : "about:blank";
+  $("#allow-remote").onclick = () => { frame.src = m.links.html + "?remote=true"; };
+
+  $("#tab-text").textContent = m.text == null ? "(no text body)" : m.text;
+  $("#tab-headers tbody").replaceChildren(...m.headers.map((h) => el("tr", {}, el("th", {}, h.name), el("td", {}, h.value))));
+  $("#tab-raw").textContent = await api("GET", m.links.raw);
+  $("#tab-attachments").replaceChildren(...(m.attachments.length ? m.attachments.map((a) =>
+    el("li", {}, el("a", { href: "/api/v1/messages/" + m.id + "/attachments/" + a.index, download: a.filename || "" },
+      (a.filename || "attachment " + a.index) + " (" + a.contentType + ", " + size(a.size) + ")"))) : [el("li", { class: "empty" }, "No attachments.")]));
+  const session = await api("GET", "/api/v1/sessions/" + encodeURIComponent(m.sessionId)).catch(() => null);
+  $("#tab-transcript").replaceChildren(...(session ? transcript(session.transcript) : [el("li", { class: "empty" }, "The session is no longer stored.")]));
+  showTab(m.html ? "html" : "text");
+}
+
+function transcript(lines) {
+  return lines.map((line) => {
+    const code = /^\d/.test(line.text) ? " code" + line.text[0] : "";
+    const marker = line.direction === "CLIENT" ? "C: " : line.direction === "SERVER" ? "S: " : "-- ";
+    return el("li", { class: line.direction.toLowerCase() + code, title: time(line.at) }, marker + line.text);
+  });
+}
+
+// ---- sessions -------------------------------------------------------------------------------
+
+async function loadSessions() {
+  const sessions = await api("GET", "/api/v1/sessions?limit=200");
+  $("#sessions tbody").replaceChildren(...sessions.map((s) => el("tr", {
+      class: "clickable " + s.outcome.toLowerCase() + (s.lastRejection ? " rejected" : ""),
+      onclick: () => { location.hash = "#/session/" + s.id; } },
+    el("td", {}, s.connectionIndex), el("td", {}, time(s.startedAt)), el("td", {}, s.clientAddress + ":" + s.clientPort),
+    el("td", {}, s.helo || ""),
+    el("td", { title: s.outcomeDetail }, s.outcome + " — " + s.outcomeDetail + (s.lastRejection ? " · last refusal: " + s.lastRejection : "")),
+    el("td", {}, s.messages), el("td", {}, s.rulesFired.join(", ")))));
+  $("#sessions-empty").hidden = sessions.length > 0;
+}
+
+async function openSession(id) {
+  const detail = await api("GET", "/api/v1/sessions/" + encodeURIComponent(id));
+  const s = detail.session;
+  $("#session-title").textContent = "Session " + s.connectionIndex + " from " + s.clientAddress + ":" + s.clientPort;
+  $("#session-outcome").textContent = s.outcome + ": " + s.outcomeDetail + (s.rulesFired.length ? " (rules fired: " + s.rulesFired.join(", ") + ")" : "");
+  $("#session-transcript").replaceChildren(...transcript(detail.transcript));
+}
+
+// ---- failure modes --------------------------------------------------------------------------
+
+function renderFailures(state) {
+  $("#port-mode").textContent = state.connectionMode;
+  $("#presets tbody").replaceChildren(...state.presets.map((p) => {
+    const parameters = el("input", { class: "parameters", placeholder: "key=value;…", "aria-label": p.name + " parameters" });
+    if (p.spec && p.spec.includes(":")) parameters.value = p.spec.slice(p.spec.indexOf(":") + 1);
+    const toggle = el("input", { type: "checkbox", id: "preset-" + p.name, "aria-label": "turn " + p.name + " on or off" });
+    toggle.checked = p.active;
+    toggle.addEventListener("change", () => failureChange(toggle.checked
+      ? api("PUT", "/api/v1/failure-modes/presets/" + p.name, { parameters: parameters.value })
+      : api("DELETE", "/api/v1/failure-modes/presets/" + p.name)));
+    return el("tr", {}, el("td", {}, toggle), el("td", {}, el("label", { for: "preset-" + p.name }, p.name)),
+      el("td", {}, parameters), el("td", {}, p.description));
+  }));
+  $("#rules tbody").replaceChildren(...state.rules.map((r) => el("tr", {},
+    el("td", {}, r.id), el("td", {}, r.rule.stage), el("td", {}, r.origin), el("td", {}, r.summary),
+    el("td", {}, r.origin === "preset" ? "" : el("button", { onclick: () => failureChange(api("DELETE", "/api/v1/failure-modes/rules/" + encodeURIComponent(r.id))) }, "Remove")))));
+}
+
+async function failureChange(request) {
+  $("#failure-error").textContent = "";
+  try {
+    renderFailures(await request);
+  } catch (e) {
+    $("#failure-error").textContent = e.message;
+    renderFailures(await api("GET", "/api/v1/failure-modes"));
+  }
+}
+
+async function loadFailures() {
+  renderFailures(await api("GET", "/api/v1/failure-modes"));
+}
+
+// ---- live updates -----------------------------------------------------------------------------
+
+function listen() {
+  const events = new EventSource("/api/v1/events");
+  events.onopen = () => { $("#live").textContent = "live"; $("#live").classList.add("on"); };
+  events.onerror = () => { $("#live").textContent = "reconnecting…"; $("#live").classList.remove("on"); };
+  events.addEventListener("message", (e) => messageArrived(JSON.parse(e.data)));
+  const sessionsChanged = () => { if ($("#view-sessions").classList.contains("shown")) loadSessions(); };
+  events.addEventListener("session", sessionsChanged);
+  events.addEventListener("session-rejected", sessionsChanged);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => showTab(t.dataset.tab)));
+  let searchTimer;
+  $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadInbox, 200); });
+  $("#delete-all").addEventListener("click", async () => { await api("DELETE", "/api/v1/messages"); loadInbox(); });
+  $("#rule-add").addEventListener("click", () => failureChange(api("POST", "/api/v1/failure-modes/rules", $("#rule-json").value)));
+  $("#reset").addEventListener("click", () => failureChange(api("DELETE", "/api/v1/failure-modes")));
+  window.addEventListener("hashchange", route);
+  listen();
+  route();
+});

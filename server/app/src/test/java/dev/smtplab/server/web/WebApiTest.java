@@ -1,0 +1,404 @@
+package dev.smtplab.server.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtplab.server.FakeSmtpServer;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every route of the REST API, errors included, against a real server on free ports. */
+class WebApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private FakeSmtpServer smtp;
+    private WebServer web;
+
+    @BeforeEach
+    void start() {
+        smtp = FakeSmtpServer.builder().build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
+    }
+
+    @AfterEach
+    void stop() {
+        web.stop();
+        smtp.stop();
+    }
+
+    private HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + path))
+                .timeout(Duration.ofSeconds(20));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = call("GET", path, null);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private void assertError(HttpResponse<String> response, int status, String message) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
+        assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(message);
+    }
+
+    private MimeMessage send(String subject, String html, boolean attachment) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("mail.smtp.host", "127.0.0.1");
+        properties.setProperty("mail.smtp.port", Integer.toString(smtp.port()));
+        MimeMessage message = new MimeMessage(Session.getInstance(properties));
+        message.setFrom(new InternetAddress("alice@example.test"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("bob@example.test"));
+        message.setSubject(subject);
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText("text of " + subject, "UTF-8");
+        alternative.addBodyPart(text);
+        MimeBodyPart htmlPart = new MimeBodyPart();
+        htmlPart.setContent(html, "text/html; charset=UTF-8");
+        alternative.addBodyPart(htmlPart);
+        if (attachment) {
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            MimeBodyPart body = new MimeBodyPart();
+            body.setContent(alternative);
+            mixed.addBodyPart(body);
+            MimeBodyPart file = new MimeBodyPart();
+            file.setContent(new byte[] {0, 1, 2, (byte) 255}, "application/octet-stream");
+            file.setFileName("data.bin");
+            mixed.addBodyPart(file);
+            message.setContent(mixed);
+        } else {
+            message.setContent(alternative);
+        }
+        message.saveChanges();
+        try (Transport transport = message.getSession().getTransport("smtp")) {
+            transport.connect();
+            transport.sendMessage(message, message.getAllRecipients());
+        }
+        return message;
+    }
+
+    @Test
+    void messages_list_pages_newest_first_and_filters() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            send("number " + i, "<p>" + i + "</p>", false);
+        }
+        JsonNode page = get("/api/v1/messages?limit=2");
+        assertThat(page.get("total").asInt()).isEqualTo(5);
+        assertThat(page.get("messages")).extracting(m -> m.get("subject").asText()).containsExactly("number 5", "number 4");
+        String next = page.get("nextBefore").asText();
+        JsonNode second = get("/api/v1/messages?limit=2&before=" + next);
+        assertThat(second.get("messages")).extracting(m -> m.get("subject").asText()).containsExactly("number 3", "number 2");
+        assertThat(get("/api/v1/messages?subject=NUMBER%203").get("total").asInt()).isEqualTo(1);
+        assertThat(get("/api/v1/messages?to=bob@").get("total").asInt()).isEqualTo(5);
+        assertThat(get("/api/v1/messages?from=nobody").get("total").asInt()).isZero();
+        assertThat(get("/api/v1/messages?q=text%20of%20number%204").get("total").asInt()).isEqualTo(1);
+        assertError(call("GET", "/api/v1/messages?limit=0", null), 400,
+                "query parameter limit=\"0\": use a whole number from 1 to 500");
+        assertError(call("GET", "/api/v1/messages?before=abc", null), 400,
+                "query parameter before=\"abc\": use a message id");
+    }
+
+    @Test
+    void one_message_has_envelope_headers_bodies_and_attachments() throws Exception {
+        send("detailed", "<b>bold</b>", true);
+        JsonNode message = get("/api/v1/messages/1");
+        assertThat(message.get("mailFrom").asText()).isEqualTo("alice@example.test");
+        assertThat(message.get("recipients").get(0).get("reply").asText()).isEqualTo("250 Ok");
+        assertThat(message.get("subject").asText()).isEqualTo("detailed");
+        assertThat(message.get("text").asText()).isEqualTo("text of detailed");
+        assertThat(message.get("html").asText()).isEqualTo("<b>bold</b>");
+        assertThat(message.get("attachments").get(0).get("filename").asText()).isEqualTo("data.bin");
+        assertThat(message.get("links").get("session").asText()).isEqualTo("/api/v1/sessions/1");
+        HttpResponse<byte[]> attachment = http.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + web.port() + "/api/v1/messages/1/attachments/0")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(attachment.body()).containsExactly(0, 1, 2, 255);
+        assertThat(attachment.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"data.bin\"");
+        assertError(call("GET", "/api/v1/messages/1/attachments/7", null), 404, "attachment 7 of message 1 not found");
+        assertError(call("GET", "/api/v1/messages/1/attachments/x", null), 400,
+                "path parameter index=\"x\": use a number");
+        assertError(call("GET", "/api/v1/messages/42", null), 404, "message 42 not found");
+    }
+
+    @Test
+    void raw_download_is_byte_identical_to_what_the_client_sent() throws Exception {
+        MimeMessage sent = send("raw", "<i>raw</i>", true);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        sent.writeTo(expected);
+        HttpResponse<byte[]> raw = http.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + web.port() + "/api/v1/messages/1/raw")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("message/rfc822"));
+        assertThat(raw.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"message-1.eml\"");
+        assertThat(raw.body()).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void html_view_forbids_scripts_and_remote_content_unless_asked() throws Exception {
+        send("html", "<script>alert(1)</script><img src=\"http://remote.example/x.png\">", false);
+        HttpResponse<String> html = call("GET", "/api/v1/messages/1/html", null);
+        assertThat(html.body()).contains("<script>alert(1)</script>");
+        String csp = html.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).startsWith("sandbox;").contains("default-src 'none'").doesNotContain("script-src").doesNotContain("http:");
+        String remote = call("GET", "/api/v1/messages/1/html?remote=true", null).headers()
+                .firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(remote).startsWith("sandbox;").contains("img-src data: cid: http: https:").doesNotContain("script-src");
+        assertThat(call("GET", "/", null).headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(v -> assertThat(v).contains("script-src 'self'").doesNotContain("unsafe"));
+    }
+
+    @Test
+    void message_without_html_says_so() throws Exception {
+        smtp.store().addMessage(new dev.smtplab.server.record.RecordedMessage("77", "1", 1, 1, java.time.Instant.EPOCH,
+                "127.0.0.1", 1, null, "a@x.test", java.util.Map.of(), List.of(),
+                "Subject: plain\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertError(call("GET", "/api/v1/messages/77/html", null), 404, "message 77 has no HTML body; it not found");
+    }
+
+    @Test
+    void delete_one_and_all() throws Exception {
+        send("a", "<p>a</p>", false);
+        send("b", "<p>b</p>", false);
+        assertThat(call("DELETE", "/api/v1/messages/1", null).statusCode()).isEqualTo(204);
+        assertError(call("DELETE", "/api/v1/messages/1", null), 404, "message 1 not found");
+        assertThat(call("DELETE", "/api/v1/messages", null).statusCode()).isEqualTo(204);
+        assertThat(get("/api/v1/messages").get("total").asInt()).isZero();
+    }
+
+    @Test
+    void sessions_list_and_one_include_rejected_sessions_and_the_rules_that_fired() throws Exception {
+        assertThat(call("PUT", "/api/v1/failure-modes/presets/reject-connection", null).statusCode()).isEqualTo(200);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
+            socket.getInputStream().readAllBytes();
+        }
+        smtp.awaitSession(s -> s.ended().isPresent(), Duration.ofSeconds(5));
+        JsonNode sessions = get("/api/v1/sessions");
+        assertThat(sessions.get(0).get("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(sessions.get(0).get("rulesFired")).extracting(JsonNode::asText).containsExactly("reject-connection");
+        assertThat(sessions.get(0).get("lastRejection").asText()).startsWith("554 5.7.1 Connection rejected");
+        assertThat(get("/api/v1/sessions?outcome=completed")).isEmpty();
+        JsonNode one = get("/api/v1/sessions/" + sessions.get(0).get("id").asText());
+        assertThat(one.get("transcript").get(1).get("text").asText()).startsWith("554 5.7.1");
+        assertError(call("GET", "/api/v1/sessions/99", null), 404, "session 99 not found");
+    }
+
+    @Test
+    void wait_answers_when_a_matching_message_arrives_or_408() throws Exception {
+        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + web.port() + "/api/v1/messages/wait?to=bob@&subject=wanted&timeout=20")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(300);
+        assertThat(waiting).isNotDone();
+        send("ignored", "<p>x</p>", false);
+        send("wanted", "<p>y</p>", false);
+        HttpResponse<String> response = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("subject").asText()).isEqualTo("wanted");
+        assertError(call("GET", "/api/v1/messages/wait?after=2&timeout=1", null), 408,
+                "no matching message arrived within 1 s");
+        assertError(call("GET", "/api/v1/messages/wait?timeout=999", null), 400,
+                "query parameter timeout=\"999\": use a whole number from 0 to 300");
+    }
+
+    @Test
+    void failure_modes_turn_presets_on_and_off_and_add_and_remove_rules() throws Exception {
+        JsonNode on = JSON.readTree(call("PUT", "/api/v1/failure-modes/presets/greylist",
+                "{\"parameters\": \"retry-after=5s\"}").body());
+        assertThat(on.get("presets").findValues("name")).isNotEmpty();
+        assertThat(get("/api/v1/failure-modes").get("rules").get(0).get("id").asText()).isEqualTo("greylist");
+        assertThat(smtp.scenario().presets()).containsExactly("greylist:retry-after=5s");
+
+        HttpResponse<String> added = call("POST", "/api/v1/failure-modes/rules",
+                "{\"id\":\"no-bob\",\"stage\":\"rcpt\",\"match\":{\"recipient\":\"bob@*\"},\"effect\":{\"reply\":\"550 5.1.1 no\"}}");
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(smtp.scenario().rules()).extracting(r -> r.id()).containsExactly("no-bob", "greylist");
+
+        assertError(call("POST", "/api/v1/failure-modes/rules", "{\"id\":\"no-bob\",\"stage\":\"rcpt\",\"effect\":{\"reset\":true}}"),
+                409, "two rules have the id \"no-bob\": ids must be unique");
+        assertError(call("POST", "/api/v1/failure-modes/rules", "{\"id\":\"x\",\"stage\":\"rcpt\",\"effect\":{\"reply\":\"650 no\"}}"),
+                400, "effect.reply: reply code 650 is not one a server sends: use 200 to 599");
+        assertError(call("POST", "/api/v1/failure-modes/rules", "{not json"), 400,
+                "the body is not valid JSON: Unexpected character ('n' (code 110)): was expecting double-quote to start field name");
+        assertError(call("DELETE", "/api/v1/failure-modes/rules/greylist", null), 400,
+                "rule \"greylist\" belongs to a preset: turn the preset off");
+        assertError(call("PUT", "/api/v1/failure-modes/presets/greylist", "{\"parameters\": \"retry=5s\"}"), 400,
+                "preset greylist has no parameter \"retry\"");
+        assertThat(smtp.scenario().presets()).as("a refused change changes nothing").containsExactly("greylist:retry-after=5s");
+        assertError(call("PUT", "/api/v1/failure-modes/presets/nope", null), 404,
+                "preset \"nope\" (use one of blocked, refused, silent, reject-connection, invalid-sender, "
+                        + "unknown-recipient, relay-denied, mailbox-full, greylist, rate-limit, auth-required, "
+                        + "message-too-big, spam-rejected, slow, flaky, starttls-refused, tls-handshake-failure, auth-refused, "
+                        + "auth-tempfail, drop-during-data); not found");
+
+        assertThat(call("DELETE", "/api/v1/failure-modes/rules/no-bob", null).statusCode()).isEqualTo(200);
+        assertError(call("DELETE", "/api/v1/failure-modes/rules/no-bob", null), 404, "rule \"no-bob\" not found");
+        assertThat(call("DELETE", "/api/v1/failure-modes/presets/greylist", null).statusCode()).isEqualTo(200);
+        assertError(call("DELETE", "/api/v1/failure-modes/presets/greylist", null), 404, "active preset \"greylist\" not found");
+        call("PUT", "/api/v1/failure-modes/presets/refused", null);
+        assertThat(get("/api/v1/failure-modes").get("connectionMode").asText()).isEqualTo("refused");
+        assertThat(call("DELETE", "/api/v1/failure-modes", null).statusCode()).isEqualTo(200);
+        assertThat(smtp.scenario()).isEqualTo(dev.smtplab.server.scenario.Scenario.none());
+    }
+
+    /** What GET returns for a rule is what POST takes: a rule read back through the API is the same rule. */
+    @Test
+    void failure_modes_show_rules_in_the_shape_post_takes() throws Exception {
+        String rule = "{\"id\":\"slow-bob\",\"stage\":\"rcpt\",\"match\":{\"recipient-regex\":\"bob@.*\","
+                + "\"not\":{\"recipient-local\":true}},\"schedule\":{\"every\":2},"
+                + "\"effect\":{\"reply\":[\"451 4.3.0 busy\",\"try later\"]},\"uses\":5}";
+        assertThat(call("POST", "/api/v1/failure-modes/rules", rule).statusCode()).isEqualTo(201);
+        call("PUT", "/api/v1/failure-modes/presets/invalid-sender", null);
+        var before = smtp.scenario();
+        JsonNode modes = get("/api/v1/failure-modes");
+        JsonNode shown = modes.get("rules").get(0);
+        assertThat(shown.get("origin").asText()).isEqualTo("added");
+        assertThat(shown.get("summary").asText()).isEqualTo("reply 451-4.3.0 busy / 451 4.3.0 try later");
+        assertThat(shown.get("rule")).isEqualTo(JSON.readTree(rule));
+        assertThat(modes.findValues("origin")).extracting(JsonNode::asText).contains("preset");
+        assertThat(modes.get("rulesFile").get("presets").get(0).asText()).isEqualTo("invalid-sender");
+
+        assertThat(call("DELETE", "/api/v1/failure-modes/rules/slow-bob", null).statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/api/v1/failure-modes/rules", JSON.writeValueAsString(shown.get("rule"))).statusCode())
+                .isEqualTo(201);
+        assertThat(smtp.scenario()).isEqualTo(before);
+        assertThat(modes.toString()).doesNotContain("[match=", "Not[", "TextPattern");
+    }
+
+    @Test
+    void events_stream_tells_of_messages_rejections_and_rules() throws Exception {
+        call("POST", "/api/v1/failure-modes/rules",
+                "{\"id\":\"no-carol\",\"stage\":\"rcpt\",\"match\":{\"recipient\":\"carol@*\"},\"effect\":{\"reply\":\"550 5.1.1 no\"}}");
+        HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + web.port() + "/api/v1/events")).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+        assertThat(events.readLine()).isEqualTo(": connected");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
+            var out = socket.getOutputStream();
+            out.write("EHLO x\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<carol@x.test>\r\nRCPT TO:<bob@x.test>\r\nDATA\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(200);
+            out.write("Subject: live\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(200);
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getInputStream().readAllBytes();
+        }
+        Set<String> seen = new HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String line;
+        while (seen.size() < 3 && System.nanoTime() < deadline && (line = events.readLine()) != null) {
+            if (line.startsWith("event: ")) {
+                seen.add(line.substring(7));
+            }
+        }
+        stream.body().close();
+        assertThat(seen).contains("rule-fired", "message", "session");
+    }
+
+    @Test
+    void health_and_metrics() throws Exception {
+        send("counted", "<p>c</p>", false);
+        smtp.awaitSession(s -> s.ended().isPresent(), Duration.ofSeconds(5));
+        assertThat(get("/healthz").get("status").asText()).isEqualTo("ok");
+        String metrics = call("GET", "/metrics", null).body();
+        assertThat(metrics).contains("smtplab_messages_total 1\n", "smtplab_sessions_total 1\n",
+                "# TYPE smtplab_rejections_total counter", "smtplab_messages_stored 1\n");
+        call("PUT", "/api/v1/failure-modes/presets/mailbox-full", null);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
+            socket.getOutputStream().write("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getInputStream().readAllBytes();
+        }
+        smtp.awaitSession(s -> s.connectionIndex() == 2 && s.ended().isPresent(), Duration.ofSeconds(5));
+        assertThat(call("GET", "/metrics", null).body()).contains("smtplab_rejections_total{code=\"452\"} 1\n",
+                "smtplab_rule_fired_total{rule=\"mailbox-full\"} 1\n");
+    }
+
+    @Test
+    void unknown_routes_get_json_404() throws Exception {
+        assertError(call("GET", "/api/v1/nothing", null), 404, "no such route: GET /api/v1/nothing");
+    }
+
+    @Test
+    void basic_auth_guards_everything_but_health() throws Exception {
+        web.stop();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, "admin:secret").start();
+        HttpResponse<String> refused = call("GET", "/api/v1/messages", null);
+        assertError(refused, 401, "authentication required: this SMTP Lab was started with --web-auth");
+        assertThat(refused.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"SMTP Lab\", charset=\"UTF-8\"");
+        assertThat(call("GET", "/", null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/healthz", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> allowed = http.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + web.port() + "/api/v1/messages")).header("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString("admin:secret".getBytes(StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(allowed.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void ca_certificate_download_needs_a_local_ca(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) throws Exception {
+        assertError(call("GET", "/api/v1/tls/ca.pem", null), 404,
+                "local CA (TLS is off, or uses a certificate of the user's): the CA is not found");
+        web.stop();
+        smtp.stop();
+        smtp = FakeSmtpServer.builder().tls(dev.smtplab.server.tls.TlsMaterial.localCa(data, "localhost")).build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
+        HttpResponse<String> pem = call("GET", "/api/v1/tls/ca.pem", null);
+        assertThat(pem.statusCode()).isEqualTo(200);
+        assertThat(pem.body()).isEqualTo(java.nio.file.Files.readString(data.resolve("ca.pem")));
+        assertThat(pem.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"smtplab-ca.pem\"");
+    }
+
+    @Test
+    void openapi_document_describes_exactly_the_real_routes() throws Exception {
+        JsonNode paths = get("/api/v1/openapi.json").get("paths");
+        Set<String> documented = new HashSet<>();
+        for (Iterator<String> names = paths.fieldNames(); names.hasNext(); ) {
+            String path = names.next();
+            for (Iterator<String> methods = paths.get(path).fieldNames(); methods.hasNext(); ) {
+                documented.add(methods.next().toUpperCase(Locale.ROOT) + " " + path);
+            }
+        }
+        List<String> real = new ArrayList<>();
+        web.routes().forEach(route -> real.add(route.method().name() + " " + route.path()));
+        real.add("GET /api/v1/events");
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(real);
+    }
+}

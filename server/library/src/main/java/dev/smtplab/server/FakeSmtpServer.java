@@ -1,0 +1,342 @@
+package dev.smtplab.server;
+
+import dev.smtplab.server.record.InMemoryMessageStore;
+import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.ServerEventListener;
+import dev.smtplab.server.scenario.Responder;
+import dev.smtplab.server.scenario.Scenario;
+import dev.smtplab.server.scenario.ScenarioHolder;
+import dev.smtplab.server.smtp.AuthSettings;
+import dev.smtplab.server.smtp.SmtpListener;
+import dev.smtplab.server.smtp.SmtpSettings;
+import dev.smtplab.server.tls.TlsMaterial;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * A local fake SMTP server that records every session and every transaction.
+ *
+ * <pre>{@code
+ * try (FakeSmtpServer smtp = FakeSmtpServer.builder().build().start()) {
+ *     sendMail("localhost", smtp.port());
+ *     RecordedMessage message = smtp.takeMessage(Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ */
+public final class FakeSmtpServer implements AutoCloseable {
+    /** What the server says it is in its greeting and EHLO reply unless told otherwise. */
+    public static final String DEFAULT_HOST_NAME = "localhost";
+    /** 25 MiB, advertised as SIZE in the EHLO reply. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024;
+    /** A message is held in one byte array, so 2 GiB less a little is the most there can be. */
+    public static final int MAX_MESSAGE_SIZE_LIMIT = Integer.MAX_VALUE - 8;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final InetAddress bindAddress;
+    private final String hostName;
+    private final MessageStore store;
+    private final ScenarioHolder scenarios;
+    private final TlsMaterial tls;
+    private final SmtpListener listener;
+
+    private FakeSmtpServer(Builder builder) {
+        this.bindAddress = builder.bindAddress;
+        this.hostName = builder.hostName;
+        this.store = builder.store != null ? builder.store
+                : new InMemoryMessageStore(builder.maxMessages, builder.maxSessions);
+        this.scenarios = new ScenarioHolder(builder.scenario);
+        this.tls = builder.tls;
+        SmtpSettings settings = new SmtpSettings(bindAddress, builder.port, builder.implicitTlsPort, hostName,
+                builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(),
+                tls == null ? null : tls.sslContext(), builder.requireTls,
+                new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth));
+        this.listener = new SmtpListener(settings, store, scenarios, builder.clock);
+        this.listener.responder(builder.responder);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the port and starts accepting connections.
+     *
+     * @throws IllegalStateException if the port cannot be bound (the message names it and why)
+     */
+    public FakeSmtpServer start() {
+        listener.start();
+        return this;
+    }
+
+    /** Closes every open session and the port. A stopped server cannot be started again. */
+    public void stop() {
+        listener.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The SMTP port clients connect to; with port 0 the one the system gave, once started. */
+    public int port() {
+        return listener.port();
+    }
+
+    /** The implicit-TLS (SMTPS) port, or -1 when the server has none. */
+    public int implicitTlsPort() {
+        return listener.implicitTlsPort();
+    }
+
+    /** The certificate the server presents (and the CA that issued it, when SMTP Lab made it). */
+    public Optional<TlsMaterial> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** The address the server listens on, as text ("127.0.0.1"). */
+    public String host() {
+        return bindAddress.getHostAddress();
+    }
+
+    public String hostName() {
+        return hostName;
+    }
+
+    public MessageStore store() {
+        return store;
+    }
+
+    /** The failure scenario in force. */
+    public Scenario scenario() {
+        return scenarios.get();
+    }
+
+    /**
+     * Swaps the failure scenario while the server runs; it applies from the next connection or
+     * command. The port follows its connection mode at once (refused, blocked, back on).
+     */
+    public void setScenario(Scenario scenario) {
+        scenarios.set(scenario);
+    }
+
+    /**
+     * Lets test code decide replies, before the scenario's rules, from the next command on (see
+     * {@link Responder}); {@link Responder#NONE} takes it away.
+     */
+    public void setResponder(Responder responder) {
+        listener.responder(Objects.requireNonNull(responder, "responder"));
+    }
+
+    /** Tells the listener of messages, ended sessions, fired rules and replies as they happen. */
+    public void addListener(ServerEventListener eventListener) {
+        listener.addListener(Objects.requireNonNull(eventListener, "eventListener"));
+    }
+
+    /** The holder of the scenario, for code that changes it atomically or listens for changes. */
+    public ScenarioHolder scenarios() {
+        return scenarios;
+    }
+
+    public List<RecordedMessage> messages() {
+        return store.messages();
+    }
+
+    public List<RecordedSession> sessions() {
+        return store.sessions();
+    }
+
+    /** Waits until at least {@code count} messages are stored; see {@link MessageStore#awaitMessages}. */
+    public List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {
+        return store.awaitMessages(count, timeout);
+    }
+
+    /** The oldest message not yet taken, waiting for it; see {@link MessageStore#takeMessage}. */
+    public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
+        return store.takeMessage(timeout);
+    }
+
+    /** Waits until a session matches; see {@link MessageStore#awaitSession}. */
+    public RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout)
+            throws InterruptedException {
+        return store.awaitSession(condition, timeout);
+    }
+
+    /** Settings; every one has a default, so {@code builder().build()} is a working server on a free port. */
+    public static final class Builder {
+        private int port = 0;
+        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private String hostName = DEFAULT_HOST_NAME;
+        private int maxMessages = InMemoryMessageStore.DEFAULT_MAX_MESSAGES;
+        private int maxSessions = InMemoryMessageStore.DEFAULT_MAX_SESSIONS;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private MessageStore store;
+        private Clock clock = Clock.systemUTC();
+        private Scenario scenario = Scenario.none();
+        private TlsMaterial tls;
+        private int implicitTlsPort = -1;
+        private boolean requireTls;
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private boolean authAcceptAny;
+        private boolean requireAuth;
+        private boolean allowPlaintextAuth;
+        private Responder responder = Responder.NONE;
+
+        private Builder() {
+        }
+
+        /** Test code that decides replies before the rules do; see {@link Responder}. */
+        public Builder responder(Responder responder) {
+            this.responder = Objects.requireNonNull(responder, "responder");
+            return this;
+        }
+
+        /** The SMTP port; 0 (the default) takes a free one, read back with {@link #port()}. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The address to listen on; the loopback address by default. */
+        public Builder bindAddress(InetAddress bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /** The name in the greeting ("220 NAME ESMTP SMTP Lab") and the EHLO reply. */
+        public Builder hostName(String hostName) {
+            if (hostName == null || hostName.isBlank() || hostName.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                throw new IllegalArgumentException("host name must be one word of printable ASCII, got \""
+                        + hostName + "\"");
+            }
+            this.hostName = hostName;
+            return this;
+        }
+
+        /** How many messages the default store keeps before evicting the oldest. */
+        public Builder maxMessages(int maxMessages) {
+            if (maxMessages < 1) {
+                throw new IllegalArgumentException("maxMessages must be at least 1, got " + maxMessages);
+            }
+            this.maxMessages = maxMessages;
+            return this;
+        }
+
+        /** How many sessions the default store keeps before evicting the oldest. */
+        public Builder maxSessions(int maxSessions) {
+            if (maxSessions < 1) {
+                throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
+            }
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /** The largest message accepted, in octets; larger ones get 552 5.3.4. */
+        public Builder maxMessageSize(int maxMessageSize) {
+            if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE_LIMIT) {
+                throw new IllegalArgumentException("maxMessageSize must be between 1 and " + MAX_MESSAGE_SIZE_LIMIT
+                        + " octets, got " + maxMessageSize);
+            }
+            this.maxMessageSize = maxMessageSize;
+            return this;
+        }
+
+        /** How long a client may stay silent before the server answers 421 and closes. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            if (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > Integer.MAX_VALUE / 1000) {
+                throw new IllegalArgumentException("idle timeout must be between 1 s and 24 days, got " + idleTimeout);
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** Records into this store instead of a new in-memory one (maxMessages/maxSessions then do not apply). */
+        public Builder store(MessageStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** How the server fails; none by default (magic addresses still work). */
+        public Builder scenario(Scenario scenario) {
+            this.scenario = Objects.requireNonNull(scenario, "scenario");
+            return this;
+        }
+
+        /** Offers STARTTLS with this certificate (see {@link TlsMaterial#localCa}); off unless given. */
+        public Builder tls(TlsMaterial tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /** Also listens for implicit TLS (SMTPS, as on port 465); 0 takes a free port. Needs {@link #tls}. */
+        public Builder implicitTlsPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("implicit TLS port must be between 0 and 65535, got " + port);
+            }
+            this.implicitTlsPort = port;
+            return this;
+        }
+
+        /** Before STARTTLS, only EHLO, HELO, STARTTLS, NOOP, RSET and QUIT (530 5.7.0 otherwise). */
+        public Builder requireTls() {
+            this.requireTls = true;
+            return this;
+        }
+
+        /** A user who may log in with AUTH PLAIN, LOGIN or CRAM-MD5. */
+        public Builder authUser(String user, String password) {
+            if (user == null || user.isEmpty() || password == null) {
+                throw new IllegalArgumentException("an AUTH user needs a name and a password");
+            }
+            users.put(user, password);
+            return this;
+        }
+
+        /** Any user name and password logs in. */
+        public Builder authAcceptAny() {
+            this.authAcceptAny = true;
+            return this;
+        }
+
+        /** MAIL, RCPT and DATA need a logged-in client (530 5.7.0 Authentication required). */
+        public Builder requireAuth() {
+            this.requireAuth = true;
+            return this;
+        }
+
+        /** Offers AUTH before STARTTLS too (by default only over TLS, as RFC 4954 advises). */
+        public Builder allowPlaintextAuth() {
+            this.allowPlaintextAuth = true;
+            return this;
+        }
+
+        /** The clock for timestamps and greylisting; tests pass one they can move. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public FakeSmtpServer build() {
+            if (tls == null && (requireTls || implicitTlsPort >= 0)) {
+                throw new IllegalArgumentException("requireTls and implicitTlsPort need a certificate: call tls(...)");
+            }
+            if (requireAuth && users.isEmpty() && !authAcceptAny) {
+                throw new IllegalArgumentException("requireAuth needs users (authUser) or authAcceptAny");
+            }
+            return new FakeSmtpServer(this);
+        }
+    }
+}

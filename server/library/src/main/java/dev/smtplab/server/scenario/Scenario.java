@@ -1,0 +1,251 @@
+package dev.smtplab.server.scenario;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything that makes the server fail: how its port behaves, connection limits, custom rules and
+ * presets. An immutable value; the server holds the current one and it can be swapped while it runs.
+ * Presets are kept by name and expanded here, after the custom rules, so one can be turned off
+ * again without touching the rest.
+ */
+public final class Scenario {
+    private final ConnectionMode baseConnectionMode;
+    private final List<Rule> customRules;
+    private final int baseMaxConnectionsPerClient;
+    private final int baseMaxConnectionsPerMinute;
+    private final boolean magicAddresses;
+    private final List<String> presets;
+
+    private final ConnectionMode connectionMode;
+    private final List<Rule> rules;
+    private final int maxConnectionsPerClient;
+    private final int maxConnectionsPerMinute;
+
+    private Scenario(Builder builder) {
+        this.baseConnectionMode = builder.connectionMode;
+        this.customRules = List.copyOf(builder.rules);
+        this.baseMaxConnectionsPerClient = builder.maxConnectionsPerClient;
+        this.baseMaxConnectionsPerMinute = builder.maxConnectionsPerMinute;
+        this.magicAddresses = builder.magicAddresses;
+        this.presets = List.copyOf(builder.presets);
+        if (baseMaxConnectionsPerClient < 0 || baseMaxConnectionsPerMinute < 0) {
+            throw new IllegalArgumentException("connection limits must be 0 (none) or more");
+        }
+        Builder expanded = builder.copyWithoutPresets();
+        for (String preset : presets) {
+            Presets.apply(preset, expanded);
+        }
+        this.connectionMode = expanded.connectionMode;
+        this.rules = List.copyOf(expanded.rules);
+        this.maxConnectionsPerClient = expanded.maxConnectionsPerClient;
+        this.maxConnectionsPerMinute = expanded.maxConnectionsPerMinute;
+        Set<String> ids = new HashSet<>();
+        for (Rule rule : rules) {
+            if (!ids.add(rule.id())) {
+                throw new IllegalArgumentException("two rules have the id \"" + rule.id() + "\": ids must be unique");
+            }
+        }
+    }
+
+    /** No failures: a well-behaved server, magic addresses on. */
+    public static Scenario none() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How the port behaves: a preset's mode (blocked, refused, silent) wins over the base one. */
+    public ConnectionMode connectionMode() {
+        return connectionMode;
+    }
+
+    /** Every rule in force, in the order they are tried: custom rules, then the presets' rules. */
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /** The rules added one by one (a rules file, the API), without the presets' rules. */
+    public List<Rule> customRules() {
+        return customRules;
+    }
+
+    /** The presets turned on, as written ("greylist:retry-after=5s"). */
+    public List<String> presets() {
+        return presets;
+    }
+
+    /** Concurrent connections one client address may have; 0 for no limit. */
+    public int maxConnectionsPerClient() {
+        return maxConnectionsPerClient;
+    }
+
+    /** Connections one client address may open per minute; 0 for no limit. */
+    public int maxConnectionsPerMinute() {
+        return maxConnectionsPerMinute;
+    }
+
+    public boolean magicAddresses() {
+        return magicAddresses;
+    }
+
+    /** The name of a preset spec: "greylist" for "greylist:retry-after=5s". */
+    public static String presetName(String spec) {
+        int colon = spec.indexOf(':');
+        return (colon < 0 ? spec : spec.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** This scenario with the preset on (replacing the same preset with other parameters). */
+    public Scenario withPreset(String spec) {
+        Builder builder = toBuilder();
+        builder.presets.removeIf(existing -> presetName(existing).equals(presetName(spec)));
+        return builder.preset(spec).build();
+    }
+
+    public Scenario withoutPreset(String name) {
+        Builder builder = toBuilder();
+        builder.presets.removeIf(existing -> presetName(existing).equals(presetName(name)));
+        return builder.build();
+    }
+
+    public Scenario withRule(Rule rule) {
+        return toBuilder().rule(rule).build();
+    }
+
+    public Scenario withoutRule(String id) {
+        Builder builder = toBuilder();
+        builder.rules.removeIf(rule -> rule.id().equals(id));
+        return builder.build();
+    }
+
+    /** The connection mode as set, before presets change it; what a rules file says under "connection". */
+    ConnectionMode ownConnectionMode() {
+        return baseConnectionMode;
+    }
+
+    int ownMaxConnectionsPerClient() {
+        return baseMaxConnectionsPerClient;
+    }
+
+    int ownMaxConnectionsPerMinute() {
+        return baseMaxConnectionsPerMinute;
+    }
+
+    public Builder toBuilder() {
+        Builder builder = copy(baseConnectionMode, customRules, baseMaxConnectionsPerClient,
+                baseMaxConnectionsPerMinute, magicAddresses);
+        builder.presets.addAll(presets);
+        return builder;
+    }
+
+    private static Builder copy(ConnectionMode mode, List<Rule> rules, int perClient, int perMinute, boolean magic) {
+        Builder builder = new Builder();
+        builder.connectionMode = mode;
+        builder.rules.addAll(rules);
+        builder.maxConnectionsPerClient = perClient;
+        builder.maxConnectionsPerMinute = perMinute;
+        builder.magicAddresses = magic;
+        return builder;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Scenario that && that.baseConnectionMode == baseConnectionMode
+                && that.customRules.equals(customRules) && that.presets.equals(presets)
+                && that.baseMaxConnectionsPerClient == baseMaxConnectionsPerClient
+                && that.baseMaxConnectionsPerMinute == baseMaxConnectionsPerMinute
+                && that.magicAddresses == magicAddresses;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(baseConnectionMode, customRules, presets, baseMaxConnectionsPerClient,
+                baseMaxConnectionsPerMinute, magicAddresses);
+    }
+
+    @Override
+    public String toString() {
+        return "Scenario[port=" + connectionMode.key() + ", presets=" + presets + ", rules="
+                + rules.stream().map(Rule::id).toList() + "]";
+    }
+
+    public static final class Builder {
+        private ConnectionMode connectionMode = ConnectionMode.NORMAL;
+        private final List<Rule> rules = new ArrayList<>();
+        private int maxConnectionsPerClient;
+        private int maxConnectionsPerMinute;
+        private boolean magicAddresses = true;
+        private final List<String> presets = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder connectionMode(ConnectionMode mode) {
+            this.connectionMode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        public Builder rule(Rule rule) {
+            rules.add(Objects.requireNonNull(rule));
+            return this;
+        }
+
+        public Builder rules(List<Rule> more) {
+            more.forEach(this::rule);
+            return this;
+        }
+
+        public Builder maxConnectionsPerClient(int max) {
+            this.maxConnectionsPerClient = max;
+            return this;
+        }
+
+        public Builder maxConnectionsPerMinute(int max) {
+            this.maxConnectionsPerMinute = max;
+            return this;
+        }
+
+        public Builder magicAddresses(boolean on) {
+            this.magicAddresses = on;
+            return this;
+        }
+
+        /**
+         * Adds a preset by name, with parameters: "greylist", "greylist:retry-after=5s".
+         *
+         * @throws IllegalArgumentException at once for an unknown preset or parameter
+         */
+        public Builder preset(String spec) {
+            Presets.apply(spec, copyWithoutPresets());
+            presets.add(spec.trim());
+            return this;
+        }
+
+        Builder copyWithoutPresets() {
+            return copy(connectionMode, rules, maxConnectionsPerClient, maxConnectionsPerMinute, magicAddresses);
+        }
+
+        /** A rule id not used yet, so presets can pick fresh ones: "greylist", then "greylist-2". */
+        String uniqueId(String base) {
+            String id = base;
+            int suffix = 2;
+            while (true) {
+                String candidate = id;
+                if (rules.stream().noneMatch(rule -> rule.id().equals(candidate))) {
+                    return candidate;
+                }
+                id = base + "-" + suffix++;
+            }
+        }
+
+        public Scenario build() {
+            return new Scenario(this);
+        }
+    }
+}

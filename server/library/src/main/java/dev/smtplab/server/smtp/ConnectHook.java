@@ -1,0 +1,92 @@
+package dev.smtplab.server.smtp;
+
+import dev.smtplab.server.scenario.ConnectionMode;
+import dev.smtplab.server.scenario.Effect;
+import dev.smtplab.server.scenario.Scenario;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/** Before the greeting: silent mode, connection limits, and the rules at the connect stage. */
+final class ConnectHook implements SessionHandler {
+    private static final SessionAcceptance TOO_MANY = SessionAcceptance.failure(421,
+            "4.7.0 Too many connections from your address, try again later");
+
+    private final ServerContext server;
+
+    ConnectHook(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public SessionAcceptance accept(Session session) {
+        Tapped socket = Tapped.of(session);
+        ConnectionRecorder recorder = socket.recorder();
+        Scenario scenario = server.rules.scenario();
+        try {
+            if (session.getSocket() instanceof TlsTappedSocket implicitTls) {
+                try {
+                    implicitTls.startHandshake();
+                } catch (IOException e) {
+                    session.quit();
+                    return SessionAcceptance.success();
+                }
+            }
+            if (scenario.connectionMode() == ConnectionMode.SILENT) {
+                recorder.endedBy("silent mode: the server accepted the connection and never greeted");
+                FaultActions.silence(session);
+                return SessionAcceptance.success();
+            }
+            String client = recorder.clientAddress();
+            int perMinute = server.connectionsInLastMinute(client);
+            if (scenario.maxConnectionsPerMinute() > 0 && perMinute > scenario.maxConnectionsPerMinute()) {
+                recorder.event("rate limit: connection " + perMinute + " from " + client + " this minute, "
+                        + scenario.maxConnectionsPerMinute() + " allowed");
+                return TOO_MANY;
+            }
+            int open = server.openConnectionsFrom(client);
+            if (scenario.maxConnectionsPerClient() > 0 && open > scenario.maxConnectionsPerClient()) {
+                recorder.event("rate limit: " + open + " open connections from " + client + ", "
+                        + scenario.maxConnectionsPerClient() + " allowed");
+                return TOO_MANY;
+            }
+            Optional<RuleEngine.Fired> fired = server.rules.evaluate(
+                    StageContexts.connect(session, recorder, server.hostName), recorder, socket.outbound());
+            if (fired.isEmpty()) {
+                return SessionAcceptance.success();
+            }
+            return apply(fired.get(), session, recorder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.quit();
+            return SessionAcceptance.failure(421, "4.3.2 Server shutting down");
+        }
+    }
+
+    private static SessionAcceptance apply(RuleEngine.Fired fired, Session session, ConnectionRecorder recorder)
+            throws IOException {
+        Effect effect = fired.effect();
+        if (effect instanceof Effect.Reply reply) {
+            return SessionAcceptance.failure(reply.reply().code(), FaultActions.sendAllButLast(session, reply.reply()));
+        } else if (effect instanceof Effect.ReplyAndClose reply) {
+            return SessionAcceptance.failure(reply.reply().code(), FaultActions.sendAllButLast(session, reply.reply()));
+        } else if (effect instanceof Effect.Reset) {
+            recorder.endedBy("rule " + fired.ruleId() + " reset the connection before the greeting");
+            FaultActions.reset(session);
+        } else if (effect instanceof Effect.Silence) {
+            recorder.endedBy("rule " + fired.ruleId() + ": the server never greeted");
+            FaultActions.silence(session);
+        }
+        // The session has been closed; SubEthaSMTP's attempt to reply fails quietly (it is quitting).
+        return SessionAcceptance.success();
+    }
+
+    @Override
+    public void onSessionEnd(Session session) {
+    }
+}

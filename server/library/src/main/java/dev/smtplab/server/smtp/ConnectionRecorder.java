@@ -1,0 +1,311 @@
+package dev.smtplab.server.smtp;
+
+import dev.smtplab.server.record.Direction;
+import dev.smtplab.server.record.Recipient;
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.record.TranscriptLine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records one connection: its transcript, its transactions and how it ended, and publishes
+ * session snapshots to the store. Fed by the socket taps and the command decorators, mostly from
+ * the session's own thread; synchronized because the server may close a connection from another.
+ */
+final class ConnectionRecorder {
+    /** A session that talks forever must not take the heap with it. */
+    static final int MAX_TRANSCRIPT_LINES = 10_000;
+
+    private final ServerContext server;
+    private final String sessionId;
+    private final long connectionIndex;
+    private final String clientAddress;
+    private final int clientPort;
+    private final Instant startedAt;
+
+    private final List<TranscriptLine> transcript = new ArrayList<>();
+    private long omittedTranscriptLines;
+    private final List<String> messageIds = new ArrayList<>();
+    private String helo;
+
+    private final StringBuilder replyInProgress = new StringBuilder();
+    private int lastReplyCode;
+    private String lastReply = "";
+    private int greetingCode;
+
+    private int transactionsStarted;
+    private Transaction transaction;
+
+    private String endedBy;
+    private String tlsProtocol;
+    private String tlsCipher;
+    private String authUser;
+    private long dropMessageAfterOctets = -1;
+    private boolean quitAccepted;
+    private boolean clientHungUp;
+    private boolean serverStopping;
+    private boolean finished;
+
+    /** The envelope of the transaction in progress. */
+    private record Transaction(int index, String helo, EnvelopeCommand mailFrom, List<Recipient> recipients) {
+    }
+
+    ConnectionRecorder(ServerContext server, long connectionIndex, String clientAddress, int clientPort) {
+        this.server = server;
+        this.connectionIndex = connectionIndex;
+        this.sessionId = Long.toString(connectionIndex);
+        this.clientAddress = clientAddress;
+        this.clientPort = clientPort;
+        this.startedAt = server.clock.instant();
+        server.opened(this);
+        server.store.putSession(snapshot());
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    String clientAddress() {
+        return clientAddress;
+    }
+
+    synchronized void clientLine(String text) {
+        append(Direction.CLIENT, text);
+    }
+
+    synchronized void event(String text) {
+        append(Direction.EVENT, text);
+    }
+
+    /** A server line as written; a line with a space (or nothing) after the code ends the reply. */
+    synchronized void serverLine(String line) {
+        append(Direction.SERVER, line);
+        if (replyInProgress.length() > 0) {
+            replyInProgress.append("\r\n");
+        }
+        replyInProgress.append(line);
+        boolean lastLineOfReply = line.length() < 4 || line.charAt(3) != '-';
+        if (lastLineOfReply) {
+            lastReplyCode = replyCode(line);
+            lastReply = replyInProgress.toString();
+            replyInProgress.setLength(0);
+            if (greetingCode == 0) {
+                greetingCode = lastReplyCode;
+            }
+            // 221 is the answer to QUIT (RFC 5321, 4.1.1.10); SubEthaSMTP closes right after sending it.
+            if (lastReplyCode == 221) {
+                quitAccepted = true;
+            }
+            server.replySent(sessionId, lastReplyCode);
+        }
+    }
+
+    synchronized int lastReplyCode() {
+        return lastReplyCode;
+    }
+
+    /**
+     * Called by the command decorator once SubEthaSMTP has answered a command.
+     *
+     * @param envelope the MAIL or RCPT line's address and parameters, or null for other verbs
+     */
+    synchronized void commandAnswered(String verb, EnvelopeCommand envelope, String heloInForce) {
+        helo = heloInForce;
+        boolean positive = lastReplyCode >= 200 && lastReplyCode < 400;
+        switch (verb) {
+            case "MAIL" -> {
+                if (positive) {
+                    transactionsStarted++;
+                    transaction = new Transaction(transactionsStarted, helo, envelope, new ArrayList<>());
+                }
+            }
+            case "RCPT" -> {
+                if (transaction != null) {
+                    transaction.recipients().add(
+                            new Recipient(envelope.address(), envelope.parameters(), lastReplyCode, lastReply));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The MAIL FROM address of the transaction in progress, or null. */
+    synchronized String currentSender() {
+        return transaction == null ? null : transaction.mailFrom().address();
+    }
+
+    /** The RCPT TO addresses given so far in the transaction in progress. */
+    synchronized List<String> currentRecipients() {
+        return transaction == null ? List.of() : transaction.recipients().stream().map(Recipient::address).toList();
+    }
+
+    /** The TLS handshake completed: recorded for the session and every later message. */
+    synchronized void tlsStarted(String protocol, String cipher) {
+        tlsProtocol = protocol;
+        tlsCipher = cipher;
+        append(Direction.EVENT, "TLS started: " + protocol + ", " + cipher);
+    }
+
+    /** The client logged in. */
+    synchronized void authenticated(String user) {
+        if (authUser == null || !authUser.equals(user)) {
+            authUser = user;
+            append(Direction.EVENT, "authenticated as " + user);
+        }
+    }
+
+    synchronized String authUser() {
+        return authUser;
+    }
+
+    synchronized boolean overTls() {
+        return tlsProtocol != null;
+    }
+
+    /** A rule ended the session; this becomes the outcome's detail. */
+    synchronized void endedBy(String detail) {
+        if (endedBy == null) {
+            endedBy = detail;
+        }
+    }
+
+    /** A rule asked to reset the connection once this many octets of the coming message arrived. */
+    synchronized void dropMessageAfter(long octets) {
+        dropMessageAfterOctets = octets;
+    }
+
+    /** The octets after which the message in progress is cut off, or -1; asking clears it. */
+    synchronized long takeDropMessageAfter() {
+        long octets = dropMessageAfterOctets;
+        dropMessageAfterOctets = -1;
+        return octets;
+    }
+
+    /** The transaction ended without a message (RSET, a new EHLO, a rejection, or the end). */
+    synchronized void transactionEnded() {
+        transaction = null;
+    }
+
+    /** Records the message of the transaction in progress and returns it; called before the 250. */
+    RecordedMessage completeTransaction(byte[] data) {
+        RecordedMessage message;
+        synchronized (this) {
+            if (transaction == null) {
+                throw new IllegalStateException("message data without a MAIL transaction in session " + sessionId);
+            }
+            message = new RecordedMessage(server.nextMessageId(), sessionId, connectionIndex, transaction.index(),
+                    server.clock.instant(), clientAddress, clientPort, transaction.helo(),
+                    transaction.mailFrom().address(), transaction.mailFrom().parameters(),
+                    transaction.recipients(), data, tlsProtocol, tlsCipher, authUser);
+            messageIds.add(message.id());
+            transaction = null;
+        }
+        server.store.addMessage(message);
+        server.messageReceived(message);
+        publish();
+        return message;
+    }
+
+    synchronized void clientHungUp() {
+        clientHungUp = true;
+    }
+
+    synchronized void serverStopping() {
+        serverStopping = true;
+    }
+
+    /** The socket closed: settle the outcome and publish the final snapshot. Idempotent. */
+    void finish() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        server.closed(this);
+        server.sessionEnded(publish());
+    }
+
+    /** A rule fired: into the transcript, and out to listeners. */
+    void ruleFired(String ruleId, String stage, String description) {
+        event("rule " + ruleId + " fired at " + stage + ": " + description);
+        server.ruleFired(sessionId, ruleId, stage);
+    }
+
+    private RecordedSession publish() {
+        RecordedSession snapshot = snapshot();
+        server.store.putSession(snapshot);
+        return snapshot;
+    }
+
+    private synchronized RecordedSession snapshot() {
+        SessionOutcome outcome = finished ? outcome() : SessionOutcome.ACTIVE;
+        return new RecordedSession(sessionId, connectionIndex, clientAddress, clientPort, startedAt,
+                finished ? server.clock.instant() : null, helo, outcome, outcomeDetail(outcome),
+                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser);
+    }
+
+    private SessionOutcome outcome() {
+        if (greetingCode != 0 && greetingCode != 220) {
+            return SessionOutcome.REJECTED;
+        }
+        if (quitAccepted) {
+            return messageIds.isEmpty() ? SessionOutcome.CLIENT_QUIT : SessionOutcome.COMPLETED;
+        }
+        if (lastReplyCode == 421 && lastReply.contains("Timeout")) {
+            return SessionOutcome.TIMED_OUT;
+        }
+        return SessionOutcome.DROPPED;
+    }
+
+    private String outcomeDetail(SessionOutcome outcome) {
+        return switch (outcome) {
+            case ACTIVE -> "connected";
+            case COMPLETED -> "the client sent QUIT after " + messageIds.size() + " message(s)";
+            case CLIENT_QUIT -> "the client sent QUIT without sending a message";
+            case REJECTED -> endedBy != null ? endedBy : "the server refused the session: " + lastReply;
+            case TIMED_OUT -> "the client sent nothing within the server's timeout";
+            case DROPPED -> {
+                if (endedBy != null) {
+                    yield endedBy;
+                } else if (serverStopping) {
+                    yield "the server shut down";
+                } else if (greetingCode == 0) {
+                    yield "the connection closed before the greeting";
+                } else if (clientHungUp) {
+                    yield "the client closed the connection without QUIT";
+                } else {
+                    yield "the server closed the connection after: " + lastReply;
+                }
+            }
+        };
+    }
+
+    private void append(Direction direction, String text) {
+        if (transcript.size() < MAX_TRANSCRIPT_LINES) {
+            transcript.add(new TranscriptLine(server.clock.instant(), direction, text));
+        } else {
+            omittedTranscriptLines++;
+        }
+    }
+
+    private static int replyCode(String line) {
+        if (line.length() < 3) {
+            return 0;
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code;
+    }
+}

@@ -1,0 +1,238 @@
+package dev.smtplab.server.smtp;
+
+import dev.smtplab.server.scenario.Effect;
+import dev.smtplab.server.scenario.MagicAddress;
+import dev.smtplab.server.scenario.Rule;
+import dev.smtplab.server.scenario.Scenario;
+import dev.smtplab.server.scenario.ScenarioHolder;
+import dev.smtplab.server.scenario.Responder;
+import dev.smtplab.server.scenario.Schedule;
+import dev.smtplab.server.scenario.SmtpReply;
+import dev.smtplab.server.scenario.SmtpStage;
+import dev.smtplab.server.scenario.StageContext;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Applies the scenario in force at each stage: finds the rules that match, asks their schedules,
+ * carries out delays and throttles itself, and returns the effect that decides the reply, if any.
+ * Schedules keep their counters here, per rule; a swapped scenario keeps the counters of rules
+ * that did not change.
+ */
+final class RuleEngine {
+    /** The effect that decides what happens next, and the rule (or magic address) it came from. */
+    record Fired(String ruleId, Effect effect) {
+    }
+
+    /** The id under which the responder's answers are recorded, as a rule's would be. */
+    static final String RESPONDER = "responder";
+
+    private static final class RuleState {
+        final AtomicLong matches = new AtomicLong();
+        final AtomicLong uses = new AtomicLong();
+        final Random random;
+        final Map<String, Instant> firstAttempts = new ConcurrentHashMap<>();
+
+        RuleState(Rule rule) {
+            random = rule.schedule() instanceof Schedule.Probability probability
+                    ? new Random(probability.seed()) : null;
+        }
+    }
+
+    private record Active(Scenario scenario, Map<Rule, RuleState> states) {
+    }
+
+    private final ScenarioHolder holder;
+    private final Clock clock;
+    private volatile Responder responder = Responder.NONE;
+    private final Map<String, Boolean> magicTempfailsSeen = new ConcurrentHashMap<>();
+    private volatile Active active;
+
+    RuleEngine(ScenarioHolder holder, Clock clock) {
+        this.holder = holder;
+        this.clock = clock;
+        this.active = activate(holder.get(), Map.of());
+    }
+
+    Scenario scenario() {
+        return current().scenario();
+    }
+
+    void responder(Responder responder) {
+        this.responder = responder;
+    }
+
+    /** What the test code's responder says, if anything; its own failure becomes a 451 the test can see. */
+    private Optional<Fired> askResponder(StageContext context, ConnectionRecorder recorder, OutboundTap output)
+            throws InterruptedException {
+        Responder asked = responder;
+        if (asked == Responder.NONE) {
+            return Optional.empty();
+        }
+        Optional<Effect> effect;
+        try {
+            effect = asked.respond(context);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            recorder.event("the responder threw " + e);
+            return Optional.of(new Fired(RESPONDER, new Effect.Reply(
+                    SmtpReply.of(451, "4.3.0", "Error in the test's responder: " + e.getClass().getSimpleName()))));
+        }
+        if (effect == null || effect.isEmpty()) {
+            return Optional.empty();
+        }
+        recorder.ruleFired(RESPONDER, context.stage().key(), effect.get().describe());
+        if (effect.get().carriesOn()) {
+            carryOut(effect.get(), output);
+            return Optional.empty();
+        }
+        return Optional.of(new Fired(RESPONDER, effect.get()));
+    }
+
+    private Active current() {
+        Active snapshot = active;
+        Scenario scenario = holder.get();
+        if (snapshot.scenario() == scenario) {
+            return snapshot;
+        }
+        synchronized (this) {
+            if (active.scenario() != scenario) {
+                active = activate(scenario, active.states());
+            }
+            return active;
+        }
+    }
+
+    private static Active activate(Scenario scenario, Map<Rule, RuleState> previous) {
+        Map<Rule, RuleState> states = new HashMap<>();
+        for (Rule rule : scenario.rules()) {
+            states.put(rule, previous.getOrDefault(rule, new RuleState(rule)));
+        }
+        return new Active(scenario, states);
+    }
+
+    /**
+     * Runs the rules for one event. Delays happen here (the caller's thread waits); a throttle is
+     * set on the connection; the first effect that decides the reply is returned.
+     */
+    Optional<Fired> evaluate(StageContext context, ConnectionRecorder recorder, OutboundTap output)
+            throws InterruptedException {
+        Optional<Fired> answered = askResponder(context, recorder, output);
+        if (answered.isPresent()) {
+            return answered;
+        }
+        Active now = current();
+        for (Rule rule : now.scenario().rules()) {
+            if (!appliesAt(rule.stage(), context.stage()) || !rule.match().test(context)) {
+                continue;
+            }
+            RuleState state = now.states().get(rule);
+            if (rule.maxUses() > 0 && state.uses.get() >= rule.maxUses()) {
+                continue;
+            }
+            if (!fires(rule.schedule(), state, context)) {
+                continue;
+            }
+            if (rule.maxUses() > 0 && state.uses.incrementAndGet() > rule.maxUses()) {
+                continue;
+            }
+            recorder.ruleFired(rule.id(), context.stage().key(), rule.effect().describe());
+            if (rule.effect().carriesOn()) {
+                carryOut(rule.effect(), output);
+                continue;
+            }
+            return Optional.of(new Fired(rule.id(), rule.effect()));
+        }
+        if (now.scenario().magicAddresses()) {
+            return magic(context, recorder);
+        }
+        return Optional.empty();
+    }
+
+    /** {@link #evaluate}, for SubEthaSMTP's hooks, which may only throw IOException. */
+    Optional<Fired> evaluateInSession(StageContext context, ConnectionRecorder recorder, OutboundTap output)
+            throws java.io.InterruptedIOException {
+        try {
+            return evaluate(context, recorder, output);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while applying rules");
+        }
+    }
+
+    private static boolean appliesAt(SmtpStage ruleStage, SmtpStage eventStage) {
+        return ruleStage == eventStage
+                || (ruleStage == SmtpStage.ANY_COMMAND && eventStage != SmtpStage.CONNECT
+                && eventStage != SmtpStage.MESSAGE);
+    }
+
+    private boolean fires(Schedule schedule, RuleState state, StageContext context) {
+        long match = state.matches.incrementAndGet();
+        if (schedule instanceof Schedule.Always) {
+            return true;
+        } else if (schedule instanceof Schedule.FirstN first) {
+            return match <= first.count();
+        } else if (schedule instanceof Schedule.EveryNth every) {
+            return match % every.n() == 0;
+        } else if (schedule instanceof Schedule.Probability probability) {
+            synchronized (state.random) {
+                return state.random.nextDouble() < probability.probability();
+            }
+        } else if (schedule instanceof Schedule.Greylist greylist) {
+            String key = context.clientAddress().getHostAddress() + "|" + context.sender() + "|" + context.recipient();
+            Instant now = clock.instant();
+            Instant first = state.firstAttempts.putIfAbsent(key, now);
+            return first == null || Duration.between(first, now).compareTo(greylist.retryAfter()) < 0;
+        }
+        throw new IllegalStateException("unknown schedule " + schedule);
+    }
+
+    private Optional<Fired> magic(StageContext context, ConnectionRecorder recorder) throws InterruptedException {
+        String address = switch (context.stage()) {
+            case MAIL -> context.sender();
+            case RCPT -> context.recipient();
+            default -> null;
+        };
+        if (address == null) {
+            return Optional.empty();
+        }
+        Optional<MagicAddress> magic = MagicAddress.of(address);
+        if (magic.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = "magic-address";
+        if (magic.get() instanceof MagicAddress.Delay delay) {
+            recorder.ruleFired(id, context.stage().key(), address + ": delay " + delay.delay().toMillis() + " ms");
+            Thread.sleep(delay.delay().toMillis());
+            return Optional.empty();
+        }
+        if (magic.get() instanceof MagicAddress.Tempfail tempfail) {
+            String key = context.stage() + "|" + context.clientAddress().getHostAddress() + "|" + address;
+            if (magicTempfailsSeen.putIfAbsent(key, Boolean.TRUE) != null) {
+                return Optional.empty();
+            }
+            recorder.ruleFired(id, context.stage().key(), address + ": first attempt fails");
+            return Optional.of(new Fired(id, new Effect.Reply(tempfail.reply())));
+        }
+        SmtpReply reply = ((MagicAddress.Reject) magic.get()).reply();
+        recorder.ruleFired(id, context.stage().key(), address + ": reply " + reply.code());
+        return Optional.of(new Fired(id, new Effect.Reply(reply)));
+    }
+
+    private static void carryOut(Effect effect, OutboundTap output) throws InterruptedException {
+        if (effect instanceof Effect.Delay delay) {
+            Thread.sleep(delay.delay().toMillis());
+        } else if (effect instanceof Effect.Throttle throttle) {
+            output.throttle(throttle.bytesPerSecond());
+        }
+    }
+}
