@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,9 +38,13 @@ final class RuleEngine {
         final AtomicLong matches = new AtomicLong();
         final AtomicLong uses = new AtomicLong();
         final Random random;
-        final Map<String, Instant> firstAttempts = new ConcurrentHashMap<>();
+        final ExpiringMemory firstAttempts;
 
-        RuleState(Rule rule) {
+        RuleState(Rule rule, Clock clock) {
+            firstAttempts = new ExpiringMemory(clock, ExpiringMemory.DEFAULT_MAX_ENTRIES,
+                    rule.schedule() instanceof Schedule.Greylist greylist
+                            ? max(ExpiringMemory.DEFAULT_MAX_AGE, greylist.retryAfter().multipliedBy(2))
+                            : ExpiringMemory.DEFAULT_MAX_AGE);
             random = rule.schedule() instanceof Schedule.Probability probability
                     ? new Random(probability.seed()) : null;
         }
@@ -53,12 +56,14 @@ final class RuleEngine {
     private final ScenarioHolder holder;
     private final Clock clock;
     private volatile Responder responder = Responder.NONE;
-    private final Map<String, Boolean> magicTempfailsSeen = new ConcurrentHashMap<>();
+    private final ExpiringMemory magicTempfailsSeen;
     private volatile Active active;
 
     RuleEngine(ScenarioHolder holder, Clock clock) {
         this.holder = holder;
         this.clock = clock;
+        this.magicTempfailsSeen = new ExpiringMemory(clock, ExpiringMemory.DEFAULT_MAX_ENTRIES,
+                ExpiringMemory.DEFAULT_MAX_AGE);
         this.active = activate(holder.get(), Map.of());
     }
 
@@ -112,10 +117,10 @@ final class RuleEngine {
         }
     }
 
-    private static Active activate(Scenario scenario, Map<Rule, RuleState> previous) {
+    private Active activate(Scenario scenario, Map<Rule, RuleState> previous) {
         Map<Rule, RuleState> states = new HashMap<>();
         for (Rule rule : scenario.rules()) {
-            states.put(rule, previous.getOrDefault(rule, new RuleState(rule)));
+            states.put(rule, previous.getOrDefault(rule, new RuleState(rule, clock)));
         }
         return new Active(scenario, states);
     }
@@ -189,9 +194,8 @@ final class RuleEngine {
             }
         } else if (schedule instanceof Schedule.Greylist greylist) {
             String key = context.clientAddress().getHostAddress() + "|" + context.sender() + "|" + context.recipient();
-            Instant now = clock.instant();
-            Instant first = state.firstAttempts.putIfAbsent(key, now);
-            return first == null || Duration.between(first, now).compareTo(greylist.retryAfter()) < 0;
+            Instant first = state.firstAttempts.firstSeen(key);
+            return Duration.between(first, clock.instant()).compareTo(greylist.retryAfter()) < 0;
         }
         throw new IllegalStateException("unknown schedule " + schedule);
     }
@@ -217,7 +221,7 @@ final class RuleEngine {
         }
         if (magic.get() instanceof MagicAddress.Tempfail tempfail) {
             String key = context.stage() + "|" + context.clientAddress().getHostAddress() + "|" + address;
-            if (magicTempfailsSeen.putIfAbsent(key, Boolean.TRUE) != null) {
+            if (magicTempfailsSeen.seenBefore(key)) {
                 return Optional.empty();
             }
             recorder.ruleFired(id, context.stage().key(), address + ": first attempt fails");
@@ -226,6 +230,10 @@ final class RuleEngine {
         SmtpReply reply = ((MagicAddress.Reject) magic.get()).reply();
         recorder.ruleFired(id, context.stage().key(), address + ": reply " + reply.code());
         return Optional.of(new Fired(id, new Effect.Reply(reply)));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static void carryOut(Effect effect, OutboundTap output) throws InterruptedException {
