@@ -1,18 +1,16 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Greylist and tempfail memories stay bounded: in entries, and in age. */
 class ExpiringMemoryTest {
-    private final SteppingClock clock = new SteppingClock();
+    private final MutableClock clock = new MutableClock();
 
     @Test
     void a_client_inventing_senders_cannot_grow_it_past_its_bound() {
@@ -36,29 +34,5 @@ class ExpiringMemoryTest {
         assertThat(memory.firstSeen("a")).as("an hour on, a is new again").isEqualTo(clock.instant());
         assertThat(memory.seenBefore("b")).isTrue();
         assertThat(memory.size()).isEqualTo(2);
-    }
-
-    /** A clock that moves only when told. */
-    private static final class SteppingClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
