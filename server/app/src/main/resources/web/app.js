@@ -140,7 +140,7 @@ async function loadSessions() {
       onclick: () => { location.hash = "#/session/" + s.id; } },
     el("td", {}, s.connectionIndex), el("td", {}, time(s.startedAt)), el("td", {}, s.clientAddress + ":" + s.clientPort),
     el("td", {}, s.helo || ""),
-    el("td", { title: s.outcomeDetail }, s.outcome + " — " + s.outcomeDetail + (s.lastRejection ? " · last refusal: " + s.lastRejection : "")),
+    el("td", { title: s.outcomeDetail }, s.outcome + " — " + s.outcomeDetail + (s.lastRejection ? " · last refusal at " + s.lastRejection.stage.toUpperCase() + ": " + s.lastRejection.reply : "")),
     el("td", {}, s.messages), el("td", {}, s.rulesFired.join(", ")))));
   $("#sessions-empty").hidden = sessions.length > 0;
 }

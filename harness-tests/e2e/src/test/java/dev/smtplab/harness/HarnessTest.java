@@ -118,9 +118,23 @@ class HarnessTest {
                 .hasMessageContaining("its transcript:");
         assertThatThrownBy(() -> assertThat(session).wasRejectedAt(SmtpStage.RCPT))
                 .hasMessageContaining("expected the session to be rejected at rcpt but it was not");
+        assertThat(session).hadRuleFired("invalid-sender-listed");
+        assertThatThrownBy(() -> assertThat(session).hadRuleFired("greylist"))
+                .hasMessageContaining("expected rule \"greylist\" to fire but only these fired: [invalid-sender-listed]");
         smtp.reset();
         send(smtp.port(), "spam@example.test", "carol@example.test", "after reset");
         assertThat(smtp.takeMessage(WAIT)).hasSubject("after reset");
+    }
+
+    @Test
+    void a_refused_message_is_a_rejection_at_the_message_stage_not_at_data() throws Exception {
+        smtp.failNext(SmtpStage.MESSAGE, "554 5.7.1 Looks like spam");
+        assertThatThrownBy(() -> send(smtp.port(), "shop@example.test", "carol@example.test", "x"))
+                .hasStackTraceContaining("554 5.7.1");
+        RecordedSession session = smtp.server().awaitSession(s -> s.ended().isPresent(), WAIT);
+        assertThat(session).wasRejectedAt(SmtpStage.MESSAGE).withCode(554);
+        assertThatThrownBy(() -> assertThat(session).wasRejectedAt(SmtpStage.DATA))
+                .hasMessageContaining("expected the session to be rejected at data but it was not");
     }
 
     /** A server set up by the test class: TLS and AUTH, one for the whole class. */

@@ -1,39 +1,28 @@
 package dev.smtplab.harness;
 
-import dev.smtplab.server.record.Direction;
 import dev.smtplab.server.record.RecordedSession;
-import dev.smtplab.server.record.TranscriptLine;
+import dev.smtplab.server.record.Rejection;
+import dev.smtplab.server.record.RuleFiring;
 import dev.smtplab.server.scenario.SmtpStage;
 import org.assertj.core.api.AbstractAssert;
 
-import java.util.List;
-import java.util.Locale;
-
 /** Assertions on a recorded session; a failure shows its transcript. */
 public final class SessionAssert extends AbstractAssert<SessionAssert, RecordedSession> {
-    private String rejection;
+    private Rejection rejection;
 
     SessionAssert(RecordedSession actual) {
         super(actual, SessionAssert.class);
     }
 
     /**
-     * The server refused a command at this stage with a 4xx or 5xx reply (at CONNECT: the greeting).
-     * Follow with {@link #withCode(int)}.
+     * The server refused a command at this stage with a 4xx or 5xx reply (at CONNECT: the greeting;
+     * at MESSAGE: the reply after the content). Follow with {@link #withCode(int)}.
      */
     public SessionAssert wasRejectedAt(SmtpStage stage) {
         isNotNull();
-        List<TranscriptLine> lines = actual.transcript();
-        for (int i = 0; i < lines.size(); i++) {
-            TranscriptLine line = lines.get(i);
-            boolean atStage = stage == SmtpStage.CONNECT ? i == 0 && line.direction() == Direction.SERVER
-                    : line.direction() == Direction.CLIENT && isStage(line.text(), stage);
-            if (!atStage) {
-                continue;
-            }
-            String reply = stage == SmtpStage.CONNECT ? line.text() : nextReply(lines, i);
-            if (reply != null && (reply.startsWith("4") || reply.startsWith("5"))) {
-                rejection = reply;
+        for (Rejection candidate : actual.rejections()) {
+            if (candidate.stage() == stage) {
+                rejection = candidate;
                 return this;
             }
         }
@@ -47,31 +36,22 @@ public final class SessionAssert extends AbstractAssert<SessionAssert, RecordedS
         if (rejection == null) {
             failWithMessage("call wasRejectedAt(stage) before withCode(code)");
         }
-        if (!rejection.startsWith(Integer.toString(code))) {
+        if (rejection.code() != code) {
             failWithMessage("expected the rejection to have code %d but it was \"%s\"%nits transcript:%n%s", code,
-                    rejection, actual.transcriptText());
+                    rejection.lastLine(), actual.transcriptText());
         }
         return this;
     }
 
-    private static boolean isStage(String command, SmtpStage stage) {
-        String verb = command.trim().split("\\s+")[0].toUpperCase(Locale.ROOT);
-        if (stage == SmtpStage.MESSAGE) {
-            return command.startsWith("[message content");
+    /** This rule (or "responder", or "magic-address") fired in the session, at any stage. */
+    public SessionAssert hadRuleFired(String ruleId) {
+        isNotNull();
+        if (actual.rulesFired().stream().noneMatch(firing -> firing.ruleId().equals(ruleId))) {
+            failWithMessage("expected rule \"%s\" to fire but %s%nits transcript:%n%s", ruleId,
+                    actual.rulesFired().isEmpty() ? "no rule fired"
+                            : "only these fired: " + actual.rulesFired().stream().map(RuleFiring::ruleId).toList(),
+                    actual.transcriptText());
         }
-        return SmtpStage.ofVerb(verb).map(found -> found == stage).orElse(false);
-    }
-
-    private static String nextReply(List<TranscriptLine> lines, int from) {
-        for (int i = from + 1; i < lines.size(); i++) {
-            TranscriptLine line = lines.get(i);
-            if (line.direction() == Direction.SERVER && (line.text().length() < 4 || line.text().charAt(3) != '-')) {
-                return line.text();
-            }
-            if (line.direction() == Direction.CLIENT) {
-                return null;
-            }
-        }
-        return null;
+        return this;
     }
 }

@@ -3,6 +3,8 @@ package dev.smtplab.server.web;
 import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.Rejection;
+import dev.smtplab.server.record.RuleFiring;
 import dev.smtplab.server.record.TranscriptLine;
 import dev.smtplab.server.scenario.Presets;
 import dev.smtplab.server.scenario.Rule;
@@ -54,27 +56,34 @@ final class Dtos {
         }
     }
 
-    /** @param lastRejection the last 4xx or 5xx reply line the server sent in the session, or null */
+    /**
+     * @param rulesFired    the ids of the rules that fired, in order
+     * @param lastRejection the last 4xx or 5xx reply the server sent in the session, or null
+     */
     record SessionSummary(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
                           Instant endedAt, String helo, String outcome, String outcomeDetail, int messages,
-                          List<String> rulesFired, String lastRejection, String tlsProtocol, String authUser) {
+                          List<String> rulesFired, RejectionView lastRejection, String tlsProtocol, String authUser) {
         static SessionSummary of(RecordedSession session) {
             return new SessionSummary(session.id(), session.connectionIndex(), session.clientAddress(),
                     session.clientPort(), session.startedAt(), session.endedAt(), session.helo(),
                     session.outcome().name(), session.outcomeDetail(), session.messageIds().size(),
-                    Dtos.rulesFired(session), Dtos.lastRejection(session), session.tlsProtocol(), session.authUser());
+                    session.rulesFired().stream().map(RuleFiring::ruleId).toList(),
+                    session.lastRejection().map(RejectionView::of).orElse(null), session.tlsProtocol(),
+                    session.authUser());
         }
     }
 
-    private static String lastRejection(RecordedSession session) {
-        String last = null;
-        for (TranscriptLine line : session.transcript()) {
-            if (line.direction() == dev.smtplab.server.record.Direction.SERVER && !line.text().isEmpty()
-                    && (line.text().charAt(0) == '4' || line.text().charAt(0) == '5')) {
-                last = line.text();
-            }
+    /** @param reply the reply's last line, the one with the code and no dash */
+    record RejectionView(Instant at, String stage, int code, String reply) {
+        static RejectionView of(Rejection rejection) {
+            return new RejectionView(rejection.at(), rejection.stage().key(), rejection.code(), rejection.lastLine());
         }
-        return last;
+    }
+
+    record RuleFiringView(Instant at, String ruleId, String stage, String effect) {
+        static RuleFiringView of(RuleFiring firing) {
+            return new RuleFiringView(firing.at(), firing.ruleId(), firing.stage().key(), firing.effect());
+        }
     }
 
     record TranscriptEntry(Instant at, String direction, String text) {
@@ -84,25 +93,14 @@ final class Dtos {
     }
 
     record SessionDetail(SessionSummary session, List<TranscriptEntry> transcript, long omittedTranscriptLines,
-                         List<String> messageIds) {
+                         List<String> messageIds, List<RuleFiringView> rulesFired, List<RejectionView> rejections) {
         static SessionDetail of(RecordedSession session) {
             return new SessionDetail(SessionSummary.of(session),
                     session.transcript().stream().map(TranscriptEntry::of).toList(),
-                    session.omittedTranscriptLines(), session.messageIds());
+                    session.omittedTranscriptLines(), session.messageIds(),
+                    session.rulesFired().stream().map(RuleFiringView::of).toList(),
+                    session.rejections().stream().map(RejectionView::of).toList());
         }
-    }
-
-    /** The ids of the rules that fired, from the transcript's "rule X fired at ..." lines, in order. */
-    static List<String> rulesFired(RecordedSession session) {
-        List<String> fired = new ArrayList<>();
-        for (TranscriptLine line : session.transcript()) {
-            String text = line.text();
-            int at = text.indexOf(" fired at ");
-            if (text.startsWith("rule ") && at > 5) {
-                fired.add(text.substring(5, at));
-            }
-        }
-        return fired;
     }
 
     record PresetState(String name, String description, boolean active, String spec) {

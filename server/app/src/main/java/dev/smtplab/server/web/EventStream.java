@@ -4,6 +4,7 @@ import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.ServerEventListener;
 import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.scenario.SmtpStage;
 import io.javalin.http.sse.SseClient;
 
 import java.util.Map;
@@ -37,8 +38,8 @@ final class EventStream implements ServerEventListener {
     }
 
     @Override
-    public void ruleFired(String sessionId, String ruleId, String stage) {
-        broadcast("rule-fired", Map.of("sessionId", sessionId, "rule", ruleId, "stage", stage));
+    public void ruleFired(String sessionId, String ruleId, SmtpStage stage) {
+        broadcast("rule-fired", Map.of("sessionId", sessionId, "rule", ruleId, "stage", stage.key()));
     }
 
     private void broadcast(String event, Object data) {

@@ -5,6 +5,7 @@ import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.ServerEventListener;
 import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.scenario.SmtpStage;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,7 +39,7 @@ final class Metrics implements ServerEventListener {
     }
 
     @Override
-    public void ruleFired(String sessionId, String ruleId, String stage) {
+    public void ruleFired(String sessionId, String ruleId, SmtpStage stage) {
         firedByRule.computeIfAbsent(ruleId, key -> new LongAdder()).increment();
     }
 

@@ -213,10 +213,16 @@ class WebApiTest {
         JsonNode sessions = get("/api/v1/sessions");
         assertThat(sessions.get(0).get("outcome").asText()).isEqualTo("REJECTED");
         assertThat(sessions.get(0).get("rulesFired")).extracting(JsonNode::asText).containsExactly("reject-connection");
-        assertThat(sessions.get(0).get("lastRejection").asText()).startsWith("554 5.7.1 Connection rejected");
+        JsonNode lastRejection = sessions.get(0).get("lastRejection");
+        assertThat(lastRejection.get("stage").asText()).isEqualTo("connect");
+        assertThat(lastRejection.get("code").asInt()).isEqualTo(554);
+        assertThat(lastRejection.get("reply").asText()).startsWith("554 5.7.1 Connection rejected");
         assertThat(get("/api/v1/sessions?outcome=completed")).isEmpty();
         JsonNode one = get("/api/v1/sessions/" + sessions.get(0).get("id").asText());
         assertThat(one.get("transcript").get(1).get("text").asText()).startsWith("554 5.7.1");
+        assertThat(one.get("rulesFired").get(0).get("ruleId").asText()).isEqualTo("reject-connection");
+        assertThat(one.get("rulesFired").get(0).get("stage").asText()).isEqualTo("connect");
+        assertThat(one.get("rejections")).extracting(rejection -> rejection.get("code").asInt()).containsExactly(554);
         assertError(call("GET", "/api/v1/sessions/99", null), 404, "session 99 not found");
     }
 

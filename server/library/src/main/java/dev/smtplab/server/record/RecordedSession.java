@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param tlsProtocol             the TLS protocol once TLS started ("TLSv1.3"); null over plain text
  * @param tlsCipher               the TLS cipher suite; null over plain text
  * @param authUser                the user the client logged in as; null if it did not
+ * @param rulesFired              the rules (and responder answers) that fired, in order
+ * @param rejections              every 4xx and 5xx reply, in order, with the stage it answered
  */
 public record RecordedSession(
         String id,
@@ -40,7 +42,9 @@ public record RecordedSession(
         List<String> messageIds,
         String tlsProtocol,
         String tlsCipher,
-        String authUser) {
+        String authUser,
+        List<RuleFiring> rulesFired,
+        List<Rejection> rejections) {
 
     public RecordedSession {
         Objects.requireNonNull(id, "id");
@@ -50,14 +54,21 @@ public record RecordedSession(
         Objects.requireNonNull(outcomeDetail, "outcomeDetail");
         transcript = List.copyOf(transcript);
         messageIds = List.copyOf(messageIds);
+        rulesFired = List.copyOf(rulesFired);
+        rejections = List.copyOf(rejections);
     }
 
-    /** A session without TLS or AUTH facts. */
+    /** A session without TLS, AUTH, rule or rejection facts. */
     public RecordedSession(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
                            Instant endedAt, String helo, SessionOutcome outcome, String outcomeDetail,
                            List<TranscriptLine> transcript, long omittedTranscriptLines, List<String> messageIds) {
         this(id, connectionIndex, clientAddress, clientPort, startedAt, endedAt, helo, outcome, outcomeDetail,
-                transcript, omittedTranscriptLines, messageIds, null, null, null);
+                transcript, omittedTranscriptLines, messageIds, null, null, null, List.of(), List.of());
+    }
+
+    /** The last 4xx or 5xx reply the server sent, if any. */
+    public Optional<Rejection> lastRejection() {
+        return rejections.isEmpty() ? Optional.empty() : Optional.of(rejections.get(rejections.size() - 1));
     }
 
     public Optional<Instant> ended() {

@@ -1,5 +1,7 @@
 package dev.smtplab.server.record;
 
+import dev.smtplab.server.scenario.SmtpStage;
+
 /**
  * Told of what happens on the SMTP side as it happens, for live views and metrics. Called on the
  * session's thread: implementations return quickly and never throw.
@@ -14,7 +16,7 @@ public interface ServerEventListener {
     }
 
     /** A failure rule (or a magic address) fired. */
-    default void ruleFired(String sessionId, String ruleId, String stage) {
+    default void ruleFired(String sessionId, String ruleId, SmtpStage stage) {
     }
 
     /** The server finished a reply with this code. */

@@ -5,7 +5,7 @@ import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /** IP address literals, read without DNS (a name is refused, never looked up). */
-final class IpLiteral {
+public final class IpLiteral {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
@@ -35,6 +35,20 @@ final class IpLiteral {
             }
         }
         throw invalid(literal);
+    }
+
+    /**
+     * The address a literal names.
+     *
+     * @throws IllegalArgumentException for anything but an IPv4 or IPv6 literal, names included
+     */
+    public static InetAddress address(String text) {
+        byte[] bytes = parse(text);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw invalid(text.trim());
+        }
     }
 
     private static IllegalArgumentException invalid(String literal) {

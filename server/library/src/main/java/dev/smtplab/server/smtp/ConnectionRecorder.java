@@ -4,8 +4,11 @@ import dev.smtplab.server.record.Direction;
 import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.Rejection;
+import dev.smtplab.server.record.RuleFiring;
 import dev.smtplab.server.record.SessionOutcome;
 import dev.smtplab.server.record.TranscriptLine;
+import dev.smtplab.server.scenario.SmtpStage;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +20,7 @@ import java.util.List;
  * the session's own thread; synchronized because the server may close a connection from another.
  */
 final class ConnectionRecorder {
-    /** A session that talks forever must not take the heap with it. */
+    /** A session that talks forever must not take the heap with it: the cap for each list of facts. */
     static final int MAX_TRANSCRIPT_LINES = 10_000;
 
     private final ServerContext server;
@@ -30,7 +33,12 @@ final class ConnectionRecorder {
     private final List<TranscriptLine> transcript = new ArrayList<>();
     private long omittedTranscriptLines;
     private final List<String> messageIds = new ArrayList<>();
+    private final List<RuleFiring> rulesFired = new ArrayList<>();
+    private final List<Rejection> rejections = new ArrayList<>();
     private String helo;
+
+    /** The stage the next reply answers: set as each command line, or the message's end, arrives. */
+    private SmtpStage replyStage = SmtpStage.CONNECT;
 
     private final StringBuilder replyInProgress = new StringBuilder();
     private int lastReplyCode;
@@ -47,6 +55,7 @@ final class ConnectionRecorder {
     private long dropMessageAfterOctets = -1;
     private boolean quitAccepted;
     private boolean clientHungUp;
+    private boolean clientTimedOut;
     private boolean serverStopping;
     private boolean finished;
 
@@ -81,8 +90,12 @@ final class ConnectionRecorder {
         append(Direction.EVENT, text);
     }
 
-    /** A server line as written; a line with a space (or nothing) after the code ends the reply. */
-    synchronized void serverLine(String line) {
+    /**
+     * A server line as written; a line with a space (or nothing) after the code ends the reply.
+     *
+     * @return true when the line ended a reply
+     */
+    synchronized boolean serverLine(String line) {
         append(Direction.SERVER, line);
         if (replyInProgress.length() > 0) {
             replyInProgress.append("\r\n");
@@ -96,12 +109,21 @@ final class ConnectionRecorder {
             if (greetingCode == 0) {
                 greetingCode = lastReplyCode;
             }
+            if (lastReplyCode >= 400 && lastReplyCode <= 599 && rejections.size() < MAX_TRANSCRIPT_LINES) {
+                rejections.add(new Rejection(server.clock.instant(), replyStage, lastReplyCode, lastReply));
+            }
             // 221 is the answer to QUIT (RFC 5321, 4.1.1.10); SubEthaSMTP closes right after sending it.
             if (lastReplyCode == 221) {
                 quitAccepted = true;
             }
             server.replySent(sessionId, lastReplyCode);
         }
+        return lastLineOfReply;
+    }
+
+    /** The next reply answers this stage. */
+    synchronized void replyStage(SmtpStage stage) {
+        replyStage = stage;
     }
 
     synchronized int lastReplyCode() {
@@ -215,6 +237,11 @@ final class ConnectionRecorder {
         clientHungUp = true;
     }
 
+    /** A read ran into the server's idle timeout; SubEthaSMTP answers it with a 421 and closes. */
+    synchronized void clientTimedOut() {
+        clientTimedOut = true;
+    }
+
     synchronized void serverStopping() {
         serverStopping = true;
     }
@@ -232,8 +259,13 @@ final class ConnectionRecorder {
     }
 
     /** A rule fired: into the transcript, and out to listeners. */
-    void ruleFired(String ruleId, String stage, String description) {
-        event("rule " + ruleId + " fired at " + stage + ": " + description);
+    void ruleFired(String ruleId, SmtpStage stage, String description) {
+        synchronized (this) {
+            append(Direction.EVENT, "rule " + ruleId + " fired at " + stage.key() + ": " + description);
+            if (rulesFired.size() < MAX_TRANSCRIPT_LINES) {
+                rulesFired.add(new RuleFiring(server.clock.instant(), ruleId, stage, description));
+            }
+        }
         server.ruleFired(sessionId, ruleId, stage);
     }
 
@@ -247,7 +279,7 @@ final class ConnectionRecorder {
         SessionOutcome outcome = finished ? outcome() : SessionOutcome.ACTIVE;
         return new RecordedSession(sessionId, connectionIndex, clientAddress, clientPort, startedAt,
                 finished ? server.clock.instant() : null, helo, outcome, outcomeDetail(outcome),
-                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser);
+                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser, rulesFired, rejections);
     }
 
     private SessionOutcome outcome() {
@@ -257,7 +289,7 @@ final class ConnectionRecorder {
         if (quitAccepted) {
             return messageIds.isEmpty() ? SessionOutcome.CLIENT_QUIT : SessionOutcome.COMPLETED;
         }
-        if (lastReplyCode == 421 && lastReply.contains("Timeout")) {
+        if (clientTimedOut && endedBy == null) {
             return SessionOutcome.TIMED_OUT;
         }
         return SessionOutcome.DROPPED;

@@ -1,15 +1,13 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.scenario.SmtpStage;
 import org.subethamail.smtp.internal.command.BdatCommand;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The client-to-server byte stream, between the socket and SubEthaSMTP. It records every command
@@ -33,13 +31,6 @@ final class InboundTap extends InputStream {
 
     private enum Mode { COMMAND, MESSAGE, CHUNK, PASSTHROUGH }
 
-    // States of the end-of-message search: SubEthaSMTP's terminator is exactly CRLF "." CRLF.
-    private static final int IN_LINE = 0;
-    private static final int AFTER_CR = 1;
-    private static final int LINE_START = 2;
-    private static final int AFTER_DOT = 3;
-    private static final int AFTER_DOT_CR = 4;
-
     private final InputStream in;
     private final ConnectionRecorder recorder;
 
@@ -55,7 +46,8 @@ final class InboundTap extends InputStream {
     private long lineOverflow;
 
     private Mode mode = Mode.COMMAND;
-    private int messageState;
+    private final EndOfData endOfData = new EndOfData();
+    private boolean lastChunk;
     private long contentBytes;
     private long chunkRemaining;
     private boolean authResponseExpected;
@@ -72,7 +64,7 @@ final class InboundTap extends InputStream {
         authResponseExpected = code == 334;
         if (code == 354 && mode == Mode.COMMAND) {
             mode = Mode.MESSAGE;
-            messageState = LINE_START;
+            endOfData.start();
             contentBytes = 0;
         }
     }
@@ -151,7 +143,13 @@ final class InboundTap extends InputStream {
         if (bufferPos < bufferEnd) {
             return true;
         }
-        int n = in.read(buffer, 0, buffer.length);
+        int n;
+        try {
+            n = in.read(buffer, 0, buffer.length);
+        } catch (SocketTimeoutException e) {
+            recorder.clientTimedOut();
+            throw e;
+        }
         if (n < 0) {
             if (!hungUpRecorded) {
                 hungUpRecorded = true;
@@ -169,7 +167,7 @@ final class InboundTap extends InputStream {
         while (true) {
             if (!fill()) {
                 if (lineLength > 0 || lineOverflow > 0) {
-                    recorder.clientLine(shown(0, lineLength) + "   [unfinished line: the client closed the connection]");
+                    recorder.clientLine(shown() + "   [unfinished line: the client closed the connection]");
                     lineLength = 0;
                     lineOverflow = 0;
                 }
@@ -198,20 +196,33 @@ final class InboundTap extends InputStream {
     }
 
     private void judgeLine() {
-        String problem = problemWith();
+        String problem = LineProblems.problem(line, lineLength, lineOverflow,
+                authResponseExpected ? MAX_AUTH_LINE : MAX_COMMAND_LINE);
         if (problem == null) {
             ready = Arrays.copyOf(line, lineLength);
             readyPos = 0;
             String text = new String(line, 0, lineLength - 2, StandardCharsets.UTF_8);
-            recorder.clientLine(transcriptText(text));
+            if (!authResponseExpected) {
+                recorder.replyStage(stageOf(text));
+            }
+            recorder.clientLine(AuthRedaction.transcriptText(text, authResponseExpected));
             expectChunkIfBdat(text);
         } else {
             pendingRejection = problem;
             ready = REJECTED_LINE;
             readyPos = 0;
+            if (!authResponseExpected) {
+                recorder.replyStage(SmtpStage.ANY_COMMAND);
+            }
             authResponseExpected = false;
-            recorder.clientLine(shown(0, lineLength));
+            recorder.clientLine(shown());
         }
+    }
+
+    private static SmtpStage stageOf(String commandLine) {
+        int space = commandLine.indexOf(' ');
+        return SmtpStage.ofVerb(space < 0 ? commandLine : commandLine.substring(0, space))
+                .orElse(SmtpStage.ANY_COMMAND);
     }
 
     /**
@@ -224,74 +235,16 @@ final class InboundTap extends InputStream {
             if (bdat.errorMessage == null && bdat.size > 0) {
                 mode = Mode.CHUNK;
                 chunkRemaining = bdat.size;
+                lastChunk = bdat.isLast;
                 contentBytes = 0;
+            } else if (bdat.errorMessage == null && bdat.isLast) {
+                recorder.replyStage(SmtpStage.MESSAGE);
             }
         }
     }
 
-    private String problemWith() {
-        long total = lineLength + lineOverflow;
-        int limit = authResponseExpected ? MAX_AUTH_LINE : MAX_COMMAND_LINE;
-        if (total > limit) {
-            return "500 5.5.2 Line too long: " + total + " octets; a command line may have at most " + limit
-                    + ", CRLF included (RFC 5321, 4.5.3.1.4)";
-        }
-        if (lineLength < 2 || line[lineLength - 2] != '\r') {
-            return "500 5.5.2 Syntax error: line ends in a bare LF; SMTP lines end with CRLF (RFC 5321, 2.3.8)";
-        }
-        boolean ascii = true;
-        for (int i = 0; i < lineLength - 2; i++) {
-            byte b = line[i];
-            if (b == 0) {
-                return "500 5.5.2 Syntax error: NUL byte at position " + (i + 1) + " of the line";
-            }
-            if (b == '\r') {
-                return "500 5.5.2 Syntax error: bare CR at position " + (i + 1)
-                        + "; SMTP lines end with CRLF (RFC 5321, 2.3.8)";
-            }
-            ascii &= b >= 0;
-        }
-        if (!ascii && !isUtf8(line, lineLength - 2)) {
-            return "500 5.5.2 Syntax error: the line is not valid UTF-8";
-        }
-        return null;
-    }
-
-    /** AUTH secrets never reach the transcript: the initial response and every answer to a 334. */
-    private String transcriptText(String text) {
-        if (authResponseExpected) {
-            return text.equals("*") ? text : "****";
-        }
-        if (text.regionMatches(true, 0, "AUTH ", 0, 5)) {
-            String[] words = text.trim().split("\\s+");
-            if (words.length > 2) {
-                return words[0] + " " + words[1] + " ****";
-            }
-        }
-        return text;
-    }
-
-    /** A malformed line for people: control bytes escaped, long lines cut. */
-    private String shown(int from, int to) {
-        StringBuilder text = new StringBuilder();
-        int end = Math.min(to, from + SHOWN_PREFIX);
-        for (int i = from; i < end; i++) {
-            int b = line[i] & 0xff;
-            if (b == '\r') {
-                text.append("\\r");
-            } else if (b == '\n') {
-                text.append("\\n");
-            } else if (b < 0x20 || b >= 0x7f) {
-                text.append(String.format(Locale.ROOT, "\\x%02x", b));
-            } else {
-                text.append((char) b);
-            }
-        }
-        long total = (to - from) + lineOverflow;
-        if (total > end - from) {
-            text.append("... (").append(total).append(" octets)");
-        }
-        return text.toString();
+    private String shown() {
+        return LineProblems.printable(line, lineLength, lineOverflow, SHOWN_PREFIX);
     }
 
     private int readContent(byte[] target, int offset, int length) throws IOException {
@@ -301,32 +254,18 @@ final class InboundTap extends InputStream {
             return -1;
         }
         int available = Math.min(length, bufferEnd - bufferPos);
-        int n = 0;
-        boolean ended = false;
-        while (n < available && !ended) {
-            byte b = buffer[bufferPos + n++];
-            if (b == '\n' && messageState == AFTER_DOT_CR) {
-                ended = true;
-            }
-            messageState = nextMessageState(messageState, b);
-        }
+        int end = endOfData.scan(buffer, bufferPos, bufferPos + available);
+        boolean ended = end >= 0;
+        int n = ended ? end - bufferPos : available;
         System.arraycopy(buffer, bufferPos, target, offset, n);
         bufferPos += n;
         contentBytes += n;
         if (ended) {
             mode = Mode.COMMAND;
+            recorder.replyStage(SmtpStage.MESSAGE);
             recorder.clientLine("[message content: " + (contentBytes - 3) + " octets, then the lone dot]");
         }
         return n;
-    }
-
-    private static int nextMessageState(int state, byte b) {
-        return switch (b) {
-            case '\r' -> state == AFTER_DOT ? AFTER_DOT_CR : AFTER_CR;
-            case '\n' -> state == AFTER_CR || state == AFTER_DOT_CR ? LINE_START : IN_LINE;
-            case '.' -> state == LINE_START ? AFTER_DOT : IN_LINE;
-            default -> IN_LINE;
-        };
     }
 
     private int readRaw(byte[] target, int offset, int length) throws IOException {
@@ -352,20 +291,11 @@ final class InboundTap extends InputStream {
         chunkRemaining -= n;
         if (chunkRemaining == 0) {
             mode = Mode.COMMAND;
+            if (lastChunk) {
+                recorder.replyStage(SmtpStage.MESSAGE);
+            }
             recorder.clientLine("[BDAT chunk: " + contentBytes + " octets]");
         }
         return n;
-    }
-
-    private static boolean isUtf8(byte[] bytes, int length) {
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, length));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
     }
 }

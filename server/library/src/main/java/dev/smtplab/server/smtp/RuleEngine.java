@@ -95,7 +95,7 @@ final class RuleEngine {
         if (effect == null || effect.isEmpty()) {
             return Optional.empty();
         }
-        recorder.ruleFired(RESPONDER, context.stage().key(), effect.get().describe());
+        recorder.ruleFired(RESPONDER, context.stage(), effect.get().describe());
         if (effect.get().carriesOn()) {
             carryOut(effect.get(), output);
             return Optional.empty();
@@ -150,7 +150,7 @@ final class RuleEngine {
             if (rule.maxUses() > 0 && state.uses.incrementAndGet() > rule.maxUses()) {
                 continue;
             }
-            recorder.ruleFired(rule.id(), context.stage().key(), rule.effect().describe());
+            recorder.ruleFired(rule.id(), context.stage(), rule.effect().describe());
             if (rule.effect().carriesOn()) {
                 carryOut(rule.effect(), output);
                 continue;
@@ -215,7 +215,7 @@ final class RuleEngine {
         }
         String id = "magic-address";
         if (magic.get() instanceof MagicAddress.Delay delay) {
-            recorder.ruleFired(id, context.stage().key(), address + ": delay " + delay.delay().toMillis() + " ms");
+            recorder.ruleFired(id, context.stage(), address + ": delay " + delay.delay().toMillis() + " ms");
             Thread.sleep(delay.delay().toMillis());
             return Optional.empty();
         }
@@ -224,11 +224,11 @@ final class RuleEngine {
             if (magicTempfailsSeen.seenBefore(key)) {
                 return Optional.empty();
             }
-            recorder.ruleFired(id, context.stage().key(), address + ": first attempt fails");
+            recorder.ruleFired(id, context.stage(), address + ": first attempt fails");
             return Optional.of(new Fired(id, new Effect.Reply(tempfail.reply())));
         }
         SmtpReply reply = ((MagicAddress.Reject) magic.get()).reply();
-        recorder.ruleFired(id, context.stage().key(), address + ": reply " + reply.code());
+        recorder.ruleFired(id, context.stage(), address + ": reply " + reply.code());
         return Optional.of(new Fired(id, new Effect.Reply(reply)));
     }
 

@@ -4,6 +4,7 @@ import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.ServerEventListener;
+import dev.smtplab.server.scenario.SmtpStage;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +56,7 @@ final class ServerContext {
         tell(listener -> listener.sessionEnded(session));
     }
 
-    void ruleFired(String sessionId, String ruleId, String stage) {
+    void ruleFired(String sessionId, String ruleId, SmtpStage stage) {
         tell(listener -> listener.ruleFired(sessionId, ruleId, stage));
     }
 

@@ -78,9 +78,7 @@ final class TappedSocket extends Socket implements Tapped {
 
     /** A reply line went out: into the transcript, and its code to the input side, which changes mode on 354 and 334. */
     static void serverLine(ConnectionRecorder recorder, InboundTap inbound, String line) {
-        recorder.serverLine(line);
-        boolean lastLineOfReply = line.length() < 4 || line.charAt(3) != '-';
-        if (lastLineOfReply) {
+        if (recorder.serverLine(line)) {
             inbound.onReply(recorder.lastReplyCode());
         }
     }

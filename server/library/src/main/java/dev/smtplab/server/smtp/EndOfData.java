@@ -1,0 +1,46 @@
+package dev.smtplab.server.smtp;
+
+/**
+ * Finds the end of DATA content: CRLF "." CRLF, where the CRLF before the dot may be the one that
+ * ended the DATA command (RFC 5321, 4.1.1.4). This is exactly SubEthaSMTP's terminator, so the
+ * transcript and the server agree on where the message ended. Keeps its state across reads.
+ */
+final class EndOfData {
+    private static final int IN_LINE = 0;
+    private static final int AFTER_CR = 1;
+    private static final int LINE_START = 2;
+    private static final int AFTER_DOT = 3;
+    private static final int AFTER_DOT_CR = 4;
+
+    private int state = LINE_START;
+
+    /** Content starts: right after the DATA line's CRLF. */
+    void start() {
+        state = LINE_START;
+    }
+
+    /**
+     * Scans {@code bytes[from, to)} and returns the index just past the terminator's LF, or -1 if
+     * the content goes on past {@code to}.
+     */
+    int scan(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '\n' && state == AFTER_DOT_CR) {
+                state = LINE_START;
+                return i + 1;
+            }
+            state = next(state, b);
+        }
+        return -1;
+    }
+
+    private static int next(int state, byte b) {
+        return switch (b) {
+            case '\r' -> state == AFTER_DOT ? AFTER_DOT_CR : AFTER_CR;
+            case '\n' -> state == AFTER_CR || state == AFTER_DOT_CR ? LINE_START : IN_LINE;
+            case '.' -> state == LINE_START ? AFTER_DOT : IN_LINE;
+            default -> IN_LINE;
+        };
+    }
+}
