@@ -1,5 +1,6 @@
 package dev.smtplab.client.command;
 
+import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.diagnose.Diagnoser;
 import dev.smtplab.client.diagnose.Diagnosis;
 import dev.smtplab.client.diagnose.Report;

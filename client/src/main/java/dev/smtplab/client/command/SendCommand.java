@@ -1,5 +1,8 @@
 package dev.smtplab.client.command;
 
+import dev.smtplab.client.protocol.HostAndPort;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.smtplab.client.send.ExitCode;
@@ -185,8 +188,10 @@ public final class SendCommand implements Callable<Integer> {
         return "sent to " + report.server() + message.map(stage -> ": " + stage.code() + " " + stage.text()).orElse("");
     }
 
+    /** Records as their components: helpers such as Reply.isPositive() stay out of the JSON. */
     static ObjectMapper jsonMapper() {
-        return new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        return new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE);
     }
 
     SendOptions options() throws IOException {

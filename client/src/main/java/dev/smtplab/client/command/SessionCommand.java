@@ -1,5 +1,6 @@
 package dev.smtplab.client.command;
 
+import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.SmtpConnection;
 import dev.smtplab.client.send.ConnectFailure;
 import dev.smtplab.client.session.InteractiveSession;

@@ -28,15 +28,15 @@ final class Findings {
             }
         }
         boolean port25FilteredEverywhere = checks.stream().anyMatch(c -> c.port() == 25)
-                && checks.stream().filter(c -> c.port() == 25).allMatch(c -> c.connect().equals("filtered"));
-        boolean submissionAnswers = checks.stream().anyMatch(c -> c.port() != 25 && c.connect().equals("open"));
+                && checks.stream().filter(c -> c.port() == 25).allMatch(c -> c.connect() == ConnectState.FILTERED);
+        boolean submissionAnswers = checks.stream().anyMatch(c -> c.port() != 25 && c.connect() == ConnectState.OPEN);
         if (port25FilteredEverywhere && submissionAnswers) {
             findings.add(new Finding(Severity.CRITICAL, "port 25",
                     "port 25 is filtered on every host while other ports answer: outbound port 25 is probably blocked "
                             + "by your network or provider",
                     "ask them to unblock it, or submit through port 587 with authentication"));
         }
-        if (!checks.isEmpty() && checks.stream().noneMatch(c -> c.connect().equals("open"))) {
+        if (!checks.isEmpty() && checks.stream().noneMatch(c -> c.connect() == ConnectState.OPEN)) {
             findings.add(new Finding(Severity.CRITICAL, "",
                     "no host answered on any port checked", "check the host, the ports and your network (firewall, VPN)"));
         }
@@ -49,36 +49,41 @@ final class Findings {
     private static void perPort(PortCheck check, Diagnoser.Options options, List<Finding> findings, boolean explained) {
         String where = check.where();
         switch (check.connect()) {
-            case "refused" -> findings.add(new Finding(Severity.ERROR, where, "connection refused: nothing listens on "
+            case REFUSED -> findings.add(new Finding(Severity.ERROR, where, "connection refused: nothing listens on "
                     + "port " + check.port(), "is the server running, and on this port?"));
-            case "filtered" -> {
+            case FILTERED -> {
                 if (!explained) {
                     findings.add(new Finding(Severity.ERROR, where, "no answer after " + check.connectMillis()
                             + " ms (filtered: a firewall drops the traffic)", "check the firewalls between you and the server"));
                 }
             }
-            case "unreachable" -> findings.add(new Finding(Severity.ERROR, where, "the host is unreachable from here",
+            case UNREACHABLE -> findings.add(new Finding(Severity.ERROR, where, "the host is unreachable from here",
                     "check routing and VPNs"));
-            case "name not found" -> findings.add(new Finding(Severity.CRITICAL, where, "the host name does not resolve",
+            case NAME_NOT_FOUND -> findings.add(new Finding(Severity.CRITICAL, where, "the host name does not resolve",
                     "check the spelling, or the DNS"));
-            default -> {
+            case FAILED -> findings.add(new Finding(Severity.ERROR, where, check.failure().message(),
+                    "check the host and the port"));
+            case OPEN -> {
             }
         }
-        if (!check.connect().equals("open")) {
+        if (check.connect() != ConnectState.OPEN) {
             return;
         }
-        if (check.wrongTlsMode() != null) {
-            findings.add(new Finding(Severity.ERROR, where, "wrong TLS mode: the port speaks " + check.wrongTlsMode(),
-                    check.tlsMode().equals("implicit") ? "use STARTTLS on this port" : "use implicit TLS (--tls) on this port"));
-        } else if (check.bannerCode() == null && check.error() != null) {
-            findings.add(new Finding(Severity.ERROR, where, "connected, but " + check.error(),
+        Reply banner = check.banner();
+        if (check.speaksInstead() != null) {
+            findings.add(new Finding(Severity.ERROR, where, "wrong TLS mode: the port speaks " + (check.speaksInstead()
+                    == TlsKind.IMPLICIT ? "implicit TLS: this port expects TLS from the first byte, not plain SMTP"
+                    : "plain SMTP: this port does not speak TLS from the first byte (use STARTTLS)"),
+                    check.tlsKind() == TlsKind.IMPLICIT ? "use STARTTLS on this port" : "use implicit TLS (--tls) on this port"));
+        } else if (banner == null && check.failure() != null && !check.failedAt(CheckFailure.Kind.TLS_FAILED)) {
+            findings.add(new Finding(Severity.ERROR, where, "connected, but " + check.failure().message(),
                     "the server may be overloaded, or something between you swallows SMTP"));
         }
-        if (check.bannerCode() != null && check.bannerCode() != 220) {
-            findings.add(new Finding(Severity.ERROR, where, "the server refuses sessions: " + check.bannerCode() + " "
-                    + check.banner(), "it does not accept mail from your address; read the reply text"));
+        if (banner != null && banner.code() != 220) {
+            findings.add(new Finding(Severity.ERROR, where, "the server refuses sessions: " + banner.code() + " "
+                    + banner.text(), "it does not accept mail from your address; read the reply text"));
         }
-        if (check.bannerCode() != null && check.bannerMillis() > Diagnoser.slowBanner().toMillis()) {
+        if (banner != null && check.bannerMillis() > Diagnoser.slowBanner().toMillis()) {
             findings.add(new Finding(Severity.WARNING, where, "slow banner: " + check.bannerMillis() + " ms",
                     "some servers wait before greeting on purpose (a greet pause against spam); clients must wait too"));
         }
@@ -86,7 +91,7 @@ final class Findings {
             findings.add(new Finding(Severity.WARNING, where, "EHLO is refused; only HELO works (no extensions)",
                     "an old or misconfigured server: no STARTTLS, no SIZE, no AUTH"));
         }
-        if (check.tlsMode().equals("starttls") && check.bannerCode() != null && check.bannerCode() == 220
+        if (check.tlsKind() == TlsKind.STARTTLS && banner != null && banner.code() == 220
                 && !check.heloFallback() && check.capabilities().stream().noneMatch(c -> c.equalsIgnoreCase("STARTTLS"))) {
             findings.add(new Finding(Severity.WARNING, where, "no STARTTLS offered: mail to this port travels unencrypted",
                     "turn on STARTTLS on the server"));
@@ -101,46 +106,55 @@ final class Findings {
             }
             boolean authBefore = check.capabilities().stream().anyMatch(c -> c.toUpperCase(Locale.ROOT).startsWith("AUTH"));
             boolean authAfter = check.capabilitiesAfterTls().stream().anyMatch(c -> c.toUpperCase(Locale.ROOT).startsWith("AUTH"));
-            if (authAfter && !authBefore && check.tlsMode().equals("starttls")) {
+            if (authAfter && !authBefore && check.tlsKind() == TlsKind.STARTTLS) {
                 findings.add(new Finding(Severity.INFO, where, "AUTH is offered only after STARTTLS (as it should be)", ""));
             }
-        } else if (check.error() != null && check.error().startsWith("TLS failed")) {
-            findings.add(new Finding(Severity.ERROR, where, check.error(), "check the server's TLS setup"));
-        } else if (check.error() != null && check.error().startsWith("STARTTLS was refused")) {
-            findings.add(new Finding(Severity.ERROR, where, check.error(), "the server offers STARTTLS but refuses it"));
+        } else if (check.failedAt(CheckFailure.Kind.TLS_FAILED) && check.speaksInstead() == null) {
+            findings.add(new Finding(Severity.ERROR, where, check.failure().message(), "check the server's TLS setup"));
+        } else if (check.failedAt(CheckFailure.Kind.STARTTLS_REFUSED)) {
+            findings.add(new Finding(Severity.ERROR, where, check.failure().message(),
+                    "the server offers STARTTLS but refuses it"));
         }
         if (check.authReply() != null) {
-            if (check.authReply().startsWith("235")) {
+            if (check.authReply().isPositive()) {
                 findings.add(new Finding(Severity.INFO, where, "logged in as " + options.authUser(), ""));
             } else {
-                Reply reply = Reply.of(Integer.parseInt(check.authReply().substring(0, 3)),
-                        check.authReply().length() > 4 ? check.authReply().substring(4) : "");
                 findings.add(new Finding(Severity.ERROR, where, "login as " + options.authUser() + " refused: "
-                        + check.authReply().replace("\r\n", " "), ReplyExplainer.hint(reply)));
+                        + oneLine(check.authReply()), ReplyExplainer.hint(check.authReply())));
             }
         }
         if (check.sender() != null) {
-            PortCheck.SenderCheck sender = check.sender();
-            if (!sender.mailReply().startsWith("2")) {
+            Reply mail = check.sender().mail();
+            Reply rcpt = check.sender().rcpt();
+            if (!mail.isPositive()) {
                 findings.add(new Finding(Severity.ERROR, where, "the sender " + options.from() + " is refused: "
-                        + sender.mailReply().replace("\r\n", " "), sender.mailMeaning()));
-            } else if (sender.rcptReply() != null && !sender.rcptReply().startsWith("2")) {
+                        + oneLine(mail), meaning(mail)));
+            } else if (rcpt != null && !rcpt.isPositive()) {
                 findings.add(new Finding(Severity.ERROR, where, "the recipient " + options.to() + " is refused: "
-                        + sender.rcptReply().replace("\r\n", " "), sender.rcptMeaning()));
+                        + oneLine(rcpt), meaning(rcpt)));
             }
         }
         if (Boolean.FALSE.equals(check.reverseMatchesBanner())) {
             findings.add(new Finding(Severity.WARNING, where, "reverse DNS of " + check.address() + " is "
-                    + check.reverseDns() + ", but the banner names " + check.banner().split("\\s+")[0],
+                    + check.reverseDns() + ", but the banner names " + check.bannerName(),
                     "some receivers distrust servers whose names disagree"));
         } else if (check.reverseDns() == null && check.address() != null) {
             findings.add(new Finding(Severity.INFO, where, "no reverse DNS (PTR) for " + check.address(), ""));
         }
     }
 
+    /** What a refusal means, and what to do about it. */
+    private static String meaning(Reply reply) {
+        return ReplyExplainer.explain(reply).summary() + "; " + ReplyExplainer.hint(reply);
+    }
+
+    private static String oneLine(Reply reply) {
+        return reply.wireText().replace("\r\n", " ");
+    }
+
     static String verdict(MxReport mx, List<PortCheck> checks, List<Finding> findings) {
         if (findings.isEmpty() || findings.get(0).severity() == Severity.INFO) {
-            long open = checks.stream().filter(c -> c.connect().equals("open")).count();
+            long open = checks.stream().filter(c -> c.connect() == ConnectState.OPEN).count();
             return "looks good: " + open + " of " + checks.size() + " host:port pairs answer and nothing is wrong";
         }
         Finding worst = findings.get(0);

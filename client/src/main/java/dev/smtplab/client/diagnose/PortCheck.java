@@ -1,20 +1,30 @@
 package dev.smtplab.client.diagnose;
 
+import dev.smtplab.client.protocol.HostAndPort;
+import dev.smtplab.client.protocol.Reply;
+
 import java.util.List;
 
 /**
- * Everything learnt about one host and port, in the order the checks ran.
+ * Everything learnt about one host and port, in the order the checks ran. A step that did not run
+ * leaves its part null (or empty).
  *
- * @param connect       open, refused, filtered, unreachable or name-not-found
- * @param tlsMode       "starttls" or "implicit": what this port was checked for
- * @param wrongTlsMode  what the port really speaks, when it is not what the mode expects; else null
+ * @param tlsKind       what this port was checked for
+ * @param banner        the greeting, or null when none arrived
+ * @param speaksInstead the TLS mode the port really speaks, when it is not {@code tlsKind}; else null
  * @param authReply     the reply to AUTH PLAIN with --auth-user, or null when not tried
+ * @param failure       the step the check stopped at, or null when it ran to the end
  */
-public record PortCheck(String host, String address, int port, String tlsMode, String connect, long connectMillis,
-                        Integer bannerCode, String banner, long bannerMillis, List<String> capabilities,
-                        boolean heloFallback, Tls tls, List<String> capabilitiesAfterTls, String wrongTlsMode,
-                        String authReply, SenderCheck sender, String reverseDns, Boolean reverseMatchesBanner,
-                        String error) {
+public record PortCheck(String host, String address, int port, TlsKind tlsKind, ConnectState connect,
+                        long connectMillis, Reply banner, long bannerMillis, List<String> capabilities,
+                        boolean heloFallback, Tls tls, List<String> capabilitiesAfterTls, TlsKind speaksInstead,
+                        Reply authReply, SenderCheck sender, String reverseDns, Boolean reverseMatchesBanner,
+                        CheckFailure failure) {
+
+    public PortCheck {
+        capabilities = List.copyOf(capabilities);
+        capabilitiesAfterTls = List.copyOf(capabilitiesAfterTls);
+    }
 
     /** The TLS session and certificate, and whether it verifies for the host name. */
     public record Tls(String protocol, String cipher, String subject, List<String> subjectAlternativeNames,
@@ -22,8 +32,22 @@ public record PortCheck(String host, String address, int port, String tlsMode, S
                       String verifyError) {
     }
 
-    /** MAIL FROM and RCPT TO, each reply and what it means. */
-    public record SenderCheck(String mailReply, String mailMeaning, String rcptReply, String rcptMeaning) {
+    /** The replies to MAIL FROM and RCPT TO; {@code rcpt} is null when MAIL was refused or no --to was given. */
+    public record SenderCheck(Reply mail, Reply rcpt) {
+    }
+
+    /** The banner's first word: the name the server gives itself; null without a banner. */
+    public String bannerName() {
+        return banner == null ? null : nameIn(banner);
+    }
+
+    static String nameIn(Reply banner) {
+        return banner.lines().get(0).split("\\s+")[0];
+    }
+
+    /** True when the check stopped at this step. */
+    public boolean failedAt(CheckFailure.Kind kind) {
+        return failure != null && failure.kind() == kind;
     }
 
     /** The capabilities in force (after STARTTLS when it happened), each explained. */
@@ -32,6 +56,6 @@ public record PortCheck(String host, String address, int port, String tlsMode, S
     }
 
     public String where() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return HostAndPort.format(host, port);
     }
 }

@@ -37,14 +37,14 @@ public final class Report {
         String format = "%-28s %-17s %-18s %-34s %-26s %s%n";
         out.printf(format, "HOST:PORT", "CONNECT", "BANNER", "EHLO", "TLS", "SENDER");
         for (PortCheck check : diagnosis.checks()) {
-            out.printf(format, cut(check.where(), 28), check.connect() + " " + check.connectMillis() + " ms",
-                    check.bannerCode() == null ? "-" : check.bannerCode() + " (" + check.bannerMillis() + " ms)",
+            out.printf(format, cut(check.where(), 28), check.connect().label() + " " + check.connectMillis() + " ms",
+                    check.banner() == null ? "-" : check.banner().code() + " (" + check.bannerMillis() + " ms)",
                     cut(capabilities(check), 34), cut(tls(check), 26), sender(check));
         }
         for (PortCheck check : diagnosis.checks()) {
             if (!check.capabilityNotes().isEmpty() || check.tls() != null) {
                 out.println();
-                out.println(check.where() + (check.banner() != null ? " (" + check.banner() + ")" : ""));
+                out.println(check.where() + (check.banner() != null ? " (" + check.banner().text() + ")" : ""));
                 for (String note : check.capabilityNotes()) {
                     out.println("  " + note);
                 }
@@ -85,7 +85,7 @@ public final class Report {
 
     private static String tls(PortCheck check) {
         if (check.tls() == null) {
-            return check.wrongTlsMode() != null ? "wrong mode" : "-";
+            return check.speaksInstead() != null ? "wrong mode" : "-";
         }
         return check.tls().protocol() + (check.tls().verified() ? " verified" : " NOT verified");
     }
@@ -94,9 +94,8 @@ public final class Report {
         if (check.sender() == null) {
             return "-";
         }
-        String mail = check.sender().mailReply().split("\r\n")[0];
-        return check.sender().rcptReply() == null ? "MAIL " + mail.substring(0, 3)
-                : "MAIL " + mail.substring(0, 3) + ", RCPT " + check.sender().rcptReply().substring(0, 3);
+        PortCheck.SenderCheck sender = check.sender();
+        return "MAIL " + sender.mail().code() + (sender.rcpt() == null ? "" : ", RCPT " + sender.rcpt().code());
     }
 
     private static String cut(String text, int width) {

@@ -1,5 +1,6 @@
 package dev.smtplab.client.dns;
 
+import dev.smtplab.client.protocol.HostAndPort;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ExtendedResolver;
@@ -40,22 +41,19 @@ public final class Dns {
 
     /** One resolver, "IP" or "IP:PORT" (an IP literal: asking DNS where DNS is would be circular). */
     public static Dns server(String address, Duration timeout) {
-        String host = address;
-        int port = 53;
-        int colon = address.lastIndexOf(':');
-        if (colon > 0 && address.indexOf(':') == colon) {
-            host = address.substring(0, colon);
-            try {
-                port = Integer.parseInt(address.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--dns-server " + address + ": the port is not a number");
-            }
+        HostAndPort server;
+        try {
+            server = HostAndPort.parse(address, 53);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dns-server " + e.getMessage());
         }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+        if (!HostAndPort.isIpLiteral(server.host())) {
             throw new IllegalArgumentException("--dns-server " + address + ": give an IP address, such as 127.0.0.1:5353");
         }
         try {
-            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getByName(host), port));
+            // An IP literal is parsed, never looked up.
+            InetAddress ip = InetAddress.getByName(server.host());
+            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(ip, server.port()));
             resolver.setTimeout(timeout);
             return new Dns(resolver);
         } catch (UnknownHostException e) {

@@ -40,16 +40,8 @@ public record TlsSettings(Path caFile, boolean insecure) {
             if (caFile == null) {
                 return SSLContext.getDefault().getSocketFactory();
             }
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int index = 0;
-            for (Certificate certificate : readCertificates(caFile)) {
-                trusted.setCertificateEntry("ca-" + index++, certificate);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
+            context.init(null, new TrustManager[] {trustManager()}, null);
             return context.getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);

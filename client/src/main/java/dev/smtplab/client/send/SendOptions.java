@@ -1,5 +1,6 @@
 package dev.smtplab.client.send;
 
+import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.TlsSettings;
 
 import java.time.Duration;
@@ -22,6 +23,6 @@ public record SendOptions(String host, int port, String helo, String from, List<
     }
 
     public String server() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return HostAndPort.format(host, port);
     }
 }

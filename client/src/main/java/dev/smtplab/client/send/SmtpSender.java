@@ -2,6 +2,7 @@ package dev.smtplab.client.send;
 
 import dev.smtplab.client.explain.ReplyExplainer;
 import dev.smtplab.client.protocol.ConnectionClosedException;
+import dev.smtplab.client.protocol.EhloExchange;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.client.protocol.Sasl;
 import dev.smtplab.client.protocol.SmtpConnection;
@@ -114,17 +115,10 @@ public final class SmtpSender implements AutoCloseable {
     }
 
     private void ehlo() throws StageFailure {
-        String command = "EHLO " + options.helo();
-        Reply reply = command(Stage.EHLO, command);
-        if (reply.code() == 500 || reply.code() == 502) {
-            // An old server: RFC 5321, 4.1.4 says to fall back to HELO.
-            reply = command(Stage.EHLO, "HELO " + options.helo());
-            capabilities = List.of();
-        } else {
-            capabilities = reply.lines().subList(1, reply.lines().size());
-        }
-        if (!reply.isPositive()) {
-            throw new StageFailure(ExitCode.EHLO_REFUSED, "EHLO was refused: " + reply.wireText(), reply);
+        EhloExchange ehlo = EhloExchange.run(options.helo(), command -> command(Stage.EHLO, command));
+        capabilities = ehlo.capabilities();
+        if (!ehlo.reply().isPositive()) {
+            throw new StageFailure(ExitCode.EHLO_REFUSED, "EHLO was refused: " + ehlo.reply().wireText(), ehlo.reply());
         }
     }
 

@@ -112,7 +112,11 @@ class DiagnoseTest {
         assertThat(json.get("mx").get("hosts")).hasSize(2);
         JsonNode check = json.get("checks").get(0);
         assertThat(check.get("connect").asText()).isEqualTo("open");
-        assertThat(check.get("bannerCode").asInt()).isEqualTo(220);
+        assertThat(check.get("banner").get("code").asInt()).isEqualTo(220);
+        assertThat(check.get("banner").get("lines").get(0).asText()).startsWith("mx1.example.test");
+        assertThat(check.get("banner").fieldNames()).toIterable().containsExactly("code", "lines");
+        assertThat(check.get("tlsKind").asText()).isEqualTo("starttls");
+        assertThat(check.get("failure").isNull()).isTrue();
         assertThat(check.get("tls").get("verified").asBoolean()).isTrue();
         assertThat(check.get("tls").get("subjectAlternativeNames").toString()).contains("mx1.example.test");
         assertThat(check.get("capabilitiesAfterTls").toString()).contains("STARTTLS");

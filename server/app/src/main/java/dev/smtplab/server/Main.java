@@ -1,5 +1,6 @@
 package dev.smtplab.server;
 
+import dev.smtplab.server.scenario.IpLiteral;
 import dev.smtplab.server.scenario.Presets;
 import dev.smtplab.server.scenario.RulesFile;
 import dev.smtplab.server.scenario.Scenario;
@@ -13,7 +14,6 @@ import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Pattern;
 
 /** The server process: {@code java -jar smtplab-server.jar [OPTIONS]}; runs until Ctrl-C. */
 @Command(name = "smtplab-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -263,7 +262,7 @@ public final class Main implements Callable<Integer> {
         }
         if (web != null) {
             String host = webBindAddress.getHostAddress();
-            out.println("web UI and API on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port()
+            out.println("web UI and API on http://" + hostPort(host, web.port())
                     + (webAuth != null ? " (basic auth)" : ""));
         }
         Scenario scenario = server.scenario();
@@ -364,8 +363,12 @@ public final class Main implements Callable<Integer> {
     }
 
     private static String hostPort(FakeSmtpServer server) {
-        String host = server.host();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+        return hostPort(server.host(), server.port());
+    }
+
+    /** "host:port", with an IPv6 address in brackets. */
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
@@ -423,22 +426,17 @@ public final class Main implements Callable<Integer> {
 
     /** An IP literal only: a name would need DNS, which the server never asks. */
     static final class AddressConverter implements CommandLine.ITypeConverter<InetAddress> {
-        private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
-
         @Override
         public InetAddress convert(String value) {
             if (value.equalsIgnoreCase("localhost")) {
                 return InetAddress.getLoopbackAddress();
             }
-            if (IP_LITERAL.matcher(value).matches()) {
-                try {
-                    return InetAddress.getByName(value);
-                } catch (UnknownHostException e) {
-                    // falls through to the message below
-                }
+            try {
+                return IpLiteral.address(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "' is not an IP address: use one such as 127.0.0.1, 0.0.0.0 or ::1");
             }
-            throw new CommandLine.TypeConversionException("'" + value
-                    + "' is not an IP address: use one such as 127.0.0.1, 0.0.0.0 or ::1");
         }
     }
 

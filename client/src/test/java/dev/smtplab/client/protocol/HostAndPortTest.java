@@ -1,4 +1,4 @@
-package dev.smtplab.client.command;
+package dev.smtplab.client.protocol;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,64 @@
+package dev.smtplab.client.protocol;
+
+/** "host", "host:port", "[::1]:port" as people write a server; IPv6 addresses get their brackets back. */
+public record HostAndPort(String host, int port) {
+
+    /** "host:port", with an IPv6 address in brackets: "[::1]:2525". */
+    public static String format(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return format(host, port);
+    }
+
+    public static HostAndPort parse(String text, int defaultPort) {
+        String value = text.trim();
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("the server is empty: give HOST or HOST:PORT");
+        }
+        if (value.startsWith("[")) {
+            int close = value.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("\"" + text + "\": an IPv6 address in brackets needs its ]");
+            }
+            String host = value.substring(1, close);
+            String rest = value.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                throw new IllegalArgumentException("\"" + text + "\": after ] comes :PORT or nothing");
+            }
+            return new HostAndPort(host, rest.isEmpty() ? defaultPort : port(rest.substring(1), text));
+        }
+        int colon = value.lastIndexOf(':');
+        if (colon > 0 && value.indexOf(':') == colon) {
+            return new HostAndPort(value.substring(0, colon), port(value.substring(colon + 1), text));
+        }
+        return new HostAndPort(value, defaultPort);
+    }
+
+    /** True for an IPv4 or IPv6 address literal, which connects without asking DNS. */
+    public static boolean isIpLiteral(String host) {
+        if (host.matches("(\\d{1,3})(\\.\\d{1,3}){3}")) {
+            for (String part : host.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return host.contains(":") && host.matches("[0-9a-fA-F:.]+");
+    }
+
+    public static int port(String text, String whole) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("\"" + whole + "\": the port must be a number from 1 to 65535");
+    }
+}
