@@ -131,7 +131,7 @@ class WebUiIT {
 
         browser.get("http://127.0.0.1:" + web.port() + "/#/sessions");
         WebElement rejected = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#sessions tbody tr")));
-        assertThat(rejected.getText()).contains("invalid-sender-listed").contains("last refusal: 553 5.1.7");
+        assertThat(rejected.getText()).contains("invalid-sender-listed").contains("last refusal at MAIL: 553 5.1.7");
         assertThat(rejected.getAttribute("class")).contains("rejected");
         screenshot("sessions");
     }
