@@ -105,7 +105,8 @@ class PresetTest {
         }
         RecordedSession session = server.awaitSession(s -> s.ended().isPresent(), WAIT);
         assertThat(session.outcome()).isEqualTo(SessionOutcome.REJECTED);
-        assertThat(session.transcriptText()).contains("-- rule reject-connection fired at connect: reply 554 and close");
+        assertThat(session.transcriptText()).contains("-- rule reject-connection fired at connect: reply 554 5.7.1 Connection rejected: "
+                + "your address is not allowed to send mail here, then close");
     }
 
     @Test
@@ -322,7 +323,7 @@ class PresetTest {
         }
         RecordedSession session = server.awaitSession(s -> s.ended().isPresent(), WAIT);
         assertThat(session.outcome()).isEqualTo(SessionOutcome.DROPPED);
-        assertThat(session.outcomeDetail()).isEqualTo("a rule reset the connection during the message, after 10 octets");
+        assertThat(session.outcomeDetail()).isEqualTo("rule drop-during-data reset the connection during the message, after 10 octets");
         assertThat(server.messages()).isEmpty();
     }
 

@@ -58,7 +58,7 @@ class RuleEffectTest {
                     .isEqualTo("421-4.3.2 Server busy\r\n421 4.3.2 Come back in five minutes");
             assertThat(smtp.command("NOOP")).as("a reply effect does not close").isEqualTo("250 Ok");
         }
-        assertThat(ended().transcriptText()).contains("-- rule two-lines fired at helo: reply 421\n");
+        assertThat(ended().transcriptText()).contains("-- rule two-lines fired at helo: reply 421-4.3.2 Server busy / 421 4.3.2 Come back in five minutes\n");
     }
 
     @Test
@@ -70,7 +70,7 @@ class RuleEffectTest {
         }
         RecordedSession session = ended();
         assertThat(session.outcome()).isEqualTo(SessionOutcome.DROPPED);
-        assertThat(session.outcomeDetail()).isEqualTo("rule bye replied 421 to MAIL and closed the connection");
+        assertThat(session.outcomeDetail()).isEqualTo("rule bye replied 421 at MAIL and closed the connection");
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -143,7 +144,7 @@ class SessionFactsTest {
         }
         RecordedSession session = ended();
         assertThat(session.outcome()).isEqualTo(SessionOutcome.DROPPED);
-        assertThat(session.outcomeDetail()).isEqualTo("rule fake-timeout replied 421 to MAIL and closed the connection");
+        assertThat(session.outcomeDetail()).isEqualTo("rule fake-timeout replied 421 at MAIL and closed the connection");
     }
 
     @Test
@@ -168,5 +169,33 @@ class SessionFactsTest {
         assertThatThrownBy(
                 () -> new Rejection(Instant.EPOCH, SmtpStage.RCPT, 250, "250 Ok"))
                 .hasMessage("a rejection has a 4xx or 5xx code, got 250");
+    }
+
+    @Test
+    void the_outcome_names_who_closed_the_session_and_where_at_every_stage() throws Exception {
+        start(FakeSmtpServer.builder()
+                .responder(context -> context.stage() == SmtpStage.RCPT
+                        ? Optional.of(new Effect.ReplyAndClose(SmtpReply.of(421, "4.3.0", "Tenant over quota")))
+                        : Optional.empty())
+                .scenario(Scenario.builder()
+                        .rule(Rule.at("gone", SmtpStage.CONNECT, new Effect.ReplyAndClose(SmtpReply.of(421, "4.3.2", "Bye")))
+                                .expiringAfter(1))
+                        .build()));
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            assertThat(smtp.reply()).isEqualTo("421 4.3.2 Bye");
+        }
+        RecordedSession first = ended();
+        assertThat(first.outcome()).isEqualTo(SessionOutcome.REJECTED);
+        assertThat(first.outcomeDetail()).isEqualTo("rule gone replied 421 before the greeting and closed the connection");
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            smtp.command("MAIL FROM:<a@example.test>");
+            assertThat(smtp.command("RCPT TO:<b@example.test>")).isEqualTo("421 4.3.0 Tenant over quota");
+        }
+        RecordedSession second = server.awaitSession(s -> s.connectionIndex() == 2 && s.ended().isPresent(), WAIT);
+        assertThat(second.outcomeDetail()).isEqualTo("the responder replied 421 at RCPT and closed the connection");
+        assertThat(second.rulesFired()).extracting(RuleFiring::ruleId, RuleFiring::effect)
+                .containsExactly(tuple("responder", "reply 421 4.3.0 Tenant over quota, then close"));
     }
 }

@@ -112,13 +112,8 @@ final class Dtos {
      */
     record RuleState(String id, String origin, String summary, Map<String, Object> rule) {
         static RuleState of(Rule rule, boolean fromPreset) {
-            String summary = rule.effect().describe();
-            if (rule.effect() instanceof dev.smtplab.server.scenario.Effect.Reply reply) {
-                summary = "reply " + reply.reply().wireText().replace("\r\n", " / ");
-            } else if (rule.effect() instanceof dev.smtplab.server.scenario.Effect.ReplyAndClose reply) {
-                summary = "reply " + reply.reply().wireText().replace("\r\n", " / ") + ", then close";
-            }
-            return new RuleState(rule.id(), fromPreset ? "preset" : "added", summary, RulesWriter.rule(rule));
+            return new RuleState(rule.id(), fromPreset ? "preset" : "added", rule.effect().describe(),
+                    RulesWriter.rule(rule));
         }
     }
 

@@ -6,29 +6,8 @@ import java.util.Objects;
 /** What a firing rule does. Delay and Throttle let the dialogue carry on; the others decide the reply. */
 public sealed interface Effect {
 
-    /** What the effect does, in a few words, for transcripts and the UI. */
-    default String describe() {
-        if (this instanceof Reply reply) {
-            return "reply " + reply.reply().code();
-        } else if (this instanceof ReplyAndClose reply) {
-            return "reply " + reply.reply().code() + " and close";
-        } else if (this instanceof Reset) {
-            return "reset the connection";
-        } else if (this instanceof Delay delay) {
-            return "delay " + delay.delay().toMillis() + " ms";
-        } else if (this instanceof Silence) {
-            return "silence";
-        } else if (this instanceof Throttle throttle) {
-            return "throttle replies to " + throttle.bytesPerSecond() + " bytes/s";
-        } else if (this instanceof DropMidMessage drop) {
-            return "reset the connection after " + drop.afterOctets() + " octets of the message";
-        } else if (this instanceof FailTlsHandshake) {
-            return "fail the TLS handshake";
-        } else if (this instanceof Discard) {
-            return "accept and discard the message";
-        }
-        return toString();
-    }
+    /** What the effect does, for transcripts, the API and the UI: "reply 550 5.1.1 No such user". */
+    String describe();
 
     /** Whether later rules, and the normal handling, still run after this effect. */
     default boolean carriesOn() {
@@ -37,6 +16,11 @@ public sealed interface Effect {
 
     /** Send this reply instead of the normal one; the session goes on. */
     record Reply(SmtpReply reply) implements Effect {
+        @Override
+        public String describe() {
+            return "reply " + reply.oneLine();
+        }
+
         public Reply {
             Objects.requireNonNull(reply, "reply");
         }
@@ -44,6 +28,11 @@ public sealed interface Effect {
 
     /** Send this reply, then close the connection. */
     record ReplyAndClose(SmtpReply reply) implements Effect {
+        @Override
+        public String describe() {
+            return "reply " + reply.oneLine() + ", then close";
+        }
+
         public ReplyAndClose {
             Objects.requireNonNull(reply, "reply");
         }
@@ -51,10 +40,19 @@ public sealed interface Effect {
 
     /** Close at once with a TCP reset, no reply. */
     record Reset() implements Effect {
+        @Override
+        public String describe() {
+            return "reset the connection";
+        }
     }
 
     /** Wait, then carry on as normal. */
     record Delay(Duration delay) implements Effect {
+        @Override
+        public String describe() {
+            return "delay " + delay.toMillis() + " ms";
+        }
+
         public Delay {
             if (delay.isNegative()) {
                 throw new IllegalArgumentException("delay may not be negative, got " + delay);
@@ -69,10 +67,19 @@ public sealed interface Effect {
 
     /** Never answer; the connection stays open until the client gives up (or the idle timeout). */
     record Silence() implements Effect {
+        @Override
+        public String describe() {
+            return "silence";
+        }
     }
 
     /** From now on, send replies at most this many bytes per second. */
     record Throttle(long bytesPerSecond) implements Effect {
+        @Override
+        public String describe() {
+            return "throttle replies to " + bytesPerSecond + " bytes/s";
+        }
+
         public Throttle {
             if (bytesPerSecond < 1) {
                 throw new IllegalArgumentException("throttle must be 1 byte/s or more, got " + bytesPerSecond);
@@ -87,10 +94,19 @@ public sealed interface Effect {
 
     /** At STARTTLS: say 220, then end the TLS handshake with a fatal handshake_failure alert. */
     record FailTlsHandshake() implements Effect {
+        @Override
+        public String describe() {
+            return "fail the TLS handshake";
+        }
     }
 
     /** At DATA: send the 354, then reset the connection once this many octets of content arrived. */
     record DropMidMessage(long afterOctets) implements Effect {
+        @Override
+        public String describe() {
+            return "reset the connection after " + afterOctets + " octets of the message";
+        }
+
         public DropMidMessage {
             if (afterOctets < 0) {
                 throw new IllegalArgumentException("after may not be negative, got " + afterOctets);
@@ -100,5 +116,9 @@ public sealed interface Effect {
 
     /** At MESSAGE: answer 250 as usual but keep nothing. */
     record Discard() implements Effect {
+        @Override
+        public String describe() {
+            return "accept and discard the message";
+        }
     }
 }

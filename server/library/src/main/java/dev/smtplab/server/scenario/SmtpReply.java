@@ -85,6 +85,11 @@ public record SmtpReply(int code, String enhancedCode, List<String> lines) {
         return text.toString().stripTrailing();
     }
 
+    /** The reply on one line, for people: its lines joined by " / ". */
+    public String oneLine() {
+        return wireText().replace("\r\n", " / ");
+    }
+
     /** The text after the code, for SubEthaSMTP's exceptions, which add the code themselves. */
     public String textAfterCode() {
         return wireText().substring(4);

@@ -1,8 +1,8 @@
 package dev.smtplab.server.smtp;
 
 import dev.smtplab.server.scenario.ConnectionMode;
-import dev.smtplab.server.scenario.Effect;
 import dev.smtplab.server.scenario.Scenario;
+import dev.smtplab.server.scenario.SmtpStage;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
@@ -70,19 +70,12 @@ final class ConnectHook implements SessionHandler {
 
     private static SessionAcceptance apply(RuleEngine.Fired fired, Session session, ConnectionRecorder recorder)
             throws IOException {
-        Effect effect = fired.effect();
-        if (effect instanceof Effect.Reply reply) {
-            return SessionAcceptance.failure(reply.reply().code(), FaultActions.sendAllButLast(session, reply.reply()));
-        } else if (effect instanceof Effect.ReplyAndClose reply) {
-            return SessionAcceptance.failure(reply.reply().code(), FaultActions.sendAllButLast(session, reply.reply()));
-        } else if (effect instanceof Effect.Reset) {
-            recorder.endedBy("rule " + fired.ruleId() + " reset the connection before the greeting");
-            FaultActions.reset(session);
-        } else if (effect instanceof Effect.Silence) {
-            recorder.endedBy("rule " + fired.ruleId() + ": the server never greeted");
-            FaultActions.silence(session);
+        EffectApplier.Next next = EffectApplier.apply(fired, SmtpStage.CONNECT, null, null, session, recorder);
+        if (next instanceof EffectApplier.Answer answer) {
+            // SubEthaSMTP sends a refused greeting's last line and closes the connection itself.
+            return SessionAcceptance.failure(answer.reply().code(), FaultActions.sendAllButLast(session, answer.reply()));
         }
-        // The session has been closed; SubEthaSMTP's attempt to reply fails quietly (it is quitting).
+        // Proceed, or closed already: SubEthaSMTP's attempt to greet a closed session fails quietly.
         return SessionAcceptance.success();
     }
 

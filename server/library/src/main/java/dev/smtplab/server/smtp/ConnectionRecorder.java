@@ -52,7 +52,7 @@ final class ConnectionRecorder {
     private String tlsProtocol;
     private String tlsCipher;
     private String authUser;
-    private long dropMessageAfterOctets = -1;
+    private MessageCut messageCut;
     private boolean quitAccepted;
     private boolean clientHungUp;
     private boolean clientTimedOut;
@@ -196,16 +196,20 @@ final class ConnectionRecorder {
         }
     }
 
-    /** A rule asked to reset the connection once this many octets of the coming message arrived. */
-    synchronized void dropMessageAfter(long octets) {
-        dropMessageAfterOctets = octets;
+    /** A reset asked for at DATA, carried out once this many octets of the message arrived. */
+    record MessageCut(String by, long afterOctets) {
     }
 
-    /** The octets after which the message in progress is cut off, or -1; asking clears it. */
-    synchronized long takeDropMessageAfter() {
-        long octets = dropMessageAfterOctets;
-        dropMessageAfterOctets = -1;
-        return octets;
+    /** {@code by} ("rule X") asked to reset the connection after this many octets of the coming message. */
+    synchronized void dropMessageAfter(String by, long octets) {
+        messageCut = new MessageCut(by, octets);
+    }
+
+    /** The cut asked for the message in progress, or null; asking clears it. */
+    synchronized MessageCut takeMessageCut() {
+        MessageCut cut = messageCut;
+        messageCut = null;
+        return cut;
     }
 
     /** The transaction ended without a message (RSET, a new EHLO, a rejection, or the end). */

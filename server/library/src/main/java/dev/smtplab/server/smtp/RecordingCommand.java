@@ -1,7 +1,5 @@
 package dev.smtplab.server.smtp;
 
-import dev.smtplab.server.scenario.Effect;
-import dev.smtplab.server.scenario.SmtpReply;
 import dev.smtplab.server.scenario.SmtpStage;
 import dev.smtplab.server.scenario.StageContext;
 import org.subethamail.smtp.DropConnectionException;
@@ -85,34 +83,17 @@ final class RecordingCommand implements Command {
         if (fired.isEmpty()) {
             return false;
         }
-        Effect effect = fired.get().effect();
         String address = context.stage() == SmtpStage.MAIL ? context.sender() : context.recipient();
-        if (effect instanceof Effect.Reply reply) {
-            session.sendResponse(reply.reply().withAddress(address).wireText());
+        EffectApplier.Next next = EffectApplier.apply(fired.get(), stage, verb, address, session, socket.recorder());
+        if (next instanceof EffectApplier.Answer answer) {
+            if (answer.close()) {
+                FaultActions.replyAndClose(session, answer.reply());
+            } else {
+                session.sendResponse(answer.reply().wireText());
+            }
             return true;
-        } else if (effect instanceof Effect.ReplyAndClose reply) {
-            SmtpReply sent = reply.reply().withAddress(address);
-            socket.recorder().endedBy("rule " + fired.get().ruleId() + " replied " + sent.code() + " to " + verb
-                    + " and closed the connection");
-            FaultActions.replyAndClose(session, sent);
-            return true;
-        } else if (effect instanceof Effect.Reset) {
-            socket.recorder().endedBy("rule " + fired.get().ruleId() + " reset the connection at " + verb);
-            FaultActions.reset(session);
-            return true;
-        } else if (effect instanceof Effect.Silence) {
-            socket.recorder().endedBy("rule " + fired.get().ruleId() + " stopped answering at " + verb);
-            FaultActions.silence(session);
-            return true;
-        } else if (effect instanceof Effect.FailTlsHandshake) {
-            socket.recorder().endedBy("rule " + fired.get().ruleId() + " failed the TLS handshake");
-            FaultActions.failTlsHandshake(session);
-            return true;
-        } else if (effect instanceof Effect.DropMidMessage drop) {
-            socket.recorder().dropMessageAfter(drop.afterOctets());
-            return false;
         }
-        return false;
+        return next instanceof EffectApplier.Closed;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.smtplab.server.smtp;
 
-import dev.smtplab.server.scenario.Effect;
+import dev.smtplab.server.scenario.SmtpStage;
 import dev.smtplab.server.scenario.StageContext;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
@@ -43,10 +43,11 @@ final class RecordingMessageHandler implements MessageHandler {
     public String data(InputStream data) throws RejectException, IOException {
         Tapped socket = Tapped.of(session);
         ConnectionRecorder recorder = socket.recorder();
-        long dropAfter = recorder.takeDropMessageAfter();
-        if (dropAfter >= 0) {
-            data.readNBytes((int) Math.min(dropAfter, Integer.MAX_VALUE - 8));
-            recorder.endedBy("a rule reset the connection during the message, after " + dropAfter + " octets");
+        ConnectionRecorder.MessageCut cut = recorder.takeMessageCut();
+        if (cut != null) {
+            data.readNBytes((int) Math.min(cut.afterOctets(), Integer.MAX_VALUE - 8));
+            recorder.endedBy(cut.by() + " reset the connection during the message, after " + cut.afterOctets()
+                    + " octets");
             FaultActions.reset(session);
             throw new IOException("connection reset during the message, as a rule asked");
         }
@@ -73,22 +74,17 @@ final class RecordingMessageHandler implements MessageHandler {
         if (fired.isEmpty()) {
             return false;
         }
-        Effect effect = fired.get().effect();
-        if (effect instanceof Effect.Reply reply) {
-            throw new RejectException(reply.reply().code(), FaultActions.sendAllButLast(session, reply.reply()));
-        } else if (effect instanceof Effect.ReplyAndClose reply) {
-            recorder.endedBy("rule " + fired.get().ruleId() + " replied " + reply.reply().code()
-                    + " to the message and closed the connection");
-            throw new DropConnectionException(reply.reply().code(), FaultActions.sendAllButLast(session, reply.reply()));
-        } else if (effect instanceof Effect.Reset) {
-            recorder.endedBy("rule " + fired.get().ruleId() + " reset the connection after the message");
-            FaultActions.reset(session);
-            throw new IOException("connection reset after the message, as a rule asked");
-        } else if (effect instanceof Effect.Silence) {
-            recorder.endedBy("rule " + fired.get().ruleId() + " stopped answering after the message");
-            FaultActions.silence(session);
-            throw new IOException("silent after the message, as a rule asked");
-        } else if (effect instanceof Effect.Discard) {
+        EffectApplier.Next next = EffectApplier.apply(fired.get(), SmtpStage.MESSAGE, null, null, session, recorder);
+        if (next instanceof EffectApplier.Answer answer) {
+            // SubEthaSMTP sends the last line of the reply from the exception, and closes for a drop.
+            String lastLine = FaultActions.sendAllButLast(session, answer.reply());
+            if (answer.close()) {
+                throw new DropConnectionException(answer.reply().code(), lastLine);
+            }
+            throw new RejectException(answer.reply().code(), lastLine);
+        } else if (next instanceof EffectApplier.Closed) {
+            throw new IOException("the connection was closed after the message, as a rule asked");
+        } else if (next instanceof EffectApplier.Discard) {
             recorder.transactionEnded();
             return true;
         }
