@@ -1,14 +1,9 @@
 package dev.smtplab.harness;
 
+import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.RecordedMessage;
-import jakarta.mail.BodyPart;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import org.assertj.core.api.AbstractAssert;
 
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -71,14 +66,14 @@ public final class MessageAssert extends AbstractAssert<MessageAssert, RecordedM
 
     public MessageAssert hasAttachment(String filename, String contentType) {
         isNotNull();
-        List<String> found = new ArrayList<>();
-        try {
-            collectAttachments(actual.toMimeMessage(), found);
-        } catch (MessagingException | IOException e) {
-            fail("the message cannot be parsed: " + e.getMessage());
+        MessageParts parts = MessageParts.of(actual);
+        if (!parts.parsed()) {
+            fail("expected the attachment " + filename + " but the message is not valid MIME");
         }
+        List<MessageParts.Attachment> found = parts.attachments();
         String wanted = filename + " (" + contentType.toLowerCase(Locale.ROOT) + ")";
-        if (!found.contains(wanted)) {
+        if (found.stream().noneMatch(attachment -> filename.equals(attachment.filename())
+                && attachment.contentType().equalsIgnoreCase(contentType))) {
             fail("expected the attachment " + wanted + " but the attachments were " + found);
         }
         return this;
@@ -116,37 +111,7 @@ public final class MessageAssert extends AbstractAssert<MessageAssert, RecordedM
     }
 
     private String textBody() {
-        try {
-            return findText(actual.toMimeMessage());
-        } catch (MessagingException | IOException e) {
-            return null;
-        }
-    }
-
-    private static String findText(Part part) throws MessagingException, IOException {
-        if (part.isMimeType("text/plain") && !Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
-            return String.valueOf(part.getContent());
-        }
-        if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                String text = findText(multipart.getBodyPart(i));
-                if (text != null) {
-                    return text;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static void collectAttachments(Part part, List<String> found) throws MessagingException, IOException {
-        if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                BodyPart child = multipart.getBodyPart(i);
-                collectAttachments(child, found);
-            }
-        } else if (part.getFileName() != null) {
-            found.add(part.getFileName() + " (" + part.getContentType().split(";")[0].trim().toLowerCase(Locale.ROOT) + ")");
-        }
+        return MessageParts.of(actual).text().orElse(null);
     }
 
     private static List<String> lower(List<String> addresses) {

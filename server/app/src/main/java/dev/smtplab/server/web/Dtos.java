@@ -1,5 +1,6 @@
 package dev.smtplab.server.web;
 
+import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
@@ -38,18 +39,18 @@ final class Dtos {
     record MessageDetail(String id, String sessionId, long connectionIndex, int transactionIndex, Instant receivedAt,
                          String clientAddress, int clientPort, String helo, String mailFrom,
                          Map<String, String> mailParameters, List<Recipient> recipients, String subject,
-                         List<Header> headers, String text, String html, List<MessageView.Attachment> attachments,
+                         List<Header> headers, String text, String html, List<MessageParts.Attachment> attachments,
                          int size, boolean tls, String tlsProtocol, String tlsCipher, String authUser,
                          Map<String, String> links) {
         static MessageDetail of(RecordedMessage message) {
-            MessageView view = MessageView.of(message);
+            MessageParts view = MessageParts.of(message);
             List<Header> headers = new ArrayList<>();
             message.headerList().forEach(entry -> headers.add(new Header(entry.getKey(), entry.getValue())));
             String base = "/api/v1/messages/" + message.id();
             return new MessageDetail(message.id(), message.sessionId(), message.connectionIndex(),
                     message.transactionIndex(), message.receivedAt(), message.clientAddress(), message.clientPort(),
                     message.helo().orElse(null), message.mailFrom(), message.mailParameters(), message.recipients(),
-                    message.subject().orElse(""), headers, view.text(), view.html(), view.attachments(), message.size(),
+                    message.subject().orElse(""), headers, view.text().orElse(null), view.html().orElse(null), view.attachments(), message.size(),
                     message.overTls(), message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null),
                     message.authUser().orElse(null), Map.of("raw", base + "/raw", "html", base + "/html",
                     "session", "/api/v1/sessions/" + message.sessionId()));

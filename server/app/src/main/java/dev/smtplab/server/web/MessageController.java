@@ -2,6 +2,7 @@ package dev.smtplab.server.web;
 
 import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.MessageWaitTimeoutException;
+import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.RecordedMessage;
 import io.javalin.http.Context;
 
@@ -66,7 +67,7 @@ final class MessageController {
     /** The HTML body on its own, for the sandboxed iframe: a CSP that forbids scripts and (unless asked) remote content. */
     void html(Context ctx) {
         RecordedMessage message = message(ctx);
-        String html = MessageView.of(message).html();
+        String html = MessageParts.of(message).html().orElse(null);
         if (html == null) {
             throw ApiException.notFound("message " + message.id() + " has no HTML body; it");
         }
@@ -78,12 +79,12 @@ final class MessageController {
 
     void attachment(Context ctx) throws Exception {
         RecordedMessage message = message(ctx);
-        MessageView view = MessageView.of(message);
+        MessageParts view = MessageParts.of(message);
         int index = pathInt(ctx, "index");
         if (index < 0 || index >= view.attachments().size()) {
             throw ApiException.notFound("attachment " + index + " of message " + message.id());
         }
-        MessageView.Attachment attachment = view.attachments().get(index);
+        MessageParts.Attachment attachment = view.attachments().get(index);
         String filename = attachment.filename() == null ? "attachment-" + index : attachment.filename();
         ctx.header("Content-Disposition", "attachment; filename=\"" + filename.replace("\"", "") + "\"");
         ctx.header("X-Content-Type-Options", "nosniff");

@@ -1,0 +1,124 @@
+package dev.smtplab.server.record;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A message taken apart: its text and HTML bodies and its attachments. The one MIME walk that the
+ * web UI, the API and the test assertions share, so they agree on what an attachment is.
+ *
+ * <p>A leaf part is an attachment when its disposition says so, when it has a file name, or when
+ * it is not text (an inline image without a name is still one). The first text/plain and the first
+ * text/html leaf that are not attachments are the bodies.
+ */
+public final class MessageParts {
+    /**
+     * An attachment.
+     *
+     * @param index       its place among the message's attachments, from 0
+     * @param filename    the file name it was sent with, or null
+     * @param contentType its MIME type, lower case, without parameters
+     * @param size        its decoded size in bytes
+     */
+    public record Attachment(int index, String filename, String contentType, int size) {
+        @Override
+        public String toString() {
+            return (filename == null ? "(no name)" : filename) + " (" + contentType + ")";
+        }
+    }
+
+    private String text;
+    private String html;
+    private boolean parsed;
+    private final List<Attachment> attachments = new ArrayList<>();
+    private final List<Part> attachmentParts = new ArrayList<>();
+
+    private MessageParts() {
+    }
+
+    public static MessageParts of(RecordedMessage message) {
+        MessageParts parts = new MessageParts();
+        try {
+            parts.walk(message.toMimeMessage());
+            parts.parsed = true;
+        } catch (MessagingException | IOException | RuntimeException e) {
+            // A message that does not parse is still readable raw; its parts are unknown.
+            parts.text = message.dataAsString();
+            parts.html = null;
+            parts.attachments.clear();
+            parts.attachmentParts.clear();
+        }
+        return parts;
+    }
+
+    private void walk(Part part) throws MessagingException, IOException {
+        if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                walk(child);
+            }
+            return;
+        }
+        boolean isAttachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null
+                || !part.isMimeType("text/*");
+        if (!isAttachment && part.isMimeType("text/plain")) {
+            if (text == null) {
+                text = String.valueOf(part.getContent());
+            }
+        } else if (!isAttachment && part.isMimeType("text/html")) {
+            if (html == null) {
+                html = String.valueOf(part.getContent());
+            }
+        } else if (isAttachment) {
+            byte[] bytes;
+            try (InputStream in = part.getInputStream()) {
+                bytes = in.readAllBytes();
+            }
+            String type = part.getContentType() == null ? "application/octet-stream"
+                    : part.getContentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
+            attachments.add(new Attachment(attachments.size(), part.getFileName(), type, bytes.length));
+            attachmentParts.add(part);
+        }
+    }
+
+    /** The text body; for a message that is not valid MIME, the whole raw message. */
+    public Optional<String> text() {
+        return Optional.ofNullable(text);
+    }
+
+    public Optional<String> html() {
+        return Optional.ofNullable(html);
+    }
+
+    public List<Attachment> attachments() {
+        return List.copyOf(attachments);
+    }
+
+    /** False when the message could not be parsed as MIME; it then has a raw text body and no parts. */
+    public boolean parsed() {
+        return parsed;
+    }
+
+    /**
+     * The decoded bytes of one attachment.
+     *
+     * @throws IndexOutOfBoundsException for an index that is not an attachment's
+     */
+    public byte[] attachmentBytes(int index) throws IOException {
+        try (InputStream in = attachmentParts.get(index).getInputStream()) {
+            return in.readAllBytes();
+        } catch (MessagingException e) {
+            throw new IOException("attachment " + index + " cannot be decoded: " + e.getMessage(), e);
+        }
+    }
+}
