@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The named failure modes. Each turns into rules or connection settings, with replies worded the
@@ -16,6 +17,94 @@ import java.util.Set;
  * {@code relay-denied:domains=example.test,example.org} or {@code rate-limit:per-minute=3}.
  */
 public final class Presets {
+    /** One named failure mode: what people read about it, and what it adds to a scenario. */
+    private record Preset(String name, String description, BiConsumer<Scenario.Builder, Parameters> apply) {
+    }
+
+    /** Every preset, in the order the README lists them: the one place that knows them. */
+    private static final List<Preset> ALL = List.of(
+            new Preset("blocked", "the port looks firewalled: connects hang and time out",
+                    (builder, parameters) -> builder.connectionMode(ConnectionMode.BLOCKED)),
+            new Preset("refused", "nothing listens: connects are refused",
+                    (builder, parameters) -> builder.connectionMode(ConnectionMode.REFUSED)),
+            new Preset("silent", "connects succeed but no greeting ever comes",
+                    (builder, parameters) -> builder.connectionMode(ConnectionMode.SILENT)),
+            new Preset("reject-connection", "554 5.7.1 greeting, then close",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("reject-connection"),
+                            SmtpStage.CONNECT, new Effect.ReplyAndClose(SmtpReply.of(554, "5.7.1",
+                                    "Connection rejected: your address is not allowed to send mail here"))))),
+            new Preset("invalid-sender", "553 5.1.7 for a malformed or listed sender; 550 5.1.8 for a listed sender "
+                    + "domain (addresses=, domains=)", Presets::invalidSender),
+            new Preset("unknown-recipient", "550 5.1.1 for every recipient, or those listed (addresses=)",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("unknown-recipient"), SmtpStage.RCPT,
+                                    new Effect.Reply(SmtpReply.of(550, "5.1.1", "<{address}>: Recipient address "
+                                            + "rejected: User unknown in local recipient table")))
+                            .when(recipientsOrAll(parameters)))),
+            new Preset("relay-denied", "554 5.7.1 for recipients outside the accepted domains (domains=; default "
+                    + "localhost and the server's host name)",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("relay-denied"), SmtpStage.RCPT,
+                                    new Effect.Reply(SmtpReply.of(554, "5.7.1", "<{address}>: Relay access denied")))
+                            .when(new Match.Not(relayDomains(parameters))))),
+            new Preset("mailbox-full", "452 4.2.2 for every recipient, or those listed (addresses=)",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("mailbox-full"), SmtpStage.RCPT,
+                                    new Effect.Reply(SmtpReply.of(452, "4.2.2", "<{address}>: Mailbox full")))
+                            .when(recipientsOrAll(parameters)))),
+            new Preset("greylist", "451 4.7.1 for a first attempt per client, sender and recipient; a retry after "
+                    + "retry-after= (default 60s) is accepted",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("greylist"), SmtpStage.RCPT,
+                                    new Effect.Reply(SmtpReply.of(451, "4.7.1", "<{address}>: Recipient address "
+                                            + "rejected: Greylisted, please try again later")))
+                            .on(new Schedule.Greylist(parameters.duration("retry-after", Duration.ofSeconds(60)))))),
+            new Preset("rate-limit", "421 4.7.0 past per-minute= connections a minute (default 3) or connections= at "
+                    + "once per client address", (builder, parameters) -> {
+                        builder.maxConnectionsPerMinute((int) parameters.number("per-minute",
+                                parameters.has("connections") ? 0 : 3));
+                        builder.maxConnectionsPerClient((int) parameters.number("connections", 0));
+                    }),
+            new Preset("auth-required", "530 5.7.0 at MAIL until the client authenticates",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("auth-required"), SmtpStage.MAIL,
+                                    new Effect.Reply(SmtpReply.of(530, "5.7.0", "Authentication required")))
+                            .when(new Match.Unauthenticated()))),
+            new Preset("message-too-big", "552 5.3.4 after the final dot for messages over max= (default 0: every "
+                    + "message)", (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("message-too-big"),
+                            SmtpStage.MESSAGE, new Effect.Reply(SmtpReply.of(552, "5.3.4",
+                                    "Message size exceeds fixed maximum message size")))
+                    .when(new Match.Size(parameters.size("max", 0) + 1, Long.MAX_VALUE)))),
+            new Preset("spam-rejected", "554 5.7.1 after the final dot",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("spam-rejected"), SmtpStage.MESSAGE,
+                            new Effect.Reply(SmtpReply.of(554, "5.7.1", "Message rejected as spam by content filter"))))),
+            new Preset("slow", "every reply, the greeting included, comes delay= late (default 2s)",
+                    (builder, parameters) -> {
+                        Duration delay = parameters.duration("delay", Duration.ofSeconds(2));
+                        builder.rule(Rule.at(builder.uniqueId("slow-greeting"), SmtpStage.CONNECT,
+                                new Effect.Delay(delay)));
+                        builder.rule(Rule.at(builder.uniqueId("slow"), SmtpStage.ANY_COMMAND, new Effect.Delay(delay)));
+                    }),
+            new Preset("flaky", "MAIL, RCPT and DATA fail with 451 4.3.0 at random, probability= (default 0.3) from "
+                    + "seed= (default 1)", (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("flaky"),
+                                    SmtpStage.ANY_COMMAND, new Effect.Reply(SmtpReply.of(451, "4.3.0",
+                                            "Temporary server error, please try again later")))
+                            .when(new Match.Verb(List.of("MAIL", "RCPT", "DATA", "BDAT")))
+                            .on(new Schedule.Probability(parameters.fraction("probability", 0.3),
+                                    parameters.number("seed", 1))))),
+            new Preset("starttls-refused", "454 4.7.0 to STARTTLS",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("starttls-refused"),
+                            SmtpStage.STARTTLS, new Effect.Reply(SmtpReply.of(454, "4.7.0",
+                                    "TLS not available due to temporary reason"))))),
+            new Preset("tls-handshake-failure", "220 to STARTTLS, then a fatal handshake_failure alert",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("tls-handshake-failure"),
+                            SmtpStage.STARTTLS, new Effect.FailTlsHandshake()))),
+            new Preset("auth-refused", "535 5.7.8 to AUTH",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("auth-refused"), SmtpStage.AUTH,
+                            new Effect.Reply(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"))))),
+            new Preset("auth-tempfail", "454 4.7.0 to AUTH",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("auth-tempfail"), SmtpStage.AUTH,
+                            new Effect.Reply(SmtpReply.of(454, "4.7.0", "Temporary authentication failure"))))),
+            new Preset("drop-during-data", "after the 354, the connection is reset once after= octets (default 0) "
+                    + "of the message arrived",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("drop-during-data"),
+                            SmtpStage.DATA, new Effect.DropMidMessage(parameters.size("after", 0))))));
+
     /** Name and one-line description of every preset, in the order the README lists them. */
     public static final Map<String, String> DESCRIPTIONS = descriptions();
 
@@ -24,32 +113,9 @@ public final class Presets {
 
     private static Map<String, String> descriptions() {
         Map<String, String> map = new LinkedHashMap<>();
-        map.put("blocked", "the port looks firewalled: connects hang and time out");
-        map.put("refused", "nothing listens: connects are refused");
-        map.put("silent", "connects succeed but no greeting ever comes");
-        map.put("reject-connection", "554 5.7.1 greeting, then close");
-        map.put("invalid-sender", "553 5.1.7 for a malformed or listed sender; 550 5.1.8 for a listed sender domain "
-                + "(addresses=, domains=)");
-        map.put("unknown-recipient", "550 5.1.1 for every recipient, or those listed (addresses=)");
-        map.put("relay-denied", "554 5.7.1 for recipients outside the accepted domains (domains=; default localhost "
-                + "and the server's host name)");
-        map.put("mailbox-full", "452 4.2.2 for every recipient, or those listed (addresses=)");
-        map.put("greylist", "451 4.7.1 for a first attempt per client, sender and recipient; a retry after "
-                + "retry-after= (default 60s) is accepted");
-        map.put("rate-limit", "421 4.7.0 past per-minute= connections a minute (default 3) or connections= at once "
-                + "per client address");
-        map.put("auth-required", "530 5.7.0 at MAIL until the client authenticates");
-        map.put("message-too-big", "552 5.3.4 after the final dot for messages over max= (default 0: every message)");
-        map.put("spam-rejected", "554 5.7.1 after the final dot");
-        map.put("slow", "every reply, the greeting included, comes delay= late (default 2s)");
-        map.put("flaky", "MAIL, RCPT and DATA fail with 451 4.3.0 at random, probability= (default 0.3) from "
-                + "seed= (default 1)");
-        map.put("starttls-refused", "454 4.7.0 to STARTTLS");
-        map.put("tls-handshake-failure", "220 to STARTTLS, then a fatal handshake_failure alert");
-        map.put("auth-refused", "535 5.7.8 to AUTH");
-        map.put("auth-tempfail", "454 4.7.0 to AUTH");
-        map.put("drop-during-data", "after the 354, the connection is reset once after= octets (default 0) of the "
-                + "message arrived");
+        for (Preset preset : ALL) {
+            map.put(preset.name(), preset.description());
+        }
         return Collections.unmodifiableMap(map);
     }
 
@@ -57,65 +123,11 @@ public final class Presets {
         String trimmed = spec.trim();
         int colon = trimmed.indexOf(':');
         String name = (colon < 0 ? trimmed : trimmed.substring(0, colon)).toLowerCase(Locale.ROOT);
+        Preset preset = ALL.stream().filter(candidate -> candidate.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown preset \"" + name + "\": use one of "
+                        + String.join(", ", DESCRIPTIONS.keySet())));
         Parameters parameters = Parameters.parse(name, colon < 0 ? "" : trimmed.substring(colon + 1));
-        switch (name) {
-            case "blocked" -> builder.connectionMode(ConnectionMode.BLOCKED);
-            case "refused" -> builder.connectionMode(ConnectionMode.REFUSED);
-            case "silent" -> builder.connectionMode(ConnectionMode.SILENT);
-            case "reject-connection" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.CONNECT,
-                    new Effect.ReplyAndClose(SmtpReply.of(554, "5.7.1",
-                            "Connection rejected: your address is not allowed to send mail here"))));
-            case "invalid-sender" -> invalidSender(builder, parameters);
-            case "unknown-recipient" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT,
-                            new Effect.Reply(SmtpReply.of(550, "5.1.1", "<{address}>: Recipient address rejected: "
-                                    + "User unknown in local recipient table")))
-                    .when(recipientsOrAll(parameters)));
-            case "relay-denied" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT,
-                            new Effect.Reply(SmtpReply.of(554, "5.7.1", "<{address}>: Relay access denied")))
-                    .when(new Match.Not(relayDomains(parameters))));
-            case "mailbox-full" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT,
-                            new Effect.Reply(SmtpReply.of(452, "4.2.2", "<{address}>: Mailbox full")))
-                    .when(recipientsOrAll(parameters)));
-            case "greylist" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT,
-                            new Effect.Reply(SmtpReply.of(451, "4.7.1", "<{address}>: Recipient address rejected: "
-                                    + "Greylisted, please try again later")))
-                    .on(new Schedule.Greylist(parameters.duration("retry-after", Duration.ofSeconds(60)))));
-            case "rate-limit" -> {
-                builder.maxConnectionsPerMinute((int) parameters.number("per-minute",
-                        parameters.has("connections") ? 0 : 3));
-                builder.maxConnectionsPerClient((int) parameters.number("connections", 0));
-            }
-            case "auth-required" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.MAIL,
-                            new Effect.Reply(SmtpReply.of(530, "5.7.0", "Authentication required")))
-                    .when(new Match.Unauthenticated()));
-            case "message-too-big" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.MESSAGE,
-                            new Effect.Reply(SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size")))
-                    .when(new Match.Size(parameters.size("max", 0) + 1, Long.MAX_VALUE)));
-            case "spam-rejected" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.MESSAGE,
-                    new Effect.Reply(SmtpReply.of(554, "5.7.1", "Message rejected as spam by content filter"))));
-            case "slow" -> {
-                Duration delay = parameters.duration("delay", Duration.ofSeconds(2));
-                builder.rule(Rule.at(builder.uniqueId(name + "-greeting"), SmtpStage.CONNECT, new Effect.Delay(delay)));
-                builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.ANY_COMMAND, new Effect.Delay(delay)));
-            }
-            case "flaky" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.ANY_COMMAND,
-                            new Effect.Reply(SmtpReply.of(451, "4.3.0", "Temporary server error, please try again later")))
-                    .when(new Match.Verb(List.of("MAIL", "RCPT", "DATA", "BDAT")))
-                    .on(new Schedule.Probability(parameters.fraction("probability", 0.3),
-                            parameters.number("seed", 1))));
-            case "starttls-refused" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.STARTTLS,
-                    new Effect.Reply(SmtpReply.of(454, "4.7.0", "TLS not available due to temporary reason"))));
-            case "tls-handshake-failure" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.STARTTLS,
-                    new Effect.FailTlsHandshake()));
-            case "auth-refused" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.AUTH,
-                    new Effect.Reply(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"))));
-            case "auth-tempfail" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.AUTH,
-                    new Effect.Reply(SmtpReply.of(454, "4.7.0", "Temporary authentication failure"))));
-            case "drop-during-data" -> builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.DATA,
-                    new Effect.DropMidMessage(parameters.size("after", 0))));
-            default -> throw new IllegalArgumentException("unknown preset \"" + name + "\": use one of "
-                    + String.join(", ", DESCRIPTIONS.keySet()));
-        }
+        preset.apply().accept(builder, parameters);
         parameters.requireAllUsed();
     }
 

@@ -23,6 +23,20 @@ class RulesRoundTripTest {
                 "slow:delay=250ms", "flaky:probability=0.5;seed=7", "drop-during-data:after=100"));
     }
 
+    /** A new kind of effect, schedule or match cannot be added without its rules-file form. */
+    @Test
+    void the_tables_have_a_form_for_every_kind_of_effect_schedule_and_match() {
+        assertThat(formTypes(RuleFields.EFFECTS)).containsExactlyInAnyOrder(Effect.class.getPermittedSubclasses());
+        assertThat(formTypes(RuleFields.SCHEDULES)).containsExactlyInAnyOrder(Stream.of(
+                Schedule.class.getPermittedSubclasses()).filter(type -> type != Schedule.Always.class).toArray(Class[]::new));
+        assertThat(formTypes(RuleFields.MATCHES)).containsExactlyInAnyOrder(Match.class.getPermittedSubclasses());
+        assertThat(RuleFields.keys(RuleFields.MATCHES)).doesNotHaveDuplicates();
+    }
+
+    private static <T> List<Class<?>> formTypes(List<RuleFields.Form<T>> forms) {
+        return forms.stream().<Class<?>>map(RuleFields.Form::type).toList();
+    }
+
     @ParameterizedTest
     @MethodSource("presets")
     void a_preset_reads_back_equal(String preset) {
