@@ -13,10 +13,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
@@ -50,7 +48,7 @@ public final class InteractiveSession {
     private final boolean explainEvery;
     private final boolean color;
     private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
-    private final List<String> transcript = new ArrayList<>();
+    private final SessionTranscript transcript = new SessionTranscript();
     private final CountDownLatch serverClosed = new CountDownLatch(1);
     /** Replies still to come: the greeting, then one per command sent. */
     private final AtomicInteger outstanding = new AtomicInteger(1);
@@ -130,7 +128,7 @@ public final class InteractiveSession {
         rememberHelo(line);
         outstanding.incrementAndGet();
         connection.sendLine(line);
-        transcript.add("C: " + line);
+        transcript.client(line);
     }
 
     private void rememberHelo(String line) {
@@ -152,7 +150,7 @@ public final class InteractiveSession {
                 }
                 lastReply = reply;
                 for (String wireLine : reply.wireText().split("\r\n")) {
-                    transcript.add("S: " + wireLine);
+                    transcript.server(wireLine);
                     input.print(colored(reply.code(), wireLine));
                 }
                 if (explainEvery) {
@@ -222,8 +220,8 @@ public final class InteractiveSession {
             return;
         }
         Path file = Path.of(words[1]);
-        Files.write(file, transcript, StandardCharsets.UTF_8);
-        input.print("transcript saved to " + file + " (" + transcript.size() + " lines)");
+        int lines = transcript.save(file);
+        input.print("transcript saved to " + file + " (" + lines + " lines)");
     }
 
     /**
@@ -263,7 +261,7 @@ public final class InteractiveSession {
         byte[] wire = DotStuffing.encode(message.toString().getBytes(StandardCharsets.UTF_8));
         outstanding.incrementAndGet();
         connection.sendBytes(wire);
-        transcript.add("C: [message: " + message.length() + " bytes, then the lone dot]");
+        transcript.client("[message: " + message.length() + " bytes, then the lone dot]");
         awaitReply();
     }
 
@@ -311,7 +309,7 @@ public final class InteractiveSession {
         if (mechanism.equalsIgnoreCase("plain")) {
             outstanding.incrementAndGet();
             connection.sendSecretLine("AUTH PLAIN " + Sasl.plain(user, password), "AUTH PLAIN ****");
-            transcript.add("C: AUTH PLAIN ****");
+            transcript.client("AUTH PLAIN ****");
             awaitReply();
             return;
         }
@@ -324,7 +322,7 @@ public final class InteractiveSession {
         if (reply != null && reply.code() == 334) {
             outstanding.incrementAndGet();
             connection.sendSecretLine(Sasl.base64(password), "****");
-            transcript.add("C: ****");
+            transcript.client("****");
             awaitReply();
         }
     }
