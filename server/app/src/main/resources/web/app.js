@@ -191,8 +191,13 @@ async function loadFailures() {
 
 function listen() {
   const events = new EventSource("/api/v1/events");
-  events.onopen = () => { $("#live").textContent = "live"; $("#live").classList.add("on"); };
-  events.onerror = () => { $("#live").textContent = "reconnecting…"; $("#live").classList.remove("on"); };
+  let missedEvents = false;
+  events.onopen = () => {
+    $("#live").textContent = "live"; $("#live").classList.add("on");
+    // Events sent while disconnected are lost (a browser that falls behind is disconnected): reload.
+    if (missedEvents) { missedEvents = false; route(); }
+  };
+  events.onerror = () => { missedEvents = true; $("#live").textContent = "reconnecting…"; $("#live").classList.remove("on"); };
   events.addEventListener("message", (e) => messageArrived(JSON.parse(e.data)));
   const sessionsChanged = () => { if ($("#view-sessions").classList.contains("shown")) loadSessions(); };
   events.addEventListener("session", sessionsChanged);

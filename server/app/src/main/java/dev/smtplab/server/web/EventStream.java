@@ -8,46 +8,162 @@ import dev.smtplab.server.scenario.SmtpStage;
 import io.javalin.http.sse.SseClient;
 
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
-/** Server-Sent Events: message received, session rejected or dropped, rule fired. */
+/**
+ * Server-Sent Events: message received, session rejected or dropped, rule fired.
+ *
+ * <p>The SMTP side only puts events into each browser's outbox, which never blocks; a thread per
+ * browser writes them out. A browser too slow to keep up fills its outbox and is disconnected
+ * (its EventSource reconnects and the page reloads what it shows), so a slow browser never slows
+ * SMTP, and memory stays bounded.
+ */
 final class EventStream implements ServerEventListener {
-    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    /** Events a browser may fall behind by before it is disconnected. */
+    static final int OUTBOX_LIMIT = 1_000;
+
+    /** Where one browser's events go: an SSE connection, or a test's stand-in. */
+    interface Sink {
+        void send(String event, Object data);
+
+        boolean closed();
+
+        void close();
+    }
+
+    private final Map<Sink, Outbox> outboxes = new ConcurrentHashMap<>();
 
     void join(SseClient client) {
-        clients.add(client);
-        client.onClose(() -> clients.remove(client));
+        Sink sink = new Sink() {
+            @Override
+            public void send(String event, Object data) {
+                client.sendEvent(event, data);
+            }
+
+            @Override
+            public boolean closed() {
+                return client.terminated();
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
+        };
+        client.onClose(() -> leave(sink));
         client.sendComment("connected");
+        subscribe(sink);
         client.keepAlive();
+    }
+
+    void subscribe(Sink sink) {
+        Outbox outbox = new Outbox(sink);
+        outboxes.put(sink, outbox);
+        outbox.start();
+    }
+
+    private void leave(Sink sink) {
+        Outbox outbox = outboxes.remove(sink);
+        if (outbox != null) {
+            outbox.stop();
+        }
+    }
+
+    int browsers() {
+        return outboxes.size();
     }
 
     @Override
     public void messageReceived(RecordedMessage message) {
-        broadcast("message", Dtos.MessageSummary.of(message));
+        broadcast("message", () -> Dtos.MessageSummary.of(message));
     }
 
     @Override
     public void sessionEnded(RecordedSession session) {
-        if (session.outcome() == SessionOutcome.REJECTED || session.outcome() == SessionOutcome.DROPPED
-                || session.outcome() == SessionOutcome.TIMED_OUT) {
-            broadcast("session-rejected", Dtos.SessionSummary.of(session));
-        } else {
-            broadcast("session", Dtos.SessionSummary.of(session));
-        }
+        boolean refused = session.outcome() == SessionOutcome.REJECTED || session.outcome() == SessionOutcome.DROPPED
+                || session.outcome() == SessionOutcome.TIMED_OUT;
+        broadcast(refused ? "session-rejected" : "session", () -> Dtos.SessionSummary.of(session));
     }
 
     @Override
     public void ruleFired(String sessionId, String ruleId, SmtpStage stage) {
-        broadcast("rule-fired", Map.of("sessionId", sessionId, "rule", ruleId, "stage", stage.key()));
+        broadcast("rule-fired", () -> Map.of("sessionId", sessionId, "rule", ruleId, "stage", stage.key()));
     }
 
-    private void broadcast(String event, Object data) {
-        for (SseClient client : clients) {
-            if (client.terminated()) {
-                clients.remove(client);
-            } else {
-                client.sendEvent(event, data);
+    /** Called on SMTP threads: queues and returns at once. */
+    private void broadcast(String event, Supplier<Object> data) {
+        if (outboxes.isEmpty()) {
+            return;
+        }
+        Event queued = new Event(event, data.get());
+        for (Outbox outbox : outboxes.values()) {
+            if (!outbox.offer(queued)) {
+                leave(outbox.sink);
+            }
+        }
+    }
+
+    /** Stops every writer thread; browsers see the stream end. */
+    void closeAll() {
+        for (Sink sink : outboxes.keySet()) {
+            leave(sink);
+        }
+    }
+
+    private record Event(String name, Object data) {
+    }
+
+    /** One browser's queue and the thread that writes it out. */
+    private static final class Outbox implements Runnable {
+        private static final Event STOP = new Event("", "");
+        private final Sink sink;
+        private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(OUTBOX_LIMIT + 1);
+        private final Thread writer;
+        private volatile boolean stopped;
+
+        Outbox(Sink sink) {
+            this.sink = sink;
+            this.writer = new Thread(this, "smtplab-sse-writer");
+            writer.setDaemon(true);
+        }
+
+        void start() {
+            writer.start();
+        }
+
+        /** False when the browser has fallen too far behind (or gone): it is to be disconnected. */
+        boolean offer(Event event) {
+            return !stopped && queue.size() < OUTBOX_LIMIT && queue.offer(event);
+        }
+
+        void stop() {
+            if (!stopped) {
+                stopped = true;
+                queue.clear();
+                queue.offer(STOP);
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stopped) {
+                    Event event = queue.take();
+                    if (event == STOP || sink.closed()) {
+                        break;
+                    }
+                    sink.send(event.name(), event.data());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // the browser went away mid-write
+            } finally {
+                stopped = true;
+                sink.close();
             }
         }
     }

@@ -164,6 +164,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     public synchronized void stop() {
+        events.closeAll();
         if (app != null) {
             app.stop();
             app = null;
