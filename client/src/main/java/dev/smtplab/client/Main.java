@@ -4,9 +4,14 @@ import dev.smtplab.client.command.DiagnoseCommand;
 import dev.smtplab.client.command.MxCommand;
 import dev.smtplab.client.command.SendCommand;
 import dev.smtplab.client.command.SessionCommand;
+import dev.smtplab.client.protocol.AuthMechanism;
+import dev.smtplab.client.send.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** smtplab: the SMTP client. */
 @Command(name = "smtplab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -25,6 +30,11 @@ public final class Main implements Runnable {
     /** The command line with one-line usage errors (exit 1) and one-line failures. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
+        // "--body @report.txt" is the body's own syntax, not a file of arguments for picocli to expand.
+        commandLine.setExpandAtFiles(false);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.registerConverter(AuthMechanism.class, Main::authMechanism);
+        commandLine.getSubcommands().get("send").getCommandSpec().usageMessage().exitCodeList(exitCodes());
         commandLine.setParameterExceptionHandler(Main::oneLineUsageError);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("smtplab " + cmd.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage()
@@ -36,6 +46,20 @@ public final class Main implements Runnable {
             return 1;
         });
         return commandLine;
+    }
+
+    private static AuthMechanism authMechanism(String value) {
+        return AuthMechanism.ofWireName(value).orElseThrow(() -> new CommandLine.TypeConversionException(
+                "'" + value + "' is not a mechanism this client speaks: use plain, login or cram-md5"));
+    }
+
+    /** The send command's exit codes, from the one list that defines them. */
+    private static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (ExitCode code : ExitCode.values()) {
+            codes.put(String.format("%2d", code.code()), code.meaning());
+        }
+        return codes;
     }
 
     private static int oneLineUsageError(ParameterException e, String[] args) {

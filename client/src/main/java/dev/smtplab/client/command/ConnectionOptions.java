@@ -1,7 +1,9 @@
 package dev.smtplab.client.command;
 
 import dev.smtplab.client.protocol.TlsSettings;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +34,14 @@ public final class ConnectionOptions {
         return Duration.ofSeconds(replyTimeoutSeconds);
     }
 
-    /** Checks the values; a bad one gives a message that names the option. */
-    void validate() {
+    /** Checks the values; a bad one is a usage error that names the option. */
+    void validate(CommandSpec command) {
         if (connectTimeoutSeconds < 1 || replyTimeoutSeconds < 1) {
-            throw new IllegalArgumentException("--timeout-connect and --timeout-reply must be 1 second or more");
+            throw new ParameterException(command.commandLine(),
+                    "--timeout-connect and --timeout-reply must be 1 second or more");
         }
         if (caFile != null && !Files.isReadable(caFile)) {
-            throw new IllegalArgumentException("--ca-file " + caFile + ": no such readable file");
+            throw new ParameterException(command.commandLine(), "--ca-file " + caFile + ": no such readable file");
         }
     }
 

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -47,12 +48,9 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "ADDRESS", description = "With --from, try this recipient (RCPT TO).")
     String to;
 
-    @Option(names = "--auth-user", paramLabel = "USER", description = "Try logging in (AUTH PLAIN, over TLS only).")
-    String authUser;
-
-    @Option(names = "--auth-password", paramLabel = "PASSWORD",
-            description = "The password (or set " + SendCommand.PASSWORD_VARIABLE + ").")
-    String authPassword;
+    /** The login is tried with AUTH PLAIN, over TLS only. */
+    @Mixin
+    AuthOptions auth;
 
     @Option(names = "--helo", paramLabel = "NAME", description = "The name in EHLO (default: this machine's name).")
     String helo;
@@ -69,47 +67,31 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        connection.validate(spec);
+        if (to != null && from == null) {
+            throw new ParameterException(spec.commandLine(), "--to needs --from: the recipient is tried after MAIL FROM");
+        }
+        String password = auth.password();
         Diagnoser diagnoser;
+        HostAndPort hostAndPort = null;
         try {
-            connection.validate();
-            if (to != null && from == null) {
-                throw new IllegalArgumentException("--to needs --from: the recipient is tried after MAIL FROM");
-            }
-            if (authUser != null && authPassword == null) {
-                authPassword = System.getenv(SendCommand.PASSWORD_VARIABLE);
-                if (authPassword == null) {
-                    throw new IllegalArgumentException("--auth-user needs --auth-password or " + SendCommand.PASSWORD_VARIABLE);
-                }
-            }
             for (int port : ports) {
                 HostAndPort.port(Integer.toString(port), "--ports " + port);
             }
             Dns dns = dnsServer == null ? Dns.system(connection.replyTimeout()) : Dns.server(dnsServer, connection.replyTimeout());
             Set<Integer> implicit = new LinkedHashSet<>(implicitTlsPorts);
             diagnoser = new Diagnoser(new Diagnoser.Options(new ArrayList<>(new LinkedHashSet<>(ports)), implicit,
-                    helo != null ? helo : SendCommand.localName(), from, to, authUser, authPassword,
+                    helo != null ? helo : SendCommand.localName(), from, to, auth.user(), password,
                     connection.connectTimeout(),
                     connection.replyTimeout(), connection.tlsSettings(), dns));
-        } catch (IllegalArgumentException e) {
-            err.println("smtplab diagnose: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        Diagnosis diagnosis;
-        if (target.contains(":") || target.startsWith("[")) {
-            HostAndPort hostAndPort;
-            try {
+            if (target.contains(":") || target.startsWith("[")) {
                 hostAndPort = HostAndPort.parse(target, 25);
-            } catch (IllegalArgumentException e) {
-                err.println("smtplab diagnose: " + e.getMessage());
-                err.flush();
-                return 1;
             }
-            diagnosis = diagnoser.host(hostAndPort.host(), hostAndPort.port());
-        } else {
-            diagnosis = diagnoser.domain(target);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        Diagnosis diagnosis = hostAndPort != null ? diagnoser.host(hostAndPort.host(), hostAndPort.port())
+                : diagnoser.domain(target);
         if (json) {
             out.println(SendCommand.jsonMapper().writeValueAsString(diagnosis));
             out.flush();

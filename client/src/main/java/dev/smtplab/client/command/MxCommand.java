@@ -6,6 +6,7 @@ import dev.smtplab.client.dns.MxReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,17 +39,15 @@ public final class MxCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (timeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be 1 second or more");
+        }
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Dns dns;
         try {
-            if (timeoutSeconds < 1) {
-                throw new IllegalArgumentException("--timeout must be 1 second or more");
-            }
-            Duration timeout = Duration.ofSeconds(timeoutSeconds);
             dns = dnsServer == null ? Dns.system(timeout) : Dns.server(dnsServer, timeout);
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("smtplab mx: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return 1;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         MxReport mx = dns.mx(domain);
         if (json) {

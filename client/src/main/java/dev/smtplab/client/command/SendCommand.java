@@ -1,10 +1,11 @@
 package dev.smtplab.client.command;
 
-import dev.smtplab.client.protocol.HostAndPort;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.smtplab.client.protocol.AuthMechanism;
+import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.send.ExitCode;
 import dev.smtplab.client.send.LoadReport;
 import dev.smtplab.client.send.LoadRunner;
@@ -21,9 +22,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -32,22 +33,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** smtplab send: one message (or a load of them), stage by stage, with an exit code per failing stage. */
 @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = "Send a message over SMTP, stage by stage, and say exactly where and why it failed.",
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        " 0:sent (or stopped cleanly at --quit-after)", " 1:usage error", " 2:connection refused",
-        " 3:connect timed out (blocked or filtered)", " 4:host name not found",
-        " 5:TLS failure (handshake or certificate verification)", " 6:connection closed by the server unexpectedly",
-        " 7:timed out waiting for a reply", "21:banner refused (greeting not 220)", "22:EHLO/HELO refused",
-        "23:MAIL FROM refused", "24:every RCPT TO refused", "25:DATA refused", "26:message refused after the final dot",
-        "28:AUTH refused", "29:STARTTLS refused or not offered"})
+        exitCodeListHeading = "%nExit codes:%n")
 public final class SendCommand implements Callable<Integer> {
-    static final String PASSWORD_VARIABLE = "SMTPLAB_AUTH_PASSWORD";
 
     @Spec
     CommandSpec spec;
@@ -103,19 +95,16 @@ public final class SendCommand implements Callable<Integer> {
         boolean optional;
     }
 
-    @Option(names = "--auth-user", paramLabel = "USER", description = "Log in (AUTH) as this user.")
-    String authUser;
+    @Mixin
+    AuthOptions auth;
 
-    @Option(names = "--auth-password", paramLabel = "PASSWORD",
-            description = "The password (or set " + PASSWORD_VARIABLE + ", or be asked on a terminal).")
-    String authPassword;
-
-    @Option(names = "--auth-mech", paramLabel = "MECH", description = "PLAIN, LOGIN or CRAM-MD5 (default: the first the server offers).")
-    String authMech;
+    @Option(names = "--auth-mech", paramLabel = "MECH",
+            description = "${COMPLETION-CANDIDATES} (default: the first the server offers).")
+    AuthMechanism authMech;
 
     @Option(names = "--quit-after", paramLabel = "STAGE",
-            description = "Stop after connect, banner, ehlo, starttls, auth, mail, rcpt or data; QUIT politely, send no message.")
-    String quitAfter;
+            description = "Stop after ${COMPLETION-CANDIDATES}; QUIT politely, send no message.")
+    QuitAfter quitAfter;
 
     @Option(names = "--transcript", description = "Print the dialogue with direction markers and timings.")
     boolean transcript;
@@ -139,14 +128,7 @@ public final class SendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SendOptions options;
-        try {
-            options = options();
-        } catch (IllegalArgumentException e) {
-            err.println("smtplab send: " + e.getMessage());
-            err.flush();
-            return ExitCode.USAGE.code();
-        }
+        SendOptions options = options();
         if (count > 1 || concurrency > 1) {
             LoadReport report = new LoadRunner(options, count, concurrency, System.console() != null ? err : null).run();
             if (json) {
@@ -195,64 +177,47 @@ public final class SendCommand implements Callable<Integer> {
     }
 
     SendOptions options() throws IOException {
-        connection.validate();
+        connection.validate(spec);
         TlsMode mode = tls.implicit ? TlsMode.IMPLICIT : tls.required ? TlsMode.STARTTLS_REQUIRED
                 : tls.optional ? TlsMode.STARTTLS_OPTIONAL : TlsMode.NONE;
-        HostAndPort target = HostAndPort.parse(server, mode == TlsMode.IMPLICIT ? 465 : 25);
-        int targetPort = port != null ? HostAndPort.port(Integer.toString(port), "--port " + port) : target.port();
-        Stage stopAfter = quitAfter == null ? null : stage(quitAfter);
+        HostAndPort target = usage(() -> HostAndPort.parse(server, mode == TlsMode.IMPLICIT ? 465 : 25));
+        int targetPort = port != null ? usage(() -> HostAndPort.port(Integer.toString(port), "--port " + port))
+                : target.port();
+        Stage stopAfter = quitAfter == null ? null : quitAfter.stage();
         List<String> recipients = new ArrayList<>();
         recipients.addAll(to);
         recipients.addAll(cc);
         recipients.addAll(bcc);
         boolean needsRecipients = stopAfter == null || stopAfter.ordinal() >= Stage.RCPT.ordinal();
         if (recipients.isEmpty() && needsRecipients) {
-            throw new IllegalArgumentException("no recipient: give --to, --cc or --bcc");
+            throw new ParameterException(spec.commandLine(), "no recipient: give --to, --cc or --bcc");
         }
         if (count < 1 || concurrency < 1) {
-            throw new IllegalArgumentException("--count and --concurrency must be 1 or more");
+            throw new ParameterException(spec.commandLine(), "--count and --concurrency must be 1 or more");
         }
         if ((count > 1 || concurrency > 1) && stopAfter != null) {
-            throw new IllegalArgumentException("--quit-after does not go with load mode (--count, --concurrency)");
+            throw new ParameterException(spec.commandLine(),
+                    "--quit-after does not go with load mode (--count, --concurrency)");
         }
-        if (authMech != null && !List.of("PLAIN", "LOGIN", "CRAM-MD5").contains(authMech.toUpperCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("--auth-mech " + authMech + ": use PLAIN, LOGIN or CRAM-MD5");
+        byte[] message;
+        try {
+            message = dataFile != null ? readData(dataFile)
+                    : MessageComposer.compose(from, to, cc, subject, readBody(body), headers, attachments);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        byte[] message = dataFile != null ? readData(dataFile)
-                : MessageComposer.compose(from, to, cc, subject, readBody(body), headers, attachments);
         return new SendOptions(target.host(), targetPort, helo != null ? helo : localName(), from, recipients, message,
-                mode, connection.tlsSettings(), authUser, authUser == null ? null : password(), authMech, stopAfter,
+                mode, connection.tlsSettings(), auth.user(), auth.password(), authMech, stopAfter,
                 connection.connectTimeout(), connection.replyTimeout(), showSecrets);
     }
 
-    private static Stage stage(String name) {
-        for (Stage stage : List.of(Stage.CONNECT, Stage.BANNER, Stage.EHLO, Stage.STARTTLS, Stage.AUTH, Stage.MAIL,
-                Stage.RCPT, Stage.DATA)) {
-            if (stage.key().equalsIgnoreCase(name)) {
-                return stage;
-            }
+    /** A value that does not parse is a usage error that names the option. */
+    private <T> T usage(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        throw new IllegalArgumentException("--quit-after " + name
-                + ": use connect, banner, ehlo, starttls, auth, mail, rcpt or data");
-    }
-
-    private String password() {
-        if (authPassword != null) {
-            return authPassword;
-        }
-        String fromEnvironment = System.getenv(PASSWORD_VARIABLE);
-        if (fromEnvironment != null) {
-            return fromEnvironment;
-        }
-        Console console = System.console();
-        if (console != null) {
-            char[] typed = console.readPassword("password for %s: ", authUser);
-            if (typed != null) {
-                return new String(typed);
-            }
-        }
-        throw new IllegalArgumentException("no password for --auth-user " + authUser + ": give --auth-password, set "
-                + PASSWORD_VARIABLE + ", or run on a terminal to be asked");
     }
 
     private String readBody(String value) throws IOException {
@@ -262,7 +227,7 @@ public final class SendCommand implements Callable<Integer> {
         if (value.startsWith("@")) {
             Path file = Path.of(value.substring(1));
             if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("--body " + value + ": no such readable file");
+                throw new ParameterException(spec.commandLine(), "--body " + value + ": no such readable file");
             }
             return Files.readString(file, StandardCharsets.UTF_8);
         }
@@ -275,7 +240,7 @@ public final class SendCommand implements Callable<Integer> {
         }
         Path file = Path.of(value);
         if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("--data " + value + ": no such readable file");
+            throw new ParameterException(spec.commandLine(), "--data " + value + ": no such readable file");
         }
         return Files.readAllBytes(file);
     }

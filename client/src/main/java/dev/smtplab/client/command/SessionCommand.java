@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -37,12 +38,8 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = "--starttls", description = "Start with EHLO and STARTTLS, then hand over.")
     boolean startTls;
 
-    @Option(names = "--auth-user", paramLabel = "USER", description = "Log in (AUTH PLAIN) before handing over.")
-    String authUser;
-
-    @Option(names = "--auth-password", paramLabel = "PASSWORD",
-            description = "The password (or set " + SendCommand.PASSWORD_VARIABLE + ").")
-    String authPassword;
+    @Mixin
+    AuthOptions auth;
 
     @Option(names = "--explain", description = "Explain every reply as it comes, for learning.")
     boolean explain;
@@ -54,25 +51,18 @@ public final class SessionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        connection.validate(spec);
+        if (tls && startTls) {
+            throw new ParameterException(spec.commandLine(),
+                    "--tls and --starttls do not go together: TLS is on from the start with --tls");
+        }
         int targetPort;
         try {
-            connection.validate();
-            if (tls && startTls) {
-                throw new IllegalArgumentException("--tls and --starttls do not go together: TLS is on from the start with --tls");
-            }
-            if (authUser != null && authPassword == null) {
-                authPassword = System.getenv(SendCommand.PASSWORD_VARIABLE);
-                if (authPassword == null) {
-                    throw new IllegalArgumentException("--auth-user needs --auth-password or " + SendCommand.PASSWORD_VARIABLE
-                            + " (or use /auth to be asked)");
-                }
-            }
             targetPort = port == null ? (tls ? 465 : 25) : HostAndPort.port(Integer.toString(port), "PORT " + port);
         } catch (IllegalArgumentException e) {
-            err.println("smtplab session: " + e.getMessage());
-            err.flush();
-            return 1;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        String password = auth.password();
         SmtpConnection smtp;
         try {
             smtp = tls ? SmtpConnection.connectTls(host, targetPort, connection.connectTimeout(),
@@ -91,7 +81,7 @@ public final class SessionCommand implements Callable<Integer> {
             lines.print("connected to " + host + ":" + targetPort + "; /help for helpers, /quit to leave");
         }
         new InteractiveSession(smtp, lines, connection.tlsSettings(), connection.replyTimeout(), explain, color)
-                .run(new InteractiveSession.Prelude(startTls, SendCommand.localName(), authUser, authPassword));
+                .run(new InteractiveSession.Prelude(startTls, SendCommand.localName(), auth.user(), password));
         return 0;
     }
 }

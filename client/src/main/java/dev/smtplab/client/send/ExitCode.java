@@ -34,14 +34,4 @@ public enum ExitCode {
     public String meaning() {
         return meaning;
     }
-
-    /** Lines for picocli's exit code list: "24:every RCPT TO refused". */
-    public static String[] helpList() {
-        ExitCode[] values = values();
-        String[] lines = new String[values.length];
-        for (int i = 0; i < values.length; i++) {
-            lines[i] = String.format("%2d:%s", values[i].code, values[i].meaning);
-        }
-        return lines;
-    }
 }

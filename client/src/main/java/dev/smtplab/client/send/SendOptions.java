@@ -1,5 +1,6 @@
 package dev.smtplab.client.send;
 
+import dev.smtplab.client.protocol.AuthMechanism;
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.TlsSettings;
 
@@ -10,13 +11,13 @@ import java.util.List;
  * Everything a send needs: where, who, what, and how.
  *
  * @param message    the message bytes to send, CRLF line endings, not yet dot-stuffed
- * @param authMech   PLAIN, LOGIN or CRAM-MD5; null to pick from what the server offers
+ * @param authMech   the AUTH mechanism; null to pick from what the server offers
  * @param quitAfter  stop (politely) after this stage; null to send the message
  * @param showSecrets let transcripts show AUTH secrets instead of ****
  */
 public record SendOptions(String host, int port, String helo, String from, List<String> recipients,
                           byte[] message, TlsMode tlsMode, TlsSettings tlsSettings, String authUser,
-                          String authPassword, String authMech, Stage quitAfter, Duration connectTimeout,
+                          String authPassword, AuthMechanism authMech, Stage quitAfter, Duration connectTimeout,
                           Duration replyTimeout, boolean showSecrets) {
     public SendOptions {
         recipients = List.copyOf(recipients);

@@ -2,6 +2,7 @@ package dev.smtplab.client.send;
 
 import dev.smtplab.client.explain.ReplyExplainer;
 import dev.smtplab.client.protocol.ConnectionClosedException;
+import dev.smtplab.client.protocol.AuthMechanism;
 import dev.smtplab.client.protocol.EhloExchange;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.client.protocol.Sasl;
@@ -144,40 +145,36 @@ public final class SmtpSender implements AutoCloseable {
     }
 
     private void authenticate() throws StageFailure {
-        String mechanism = mechanism();
+        AuthMechanism mechanism = mechanism();
         String user = options.authUser();
         String password = options.authPassword() == null ? "" : options.authPassword();
-        Reply reply;
-        switch (mechanism) {
-            case "PLAIN" -> {
-                reply = secretCommand(Stage.AUTH, "AUTH PLAIN " + Sasl.plain(user, password), "AUTH PLAIN ****");
-            }
-            case "LOGIN" -> {
-                reply = command(Stage.AUTH, "AUTH LOGIN");
-                if (reply.code() == 334) {
-                    reply = secretCommand(Stage.AUTH, Sasl.base64(user), Sasl.base64(user));
+        Reply reply = switch (mechanism) {
+            case PLAIN -> secretCommand(Stage.AUTH, "AUTH PLAIN " + Sasl.plain(user, password), "AUTH PLAIN ****");
+            case LOGIN -> {
+                Reply step = command(Stage.AUTH, "AUTH LOGIN");
+                if (step.code() == 334) {
+                    step = secretCommand(Stage.AUTH, Sasl.base64(user), Sasl.base64(user));
                 }
-                if (reply.code() == 334) {
-                    reply = secretCommand(Stage.AUTH, Sasl.base64(password), "****");
+                if (step.code() == 334) {
+                    step = secretCommand(Stage.AUTH, Sasl.base64(password), "****");
                 }
+                yield step;
             }
-            case "CRAM-MD5" -> {
-                reply = command(Stage.AUTH, "AUTH CRAM-MD5");
-                if (reply.code() == 334) {
-                    reply = secretCommand(Stage.AUTH, Sasl.cramMd5(user, password, reply.text()), "****");
-                }
+            case CRAM_MD5 -> {
+                Reply challenge = command(Stage.AUTH, "AUTH CRAM-MD5");
+                yield challenge.code() == 334
+                        ? secretCommand(Stage.AUTH, Sasl.cramMd5(user, password, challenge.text()), "****") : challenge;
             }
-            default -> throw new StageFailure(ExitCode.USAGE, "unknown AUTH mechanism " + mechanism
-                    + ": use PLAIN, LOGIN or CRAM-MD5", null);
-        }
+        };
         if (reply.code() != 235) {
-            throw new StageFailure(ExitCode.AUTH_REFUSED, "AUTH " + mechanism + " was refused: " + reply.wireText(), reply);
+            throw new StageFailure(ExitCode.AUTH_REFUSED, "AUTH " + mechanism.wireName() + " was refused: "
+                    + reply.wireText(), reply);
         }
     }
 
-    private String mechanism() throws StageFailure {
+    private AuthMechanism mechanism() throws StageFailure {
         if (options.authMech() != null) {
-            return options.authMech().toUpperCase(Locale.ROOT);
+            return options.authMech();
         }
         Optional<String> offered = capabilities.stream()
                 .filter(line -> line.toUpperCase(Locale.ROOT).startsWith("AUTH ") || line.toUpperCase(Locale.ROOT).startsWith("AUTH="))
@@ -187,8 +184,8 @@ public final class SmtpSender implements AutoCloseable {
                     + (connection.tls().isEmpty() ? " (many servers offer it only after STARTTLS)" : ""), null);
         }
         List<String> mechanisms = List.of(offered.get().substring(5).toUpperCase(Locale.ROOT).trim().split("\\s+"));
-        for (String preferred : List.of("PLAIN", "LOGIN", "CRAM-MD5")) {
-            if (mechanisms.contains(preferred)) {
+        for (AuthMechanism preferred : AuthMechanism.values()) {
+            if (mechanisms.contains(preferred.wireName())) {
                 return preferred;
             }
         }

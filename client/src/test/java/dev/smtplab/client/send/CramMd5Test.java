@@ -1,5 +1,6 @@
 package dev.smtplab.client.send;
 
+import dev.smtplab.client.protocol.AuthMechanism;
 import dev.smtplab.client.protocol.TlsSettings;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class CramMd5Test {
             CompletableFuture<List<String>> heard = CompletableFuture.supplyAsync(() -> serveOnce(listener));
             SendOptions options = new SendOptions("127.0.0.1", listener.getLocalPort(), "client.test", "a@example.test",
                     List.of("b@example.test"), new byte[0], TlsMode.NONE, TlsSettings.systemTrust(), "tim",
-                    "tanstaaftanstaaf", "CRAM-MD5", Stage.AUTH, Duration.ofSeconds(2), Duration.ofSeconds(5), false);
+                    "tanstaaftanstaaf", AuthMechanism.CRAM_MD5, Stage.AUTH, Duration.ofSeconds(2), Duration.ofSeconds(5), false);
             SendReport report = new SmtpSender(options, List.of()).send();
             assertThat(report.exitCode()).as(String.valueOf(report.error())).isZero();
             List<String> lines = heard.get(10, TimeUnit.SECONDS);

@@ -71,15 +71,53 @@ class ClientExitCodeTest {
     void exit_1_usage_error_is_one_line() {
         ClientRun run = ClientRun.of("send", "--server", "127.0.0.1:2525", "--from", "a@example.test");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("smtplab send: no recipient: give --to, --cc or --bcc\n");
+        assertThat(run.err()).isEqualTo("smtplab send: no recipient: give --to, --cc or --bcc (see smtplab send --help)\n");
         ClientRun bogus = ClientRun.of("send", "--server", "x", "--from", "a@x.test", "--bogus");
         assertThat(bogus.exitCode()).isEqualTo(1);
         assertThat(bogus.err()).hasLineCount(1).contains("Unknown option: '--bogus'");
         assertThat(ClientRun.of("send", "--server", "127.0.0.1:99999", "--from", "a@x.test", "--to", "b@x.test").err())
-                .isEqualTo("smtplab send: \"127.0.0.1:99999\": the port must be a number from 1 to 65535\n");
+                .isEqualTo("smtplab send: \"127.0.0.1:99999\": the port must be a number from 1 to 65535 "
+                        + "(see smtplab send --help)\n");
         assertThat(ClientRun.of("send", "--server", "127.0.0.1:2525", "--from", "a@x.test", "--to", "b@x.test",
-                "--quit-after", "lunch").err()).isEqualTo(
-                "smtplab send: --quit-after lunch: use connect, banner, ehlo, starttls, auth, mail, rcpt or data\n");
+                "--quit-after", "lunch").err()).isEqualTo("smtplab send: Invalid value for option '--quit-after': "
+                + "expected one of [CONNECT, BANNER, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA] (case-insensitive) "
+                + "but was 'lunch' (see smtplab send --help)\n");
+        assertThat(ClientRun.of("send", "--server", "127.0.0.1:2525", "--from", "a@x.test", "--to", "b@x.test",
+                "--auth-user", "alice", "--auth-password", "x", "--auth-mech", "digest-md5").err())
+                .isEqualTo("smtplab send: Invalid value for option '--auth-mech': 'digest-md5' is not a mechanism this "
+                        + "client speaks: use plain, login or cram-md5 (see smtplab send --help)\n");
+    }
+
+    @Test
+    void body_from_a_file_with_an_at_sign_as_the_readme_shows(@TempDir Path folder) throws Exception {
+        int port = start();
+        Path report = folder.resolve("report.txt");
+        Files.writeString(report, "Numbers are up.\n");
+        ClientRun run = ClientRun.send(port, "--subject", "Report", "--body", "@" + report);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exitCode()).isZero();
+        assertThat(server.takeMessage(WAIT).dataAsString()).contains("Numbers are up.");
+        ClientRun missing = ClientRun.send(port, "--body", "@" + folder.resolve("nope.txt"));
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("smtplab send: --body @" + folder.resolve("nope.txt")
+                + ": no such readable file (see smtplab send --help)\n");
+    }
+
+    @Test
+    void quit_after_and_auth_mech_take_any_case() throws Exception {
+        int port = startWith(Rule.at("ok", SmtpStage.AUTH, new Effect.Reply(SmtpReply.parse("235 2.7.0 Authenticated"))));
+        ClientRun run = ClientRun.send(port, "--auth-user", "alice", "--auth-password", "s3cret", "--auth-mech",
+                "Plain", "--quit-after", "AUTH");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).startsWith("stopped as asked after auth");
+    }
+
+    @Test
+    void help_lists_every_exit_code_from_the_one_enum() {
+        String help = ClientRun.of("send", "--help").out();
+        for (dev.smtplab.client.send.ExitCode code : dev.smtplab.client.send.ExitCode.values()) {
+            assertThat(help).containsPattern("(?m)^\\s+" + code.code() + "\\s+" + java.util.regex.Pattern.quote(code.meaning()));
+        }
     }
 
     @Test
@@ -282,7 +320,7 @@ class ClientExitCodeTest {
 
         ClientRun missing = ClientRun.send(port, "--attach", folder.resolve("nope.pdf").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err()).isEqualTo("smtplab send: --attach " + folder.resolve("nope.pdf") + ": no such readable file\n");
+        assertThat(missing.err()).isEqualTo("smtplab send: --attach " + folder.resolve("nope.pdf") + ": no such readable file (see smtplab send --help)\n");
     }
 
     @Test

@@ -62,16 +62,23 @@ class ClientSendProcessIT {
         assertThat(message.authUser()).contains("alice");
     }
 
+    /** send, session and diagnose share one --auth-user/--auth-password mixin, and so one answer. */
     @Test
-    void missing_password_without_a_terminal_is_a_usage_error() throws Exception {
-        Process process = new ProcessBuilder(smtplab("send", "--server", "localhost:" + server.port(),
-                "--from", "alice@example.test", "--to", "bob@example.test", "--auth-user", "alice")).start();
-        process.getOutputStream().close();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(1);
-        assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
-                "smtplab send: no password for --auth-user alice: give --auth-password, set SMTPLAB_AUTH_PASSWORD, "
-                        + "or run on a terminal to be asked\n");
+    void missing_password_without_a_terminal_is_a_usage_error_in_every_command() throws Exception {
+        for (List<String> command : List.of(
+                List.of("send", "--server", "localhost:" + server.port(), "--from", "alice@example.test", "--to",
+                        "bob@example.test", "--auth-user", "alice"),
+                List.of("session", "localhost", Integer.toString(server.port()), "--auth-user", "alice"),
+                List.of("diagnose", "localhost:" + server.port(), "--auth-user", "alice"))) {
+            Process process = new ProcessBuilder(smtplab(command.toArray(String[]::new))).start();
+            process.getOutputStream().close();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(1);
+            assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
+                    "smtplab " + command.get(0) + ": no password for --auth-user alice: give --auth-password, set "
+                            + "SMTPLAB_AUTH_PASSWORD, or run on a terminal to be asked (see smtplab " + command.get(0)
+                            + " --help)\n");
+        }
     }
 
     @Test

@@ -114,7 +114,7 @@ class ClientSessionIT {
         Result both = session("", Map.of(), "--tls", "--starttls", "localhost", Integer.toString(server.port()));
         assertThat(both.exitCode()).isEqualTo(1);
         assertThat(both.err()).isEqualTo("smtplab session: --tls and --starttls do not go together: TLS is on from "
-                + "the start with --tls\n");
+                + "the start with --tls (see smtplab session --help)\n");
     }
 
     @Test

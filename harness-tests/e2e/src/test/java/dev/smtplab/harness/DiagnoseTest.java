@@ -95,7 +95,7 @@ class DiagnoseTest {
         assertThat(missing.exitCode()).isEqualTo(12);
         assertThat(missing.out()).isEqualTo("missing.test: the domain missing.test does not exist (NXDOMAIN)\n");
         assertThat(ClientRun.of("mx", "x.test", "--dns-server", "dns.example:53").err())
-                .isEqualTo("smtplab mx: --dns-server dns.example:53: give an IP address, such as 127.0.0.1:5353\n");
+                .isEqualTo("smtplab mx: --dns-server dns.example:53: give an IP address, such as 127.0.0.1:5353 (see smtplab mx --help)\n");
     }
 
     @Test
@@ -259,8 +259,8 @@ class DiagnoseTest {
     @Test
     void bad_arguments_give_one_line() {
         assertThat(ClientRun.of("diagnose", "x.test", "--to", "b@x.test").err())
-                .isEqualTo("smtplab diagnose: --to needs --from: the recipient is tried after MAIL FROM\n");
+                .isEqualTo("smtplab diagnose: --to needs --from: the recipient is tried after MAIL FROM (see smtplab diagnose --help)\n");
         assertThat(ClientRun.of("diagnose", "x.test", "--ports", "70000").err())
-                .isEqualTo("smtplab diagnose: \"--ports 70000\": the port must be a number from 1 to 65535\n");
+                .isEqualTo("smtplab diagnose: \"--ports 70000\": the port must be a number from 1 to 65535 (see smtplab diagnose --help)\n");
     }
 }

@@ -1,0 +1,52 @@
+package dev.smtplab.client.command;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.Console;
+
+/**
+ * --auth-user and --auth-password, the same for every command: the password from the option,
+ * from SMTPLAB_AUTH_PASSWORD, or typed at a hidden prompt (never echoed, never in the shell's history).
+ */
+public final class AuthOptions {
+    static final String PASSWORD_VARIABLE = "SMTPLAB_AUTH_PASSWORD";
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--auth-user", paramLabel = "USER", description = "Log in (AUTH) as this user.")
+    String user;
+
+    @Option(names = "--auth-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+            defaultValue = "${env:" + PASSWORD_VARIABLE + "}",
+            description = "The password; without a value, or when neither this nor " + PASSWORD_VARIABLE
+                    + " is set, it is asked for on the terminal.")
+    char[] password;
+
+    /** The user, or null when --auth-user was not given. */
+    String user() {
+        return user;
+    }
+
+    /** The password for --auth-user; asks on the terminal when none was given. Null without --auth-user. */
+    String password() {
+        if (user == null) {
+            return null;
+        }
+        if (password != null) {
+            return new String(password);
+        }
+        Console console = System.console();
+        if (console != null) {
+            char[] typed = console.readPassword("password for %s: ", user);
+            if (typed != null) {
+                return new String(typed);
+            }
+        }
+        throw new ParameterException(command.commandLine(), "no password for --auth-user " + user
+                + ": give --auth-password, set " + PASSWORD_VARIABLE + ", or run on a terminal to be asked");
+    }
+}
