@@ -74,6 +74,9 @@ class MainTest {
         Run help = run("--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("--smtp-port=PORT", "--max-messages=N", "Exit codes:");
+        for (ServerExit exit : ServerExit.values()) {
+            assertThat(help.out()).containsPattern("(?m)^\\s+" + exit.code + "\\s+" + java.util.regex.Pattern.quote(exit.meaning));
+        }
         Run version = run("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("smtplab-server ");
@@ -184,16 +187,16 @@ class MainTest {
     void options_can_come_from_the_environment() {
         Main main = new Main();
         CommandLine commandLine = new CommandLine(main);
-        commandLine.setDefaultValueProvider(new Main.EnvironmentDefaults(Map.of("SMTPLAB_SMTP_PORT", "2626",
+        commandLine.setDefaultValueProvider(new EnvironmentDefaults(Map.of("SMTPLAB_SMTP_PORT", "2626",
                 "SMTPLAB_BIND", "0.0.0.0", "SMTPLAB_NO_TLS", "true", "SMTPLAB_PRESET", "greylist mailbox-full",
                 "SMTPLAB_MAX_MESSAGES", "7")));
         commandLine.parseArgs("--max-messages", "9");
         assertThat(main.smtpPort).isEqualTo(2626);
         assertThat(main.bindAddress.getHostAddress()).isEqualTo("0.0.0.0");
-        assertThat(main.noTls).isTrue();
-        assertThat(main.presets).containsExactly("greylist", "mailbox-full");
+        assertThat(main.tls.noTls).isTrue();
+        assertThat(main.failures.presets).containsExactly("greylist", "mailbox-full");
         assertThat(main.maxMessages).as("a flag wins over the environment").isEqualTo(9);
-        assertThat(Main.EnvironmentDefaults.variable("--web-auth")).isEqualTo("SMTPLAB_WEB_AUTH");
+        assertThat(EnvironmentDefaults.variable("--web-auth")).isEqualTo("SMTPLAB_WEB_AUTH");
         Run bad = runWithEnvironment(Map.of("SMTPLAB_SMTP_PORT", "seventy"));
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("'seventy' is not a port").hasLineCount(1);
@@ -216,7 +219,7 @@ class MainTest {
         assertThat(main.bindAddress.getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(main.maxMessageSize).isEqualTo(25 * 1024 * 1024);
         assertThat(main.idleTimeoutSeconds).isEqualTo((int) Duration.ofMinutes(1).toSeconds());
-        assertThat(main.webPort).isEqualTo(8025);
-        assertThat(main.webBindAddress.getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(main.web.webPort).isEqualTo(8025);
+        assertThat(main.web.webBindAddress.getHostAddress()).isEqualTo("127.0.0.1");
     }
 }

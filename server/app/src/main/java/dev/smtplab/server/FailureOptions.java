@@ -1,0 +1,34 @@
+package dev.smtplab.server;
+
+import dev.smtplab.server.scenario.RulesFile;
+import dev.smtplab.server.scenario.Scenario;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The failures to start with: presets, a rules file, magic addresses. */
+final class FailureOptions {
+    @Option(names = "--preset", paramLabel = "NAME[:KEY=VALUE;...]", split = "\\s+", splitSynopsisLabel = " ",
+            description = "Turn on a failure preset; repeatable. Presets: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = OptionConverters.PresetNames.class)
+    List<String> presets = new ArrayList<>();
+
+    @Option(names = "--rules", paramLabel = "FILE", description = "Failure rules from a YAML file.")
+    Path rulesFile;
+
+    @Option(names = "--no-magic-addresses", negatable = false,
+            description = "Treat reject-NNN@, tempfail-NNN@ and delay-Ns@ addresses like any other.")
+    boolean noMagicAddresses;
+
+    /** The scenario these describe; a bad preset or rules file throws with a message that names it. */
+    Scenario scenario() {
+        Scenario.Builder scenario = rulesFile == null ? Scenario.builder() : RulesFile.read(rulesFile).toBuilder();
+        presets.forEach(scenario::preset);
+        if (noMagicAddresses) {
+            scenario.magicAddresses(false);
+        }
+        return scenario.build();
+    }
+}
