@@ -34,4 +34,19 @@ public enum ExitCode {
     public String meaning() {
         return meaning;
     }
+
+    /** What to try when a send ends this way without a reply to explain; "" when nothing general helps. */
+    public String hint() {
+        return switch (this) {
+            case CONNECTION_REFUSED -> "check the host and port; is the server running?";
+            case CONNECT_TIMEOUT -> "try port 587 with --starttls and AUTH, or ask your network provider to unblock the port";
+            case NAME_NOT_FOUND -> "check the spelling of the host name, or give an IP address";
+            case TLS_FAILURE -> "check the certificate (--ca-file for a private CA, --insecure to skip the check)";
+            case CONNECTION_CLOSED -> "the server hung up: look at the transcript (--transcript) for its last words";
+            case REPLY_TIMEOUT -> "the server is slow or stuck; raise --timeout-reply or try later";
+            case STARTTLS_REFUSED -> "use --starttls-optional to go on without TLS, or --tls on port 465";
+            case AUTH_REFUSED -> "check the user name and password, and whether AUTH needs STARTTLS first";
+            default -> "";
+        };
+    }
 }

@@ -63,17 +63,60 @@ public final class SmtpSender implements AutoCloseable {
             return report(options.quitAfter() == null ? "sent" : "stopped", ExitCode.SENT, null, null);
         } catch (StageFailure failure) {
             quietQuit(failure.exitCode);
-            String hint = failure.reply != null ? ReplyExplainer.hint(failure.reply) : hintFor(failure.exitCode);
+            String hint = failure.reply != null ? ReplyExplainer.hint(failure.reply) : failure.exitCode.hint();
             return report("failed", failure.exitCode, failure.getMessage(), hint);
         } finally {
             close();
         }
     }
 
+    /** One stage of the conversation. */
+    @FunctionalInterface
+    private interface StageAction {
+        void run() throws StageFailure;
+    }
+
+    private record Step(Stage stage, StageAction action) {
+    }
+
     /**
-     * Connects and gets as far as AUTH. Returns false when --quit-after stops before MAIL.
+     * Runs the steps in order until --quit-after names one: the one place that stops a send.
+     * Returns false when it stopped.
      */
+    private boolean run(List<Step> steps) throws StageFailure {
+        for (Step step : steps) {
+            step.action().run();
+            if (options.quitAfter() == step.stage()) {
+                if (step.stage() == Stage.DATA) {
+                    // After 354 every line is message content, QUIT included: the only way out that
+                    // sends no message is to hang up.
+                    close();
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Connects and gets as far as AUTH. Returns false when --quit-after stops before MAIL. */
     boolean open() throws StageFailure {
+        return run(List.of(
+                new Step(Stage.CONNECT, this::connect),
+                new Step(Stage.BANNER, this::banner),
+                new Step(Stage.EHLO, this::ehlo),
+                new Step(Stage.STARTTLS, () -> {
+                    if (options.tlsMode() == TlsMode.STARTTLS_REQUIRED || options.tlsMode() == TlsMode.STARTTLS_OPTIONAL) {
+                        startTls();
+                    }
+                }),
+                new Step(Stage.AUTH, () -> {
+                    if (options.authUser() != null) {
+                        authenticate();
+                    }
+                })));
+    }
+
+    private void connect() throws StageFailure {
         long started = System.nanoTime();
         try {
             connection = options.tlsMode() == TlsMode.IMPLICIT
@@ -88,31 +131,13 @@ public final class SmtpSender implements AutoCloseable {
         listeners.forEach(connection::addListener);
         stages.add(StageResult.withoutReply(Stage.CONNECT, "connected to " + options.server()
                 + connection.tls().map(tls -> " with " + tls.protocol()).orElse(""), elapsed(started)));
-        if (options.quitAfter() == Stage.CONNECT) {
-            return false;
-        }
+    }
 
-        Reply banner = expect(Stage.BANNER, null, ExitCode.BANNER_REFUSED, "the server refused the session");
+    private void banner() throws StageFailure {
+        Reply banner = expect(Stage.BANNER);
         if (banner.code() != 220) {
             throw new StageFailure(ExitCode.BANNER_REFUSED, "the server refused the session: " + banner.text(), banner);
         }
-        if (options.quitAfter() == Stage.BANNER) {
-            return false;
-        }
-        ehlo();
-        if (options.quitAfter() == Stage.EHLO) {
-            return false;
-        }
-        if (options.tlsMode() == TlsMode.STARTTLS_REQUIRED || options.tlsMode() == TlsMode.STARTTLS_OPTIONAL) {
-            startTls();
-        }
-        if (options.quitAfter() == Stage.STARTTLS) {
-            return false;
-        }
-        if (options.authUser() != null) {
-            authenticate();
-        }
-        return options.quitAfter() != Stage.AUTH;
     }
 
     private void ehlo() throws StageFailure {
@@ -195,14 +220,21 @@ public final class SmtpSender implements AutoCloseable {
 
     /** One transaction: MAIL, every RCPT, DATA and the message, as far as --quit-after allows. */
     void transaction(byte[] message) throws StageFailure {
-        String mail = "MAIL FROM:<" + options.from() + ">" + mailParameters(message);
-        Reply reply = command(Stage.MAIL, mail);
+        run(List.of(
+                new Step(Stage.MAIL, () -> mail(message)),
+                new Step(Stage.RCPT, this::recipients),
+                new Step(Stage.DATA, this::data),
+                new Step(Stage.MESSAGE, () -> content(message))));
+    }
+
+    private void mail(byte[] message) throws StageFailure {
+        Reply reply = command(Stage.MAIL, "MAIL FROM:<" + options.from() + ">" + mailParameters(message));
         if (!reply.isPositive()) {
             throw new StageFailure(ExitCode.MAIL_REFUSED, "MAIL FROM was refused: " + reply.wireText(), reply);
         }
-        if (options.quitAfter() == Stage.MAIL) {
-            return;
-        }
+    }
+
+    private void recipients() throws StageFailure {
         Reply lastRefusal = null;
         int accepted = 0;
         rejectedRecipients.clear();
@@ -219,26 +251,13 @@ public final class SmtpSender implements AutoCloseable {
             throw new StageFailure(ExitCode.RCPT_REFUSED, "every recipient was refused: "
                     + String.join("; ", rejectedRecipients), lastRefusal);
         }
-        if (options.quitAfter() == Stage.RCPT) {
-            return;
-        }
-        reply = command(Stage.DATA, "DATA");
+    }
+
+    private void data() throws StageFailure {
+        Reply reply = command(Stage.DATA, "DATA");
         if (reply.code() != 354) {
             throw new StageFailure(ExitCode.DATA_REFUSED, "DATA was refused: " + reply.wireText(), reply);
         }
-        if (options.quitAfter() == Stage.DATA) {
-            // After 354 every line is message content, QUIT included: the only way out that sends
-            // no message is to hang up.
-            close();
-            return;
-        }
-        reply = content(message);
-        if (!reply.isPositive()) {
-            throw new StageFailure(ExitCode.MESSAGE_REFUSED, "the message was refused after the final dot: "
-                    + reply.wireText(), reply);
-        }
-        Matcher matcher = QUEUE_ID.matcher(reply.text());
-        queueId = matcher.find() ? matcher.group(1) : null;
     }
 
     private String mailParameters(byte[] message) {
@@ -264,18 +283,24 @@ public final class SmtpSender implements AutoCloseable {
         return parameters.toString();
     }
 
-    private Reply content(byte[] message) throws StageFailure {
+    private void content(byte[] message) throws StageFailure {
         long started = System.nanoTime();
         byte[] wire = DotStuffing.encode(message);
+        Reply reply;
         try {
             connection.sendBytes(wire);
             connection.noteSent("[message: " + message.length + " bytes, then the lone dot]");
-            Reply reply = connection.readReply();
+            reply = connection.readReply();
             stages.add(StageResult.of(Stage.MESSAGE, "[message: " + message.length + " bytes]", reply, elapsed(started)));
-            return reply;
         } catch (IOException e) {
             throw networkFailure(Stage.MESSAGE, e);
         }
+        if (!reply.isPositive()) {
+            throw new StageFailure(ExitCode.MESSAGE_REFUSED, "the message was refused after the final dot: "
+                    + reply.wireText(), reply);
+        }
+        Matcher matcher = QUEUE_ID.matcher(reply.text());
+        queueId = matcher.find() ? matcher.group(1) : null;
     }
 
     /** Leaves politely: QUIT and its reply, whatever that is. */
@@ -299,11 +324,12 @@ public final class SmtpSender implements AutoCloseable {
         quit();
     }
 
-    private Reply expect(Stage stage, String command, ExitCode failure, String what) throws StageFailure {
+    /** A reply that comes without a command: the banner. */
+    private Reply expect(Stage stage) throws StageFailure {
         long started = System.nanoTime();
         try {
             Reply reply = connection.readReply();
-            stages.add(StageResult.of(stage, command, reply, elapsed(started)));
+            stages.add(StageResult.of(stage, null, reply, elapsed(started)));
             return reply;
         } catch (IOException e) {
             throw networkFailure(stage, e);
@@ -353,20 +379,6 @@ public final class SmtpSender implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static String hintFor(ExitCode exitCode) {
-        return switch (exitCode) {
-            case CONNECTION_REFUSED -> "check the host and port; is the server running?";
-            case CONNECT_TIMEOUT -> "try port 587 with --starttls and AUTH, or ask your network provider to unblock the port";
-            case NAME_NOT_FOUND -> "check the spelling of the host name, or give an IP address";
-            case TLS_FAILURE -> "check the certificate (--ca-file for a private CA, --insecure to skip the check)";
-            case CONNECTION_CLOSED -> "the server hung up: look at the transcript (--transcript) for its last words";
-            case REPLY_TIMEOUT -> "the server is slow or stuck; raise --timeout-reply or try later";
-            case STARTTLS_REFUSED -> "use --starttls-optional to go on without TLS, or --tls on port 465";
-            case AUTH_REFUSED -> "check the user name and password, and whether AUTH needs STARTTLS first";
-            default -> "";
-        };
     }
 
     private SendReport report(String result, ExitCode exitCode, String error, String hint) {
