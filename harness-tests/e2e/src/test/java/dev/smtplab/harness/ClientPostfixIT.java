@@ -1,16 +1,9 @@
 package dev.smtplab.harness;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,47 +13,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(180)
 class ClientPostfixIT {
-    private Path dir;
-    private int port;
+    private static PostfixPeer postfix;
+    private static int port;
 
-    @BeforeEach
-    void startPostfix() throws Exception {
-        Peers.program("postfix", "postfix");
-        Peers.program("openssl", "openssl");
-        dir = Files.createTempDirectory("smtplab-postfix");
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        Process start = new ProcessBuilder("bash", Peers.script("postfix.sh").toString(), "start", dir.toString(),
-                Integer.toString(port)).redirectErrorStream(true).start();
-        String output = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(start.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(start.exitValue()).as(output).isZero();
-        for (int i = 0; i < 100; i++) {
-            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (java.io.IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("Postfix did not start listening on port " + port + ": " + output);
+    @BeforeAll
+    static void startPostfix() throws Exception {
+        postfix = PostfixPeer.start();
+        port = postfix.port();
     }
 
-    @AfterEach
-    void stopPostfix() throws Exception {
-        new ProcessBuilder("bash", Peers.script("postfix.sh").toString(), "stop", dir.toString())
-                .redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+    @AfterAll
+    static void stopPostfix() throws Exception {
+        if (postfix != null) {
+            postfix.close();
+        }
     }
 
     @Test
     void sends_over_starttls_and_postfix_queues_it() throws Exception {
         ClientRun run = ClientRun.of("send", "--server", "localhost:" + port, "--from", "alice@example.org",
-                "--to", "root@example.test", "--starttls", "--ca-file", dir.resolve("cert.pem").toString(), "--json");
+                "--to", "root@example.test", "--starttls", "--ca-file", postfix.certificate().toString(), "--json");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("\"result\":\"sent\"").contains("Ok: queued as");
         String queueId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out()).get("queueId").asText();
-        Thread.sleep(500);
-        assertThat(Files.readString(dir.resolve("maillog"))).contains(queueId + ": from=<alice@example.org>");
+        postfix.awaitLog(queueId + ": from=<alice@example.org>");
     }
 
     @Test

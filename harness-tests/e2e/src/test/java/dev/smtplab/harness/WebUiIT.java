@@ -2,7 +2,9 @@ package dev.smtplab.harness;
 
 import dev.smtplab.server.FakeSmtpServer;
 import dev.smtplab.server.web.WebServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,16 +42,15 @@ class WebUiIT {
             <a href="javascript:parent.document.title='PWNED'">a link</a>
             </body></html>""";
 
+    private static WebDriver browser;
     private FakeSmtpServer smtp;
     private WebServer web;
-    private WebDriver browser;
 
-    @BeforeEach
-    void start() throws Exception {
+    /** One Chromium for the class: it takes seconds to start. Each test gets its own server. */
+    @BeforeAll
+    static void startBrowser() throws Exception {
         Path chromium = Peers.program("chromium", "chromium");
         Path driver = Peers.program("chromedriver", "chromium-driver");
-        smtp = FakeSmtpServer.builder().build().start();
-        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -61,11 +62,21 @@ class WebUiIT {
         Files.createDirectories(SCREENSHOTS);
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stopBrowser() {
         if (browser != null) {
             browser.quit();
         }
+    }
+
+    @BeforeEach
+    void startServer() {
+        smtp = FakeSmtpServer.builder().build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
+    }
+
+    @AfterEach
+    void stop() {
         if (web != null) {
             web.stop();
         }
@@ -105,7 +116,9 @@ class WebUiIT {
         assertThat(frame.getAttribute("sandbox")).isEmpty();
         wait.until(ExpectedConditions.frameToBeAvailableAndSwitchToIt(By.id("message-html")));
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("greeting"))).getText()).isEqualTo("Hello Bob");
-        Thread.sleep(500);
+        // The tracking image fails to load (remote content is blocked); once it has, its onerror would have run.
+        wait.until(driver -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.images).every(image => image.complete)")));
         assertThat(browser.findElements(By.id("pwned"))).as("the message's script and onerror did not run").isEmpty();
         browser.switchTo().defaultContent();
         assertThat(browser.getTitle()).isEqualTo("SMTP Lab");
