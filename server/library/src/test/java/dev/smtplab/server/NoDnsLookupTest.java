@@ -2,59 +2,47 @@ package dev.smtplab.server;
 
 import org.junit.jupiter.api.Test;
 
-import java.security.Permission;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The server never asks DNS: not for its own name, not for a client's address. Java reports every
- * name-service lookup to the security manager as checkConnect(host, -1), so one that allows
- * everything but writes those down sees any lookup the server makes.
+ * The server never asks DNS: not for its own name, not for a client's address. The session runs
+ * in a JVM of its own ({@link NoDnsProbe}), whose security manager writes down every lookup; this
+ * JVM never installs one, so tests can run in parallel.
  */
 class NoDnsLookupTest {
 
     @Test
-    @SuppressWarnings("removal")
-    void a_whole_session_makes_no_name_lookup() throws Exception {
-        List<String> lookups = Collections.synchronizedList(new ArrayList<>());
-        SecurityManager watcher = new SecurityManager() {
-            @Override
-            public void checkPermission(Permission permission) {
-            }
+    void a_whole_session_makes_no_name_lookup(@TempDir Path dir) throws Exception {
+        assertThat(probe(dir)).as("name lookups made while the server ran").containsExactly("done");
+    }
 
-            @Override
-            public void checkPermission(Permission permission, Object context) {
-            }
+    @Test
+    void the_probe_sees_a_lookup_when_one_is_made(@TempDir Path dir) throws Exception {
+        assertThat(probe(dir, "self-check")).hasSize(2).endsWith("done").first().asString()
+                .startsWith("lookup: probe.invalid");
+    }
 
-            @Override
-            public void checkConnect(String host, int port) {
-                if (port == -1) {
-                    lookups.add(host + " (thread " + Thread.currentThread().getName() + ")");
-                }
-            }
-        };
-        try {
-            System.setSecurityManager(watcher);
-        } catch (UnsupportedOperationException e) {
-            assumeTrue(false, "this JVM does not allow a security manager (Java 18+ without -Djava.security.manager=allow)");
-        }
-        try (FakeSmtpServer server = FakeSmtpServer.builder().build().start();
-             RawSmtp smtp = new RawSmtp(server.port())) {
-            smtp.reply();
-            smtp.command("EHLO client.test");
-            smtp.command("MAIL FROM:<a@example.test>");
-            smtp.command("RCPT TO:<b@example.test>");
-            smtp.command("DATA");
-            assertThat(smtp.command("Subject: dns\r\n\r\nbody\r\n.")).startsWith("250");
-            smtp.command("QUIT");
-            server.takeMessage(java.time.Duration.ofSeconds(5));
-        } finally {
-            System.setSecurityManager(null);
-        }
-        assertThat(lookups).as("name lookups made while the server ran").isEmpty();
+    /** The probe's lookup lines and "done". Its names resolve from an empty hosts file, never from DNS. */
+    private static List<String> probe(Path dir, String... args) throws Exception {
+        Path hosts = Files.writeString(dir.resolve("hosts"), "");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
+                NoDnsProbe.class.getName()));
+        command.addAll(List.of(args));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+        probe.getOutputStream().close();
+        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(probe.exitValue()).as(output).isZero();
+        return output.lines().filter(line -> line.startsWith("lookup: ") || line.equals("done")).toList();
     }
 }
