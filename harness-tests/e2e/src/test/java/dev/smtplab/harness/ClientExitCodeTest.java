@@ -294,7 +294,7 @@ class ClientExitCodeTest {
                 rcpt = stage;
             }
         }
-        assertThat(rcpt).isNotNull();
+        assertThat(rcpt).as("the rcpt stage in %s", json).isNotNull();
         assertThat(rcpt.get("code").asInt()).isEqualTo(451);
         assertThat(rcpt.get("enhancedCode").asText()).isEqualTo("4.7.1");
         assertThat(rcpt.get("temporary").asBoolean()).isTrue();

@@ -14,6 +14,7 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.smtplab.harness.SmtpLabAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -150,8 +153,17 @@ class HarnessTest {
             }
         }).perClass();
 
+        /** Every server a test of this class saw; per-class mode means one, whatever the order. */
+        static final Set<FakeSmtpServer> SEEN = ConcurrentHashMap.newKeySet();
+
+        @AfterAll
+        static void one_server_served_every_test() {
+            org.assertj.core.api.Assertions.assertThat(SEEN).hasSize(1);
+        }
+
         @Test
         void tls_and_auth_are_asserted() throws Exception {
+            SEEN.add(secure.server());
             Properties properties = new Properties();
             properties.setProperty("mail.smtp.host", "127.0.0.1");
             properties.setProperty("mail.smtp.port", Integer.toString(secure.port()));
@@ -164,12 +176,17 @@ class HarnessTest {
             message.setSubject("secure");
             message.setText("hi");
             Transport.send(message, "alice", "s3cret");
-            assertThat(secure.takeMessage(WAIT)).wasSentOverTls().wasAuthenticatedAs("alice");
+            assertThat(secure.awaitMessage(sent -> sent.subject().orElse("").equals("secure"), WAIT))
+                    .wasSentOverTls().wasAuthenticatedAs("alice");
         }
 
+        /** The class's server is the one @AfterAll counts; this test only adds what it saw. */
         @Test
-        void the_same_server_serves_the_whole_class() {
-            org.assertj.core.api.Assertions.assertThat(secure.server()).isNotNull();
+        void the_same_server_serves_the_whole_class() throws Exception {
+            SEEN.add(secure.server());
+            send(secure.port(), "shop@example.test", "carol@example.test", "per class");
+            assertThat(secure.awaitMessage(sent -> sent.subject().orElse("").equals("per class"), WAIT))
+                    .hasSubject("per class");
         }
     }
 }

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A fake SMTP server for your tests: a fresh one on a free port for each test (or one per class),
@@ -168,6 +169,12 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
 
     public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
         return server().takeMessage(timeout);
+    }
+
+    /** The first message, stored or to come, that matches: {@code awaitMessage(m -> m.hasSubject("x"), ...)}. */
+    public RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout)
+            throws InterruptedException {
+        return server().awaitMessage(condition, timeout);
     }
 
     public List<RecordedMessage> messages() {

@@ -165,6 +165,12 @@ public final class FakeSmtpServer implements AutoCloseable {
         return store.takeMessage(timeout);
     }
 
+    /** Waits until a message matches, among those stored and those to come; see {@link MessageStore#awaitMessage}. */
+    public RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout)
+            throws InterruptedException {
+        return store.awaitMessage(condition, timeout);
+    }
+
     /** Waits until a session matches; see {@link MessageStore#awaitSession}. */
     public RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout)
             throws InterruptedException {
