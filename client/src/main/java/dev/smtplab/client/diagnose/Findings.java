@@ -2,6 +2,7 @@ package dev.smtplab.client.diagnose;
 
 import dev.smtplab.client.dns.MxReport;
 import dev.smtplab.client.explain.ReplyExplainer;
+import dev.smtplab.client.protocol.Extensions;
 import dev.smtplab.client.protocol.Reply;
 
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ final class Findings {
                     "an old or misconfigured server: no STARTTLS, no SIZE, no AUTH"));
         }
         if (check.tlsKind() == TlsKind.STARTTLS && banner != null && banner.code() == 220
-                && !check.heloFallback() && check.capabilities().stream().noneMatch(c -> c.equalsIgnoreCase("STARTTLS"))) {
+                && !check.heloFallback() && !new Extensions(check.capabilities()).offers("STARTTLS")) {
             findings.add(new Finding(Severity.WARNING, where, "no STARTTLS offered: mail to this port travels unencrypted",
                     "turn on STARTTLS on the server"));
         }
@@ -104,8 +105,8 @@ final class Findings {
                 findings.add(new Finding(Severity.WARNING, where, "the certificate expires in " + check.tls().daysLeft()
                         + " days", "renew it"));
             }
-            boolean authBefore = check.capabilities().stream().anyMatch(c -> c.toUpperCase(Locale.ROOT).startsWith("AUTH"));
-            boolean authAfter = check.capabilitiesAfterTls().stream().anyMatch(c -> c.toUpperCase(Locale.ROOT).startsWith("AUTH"));
+            boolean authBefore = new Extensions(check.capabilities()).offers("AUTH");
+            boolean authAfter = new Extensions(check.capabilitiesAfterTls()).offers("AUTH");
             if (authAfter && !authBefore && check.tlsKind() == TlsKind.STARTTLS) {
                 findings.add(new Finding(Severity.INFO, where, "AUTH is offered only after STARTTLS (as it should be)", ""));
             }

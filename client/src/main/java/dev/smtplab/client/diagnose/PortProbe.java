@@ -2,6 +2,7 @@ package dev.smtplab.client.diagnose;
 
 import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.EhloExchange;
+import dev.smtplab.client.protocol.Extensions;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.client.protocol.Sasl;
 import dev.smtplab.client.protocol.SmtpConnection;
@@ -92,7 +93,7 @@ final class PortProbe {
             return;
         }
         capabilities = ehlo(smtp);
-        boolean offersStartTls = capabilities.stream().anyMatch(c -> c.equalsIgnoreCase("STARTTLS"));
+        boolean offersStartTls = new Extensions(capabilities).offers("STARTTLS");
         if (tlsKind == TlsKind.STARTTLS && offersStartTls) {
             Reply reply = smtp.command("STARTTLS");
             if (reply.code() != 220) {

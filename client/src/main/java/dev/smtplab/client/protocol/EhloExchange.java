@@ -31,8 +31,7 @@ public record EhloExchange(Reply reply, boolean heloFallback, List<String> capab
         return new EhloExchange(ehlo, false, capabilities);
     }
 
-    public boolean offers(String keyword) {
-        return capabilities.stream().anyMatch(capability -> capability.equalsIgnoreCase(keyword)
-                || capability.regionMatches(true, 0, keyword + " ", 0, keyword.length() + 1));
+    public Extensions extensions() {
+        return new Extensions(capabilities);
     }
 }

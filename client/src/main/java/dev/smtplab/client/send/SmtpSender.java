@@ -4,6 +4,7 @@ import dev.smtplab.client.explain.ReplyExplainer;
 import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.AuthMechanism;
 import dev.smtplab.client.protocol.EhloExchange;
+import dev.smtplab.client.protocol.Extensions;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.client.protocol.Sasl;
 import dev.smtplab.client.protocol.SmtpConnection;
@@ -12,10 +13,8 @@ import dev.smtplab.client.protocol.WireListener;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +32,7 @@ public final class SmtpSender implements AutoCloseable {
     private final List<StageResult> stages = new ArrayList<>();
     private final List<String> rejectedRecipients = new ArrayList<>();
     private SmtpConnection connection;
-    private List<String> capabilities = List.of();
+    private Extensions extensions = Extensions.NONE;
     private String queueId;
 
     /** A stage ended the send: which exit code, why, and the reply if there was one. */
@@ -142,14 +141,14 @@ public final class SmtpSender implements AutoCloseable {
 
     private void ehlo() throws StageFailure {
         EhloExchange ehlo = EhloExchange.run(options.helo(), command -> command(Stage.EHLO, command));
-        capabilities = ehlo.capabilities();
+        extensions = ehlo.extensions();
         if (!ehlo.reply().isPositive()) {
             throw new StageFailure(ExitCode.EHLO_REFUSED, "EHLO was refused: " + ehlo.reply().wireText(), ehlo.reply());
         }
     }
 
     private void startTls() throws StageFailure {
-        if (!offers("STARTTLS")) {
+        if (!extensions.offers("STARTTLS")) {
             if (options.tlsMode() == TlsMode.STARTTLS_OPTIONAL) {
                 return;
             }
@@ -201,14 +200,12 @@ public final class SmtpSender implements AutoCloseable {
         if (options.authMech() != null) {
             return options.authMech();
         }
-        Optional<String> offered = capabilities.stream()
-                .filter(line -> line.toUpperCase(Locale.ROOT).startsWith("AUTH ") || line.toUpperCase(Locale.ROOT).startsWith("AUTH="))
-                .findFirst();
+        Optional<List<String>> offered = extensions.arguments("AUTH");
         if (offered.isEmpty()) {
             throw new StageFailure(ExitCode.AUTH_REFUSED, "the server does not offer AUTH"
                     + (connection.tls().isEmpty() ? " (many servers offer it only after STARTTLS)" : ""), null);
         }
-        List<String> mechanisms = List.of(offered.get().substring(5).toUpperCase(Locale.ROOT).trim().split("\\s+"));
+        List<String> mechanisms = offered.get();
         for (AuthMechanism preferred : AuthMechanism.values()) {
             if (mechanisms.contains(preferred.wireName())) {
                 return preferred;
@@ -228,7 +225,8 @@ public final class SmtpSender implements AutoCloseable {
     }
 
     private void mail(byte[] message) throws StageFailure {
-        Reply reply = command(Stage.MAIL, "MAIL FROM:<" + options.from() + ">" + mailParameters(message));
+        Reply reply = command(Stage.MAIL, "MAIL FROM:<" + options.from() + ">"
+                + MailParameters.of(message, options.from(), options.recipients(), extensions));
         if (!reply.isPositive()) {
             throw new StageFailure(ExitCode.MAIL_REFUSED, "MAIL FROM was refused: " + reply.wireText(), reply);
         }
@@ -258,29 +256,6 @@ public final class SmtpSender implements AutoCloseable {
         if (reply.code() != 354) {
             throw new StageFailure(ExitCode.DATA_REFUSED, "DATA was refused: " + reply.wireText(), reply);
         }
-    }
-
-    private String mailParameters(byte[] message) {
-        StringBuilder parameters = new StringBuilder();
-        if (offers("SIZE")) {
-            parameters.append(" SIZE=").append(message.length);
-        }
-        boolean eightBit = false;
-        for (byte b : message) {
-            if (b < 0) {
-                eightBit = true;
-                break;
-            }
-        }
-        if (eightBit && offers("8BITMIME")) {
-            parameters.append(" BODY=8BITMIME");
-        }
-        boolean utf8Addresses = !StandardCharsets.US_ASCII.newEncoder().canEncode(options.from())
-                || options.recipients().stream().anyMatch(r -> !StandardCharsets.US_ASCII.newEncoder().canEncode(r));
-        if (utf8Addresses && offers("SMTPUTF8")) {
-            parameters.append(" SMTPUTF8");
-        }
-        return parameters.toString();
     }
 
     private void content(byte[] message) throws StageFailure {
@@ -369,16 +344,6 @@ public final class SmtpSender implements AutoCloseable {
         }
         return new StageFailure(ExitCode.CONNECTION_CLOSED, "the connection broke at " + stage.key() + ": "
                 + e.getMessage(), null);
-    }
-
-    private boolean offers(String extension) {
-        for (String line : capabilities) {
-            String upper = line.toUpperCase(Locale.ROOT);
-            if (upper.equals(extension) || upper.startsWith(extension + " ") || upper.startsWith(extension + "=")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private SendReport report(String result, ExitCode exitCode, String error, String hint) {
