@@ -26,6 +26,11 @@ public final class ConnectionOptions {
     @Option(names = "--insecure", description = "Do not check the server's certificate or host name.")
     boolean insecure;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:SMTPLAB_DATA_DIR}",
+            description = "The SMTP Lab server's data folder, whose local CA (ca.pem) is trusted besides the "
+                    + "system's (default: ~/.smtplab).")
+    Path dataDir;
+
     Duration connectTimeout() {
         return Duration.ofSeconds(connectTimeoutSeconds);
     }
@@ -46,6 +51,7 @@ public final class ConnectionOptions {
     }
 
     TlsSettings tlsSettings() {
-        return new TlsSettings(caFile, insecure);
+        Path folder = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".smtplab");
+        return new TlsSettings(caFile, insecure, TlsSettings.localCaIn(folder));
     }
 }

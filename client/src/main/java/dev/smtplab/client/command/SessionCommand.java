@@ -2,6 +2,9 @@ package dev.smtplab.client.command;
 
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.SmtpConnection;
+import dev.smtplab.client.protocol.TlsFailure;
+import dev.smtplab.client.protocol.TlsSettings;
+import dev.smtplab.client.send.ExitCode;
 import dev.smtplab.client.send.ConnectFailure;
 import dev.smtplab.client.session.InteractiveSession;
 import dev.smtplab.client.session.LineSource;
@@ -15,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.util.concurrent.Callable;
 
 /** smtplab session HOST [PORT]: a telnet for SMTP, with the help telnet never gives. */
@@ -26,7 +30,7 @@ public final class SessionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST", description = "The SMTP server.")
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The SMTP server, as HOST, HOST:PORT or [IPv6]:PORT.")
     String host;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PORT", description = "The port (default 25; 465 with --tls).")
@@ -56,32 +60,65 @@ public final class SessionCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--tls and --starttls do not go together: TLS is on from the start with --tls");
         }
-        int targetPort;
+        HostAndPort target;
         try {
-            targetPort = port == null ? (tls ? 465 : 25) : HostAndPort.port(Integer.toString(port), "PORT " + port);
+            int defaultPort = tls ? 465 : 25;
+            target = HostAndPort.parse(host, defaultPort);
+            if (port != null) {
+                if (!host.trim().startsWith("[") && host.contains(":") && !HostAndPort.isIpLiteral(host)) {
+                    throw new IllegalArgumentException("give the port once: as HOST:PORT or as PORT, not both");
+                }
+                target = new HostAndPort(HostAndPort.isIpLiteral(host) ? host : target.host(),
+                        HostAndPort.port(Integer.toString(port), "PORT " + port));
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         String password = auth.password();
+        boolean terminal = System.console() != null && System.getenv("SMTPLAB_FORCE_PIPE") == null;
+        // Like telnet: say what is happening at once. On a pipe this goes to stderr, so stdout is the dialogue.
+        PrintWriter progress = terminal ? out : err;
+        TlsSettings tlsSettings = connection.tlsSettings();
         SmtpConnection smtp;
         try {
-            smtp = tls ? SmtpConnection.connectTls(host, targetPort, connection.connectTimeout(),
-                    connection.replyTimeout(), connection.tlsSettings())
-                    : SmtpConnection.connect(host, targetPort, connection.connectTimeout(), connection.replyTimeout());
+            InetAddress address = InetAddress.getByName(target.host());
+            progress.println("Trying " + address.getHostAddress() + "...");
+            progress.flush();
+            smtp = SmtpConnection.connect(target.host(), address.getHostAddress(), target.port(),
+                    connection.connectTimeout(), connection.replyTimeout());
+            progress.println("Connected to " + target.host() + " (" + address.getHostAddress() + ") port "
+                    + target.port() + (tls ? "; starting TLS" : "") + ".");
+            progress.flush();
         } catch (IOException e) {
-            ConnectFailure failure = ConnectFailure.of(e, host, targetPort, connection.connectTimeout());
+            ConnectFailure failure = ConnectFailure.of(e, target.host(), target.port(), connection.connectTimeout());
             err.println("smtplab session: " + failure.message());
             err.flush();
             return failure.exitCode().code();
         }
-        boolean terminal = System.console() != null && System.getenv("SMTPLAB_FORCE_PIPE") == null;
+        if (tls) {
+            try {
+                smtp.startTlsObserving(tlsSettings).ifPresent(problem -> progress.println("WARNING: the server's "
+                        + "certificate does not verify: " + problem + ". The connection is encrypted, but nothing "
+                        + "proves the server is who it claims to be."));
+                tlsSettings.trustedLocalCa().ifPresent(ca -> progress.println("(trusting the local SMTP Lab CA "
+                        + "from " + ca + " as well as the system's CAs)"));
+            } catch (IOException e) {
+                smtp.close();
+                boolean plain = e instanceof TlsFailure failure && failure.kind() == TlsFailure.Kind.NOT_TLS;
+                err.println("smtplab session: " + (plain ? "the server answered in plain text, not TLS: this port "
+                        + "speaks plain SMTP. Start the session without --tls, then type /starttls" : "TLS failed: "
+                        + e.getMessage()));
+                err.flush();
+                return ExitCode.TLS_FAILURE.code();
+            }
+            progress.flush();
+        }
         boolean color = terminal && System.getenv("NO_COLOR") == null;
         LineSource lines = terminal ? InteractiveSession.terminal() : InteractiveSession.pipe(System.in, out);
         if (terminal) {
-            lines.print("connected to " + host + ":" + targetPort + "; /help for helpers, /quit to leave");
+            lines.print("/help for helpers, /quit (or Ctrl-C, Ctrl-D) to leave");
         }
-        new InteractiveSession(smtp, lines, connection.tlsSettings(), connection.replyTimeout(), explain, color)
+        return new InteractiveSession(smtp, lines, tlsSettings, connection.replyTimeout(), explain, color)
                 .run(new InteractiveSession.Prelude(startTls, SendCommand.localName(), auth.user(), password));
-        return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.smtplab.client.diagnose;
 
+import dev.smtplab.client.explain.Capabilities;
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.Reply;
 

@@ -2,6 +2,7 @@ package dev.smtplab.client.diagnose;
 
 import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.EhloExchange;
+import dev.smtplab.client.protocol.ObservingTrust;
 import dev.smtplab.client.protocol.Extensions;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.client.protocol.Sasl;
@@ -64,7 +65,7 @@ final class PortProbe {
         long started = System.nanoTime();
         SmtpConnection smtp;
         try {
-            smtp = SmtpConnection.connect(connectTo, port, options.connectTimeout(), options.replyTimeout());
+            smtp = SmtpConnection.connect(host, connectTo, port, options.connectTimeout(), options.replyTimeout());
         } catch (IOException e) {
             ConnectFailure why = ConnectFailure.of(e, host, port, options.connectTimeout());
             connect = ConnectState.of(why.kind());

@@ -51,9 +51,19 @@ public final class SmtpConnection implements Closeable {
      */
     public static SmtpConnection connect(String host, int port, Duration connectTimeout, Duration replyTimeout)
             throws IOException {
+        return connect(host, host, port, connectTimeout, replyTimeout);
+    }
+
+    /**
+     * Connects to one address of a server known by name (an MX host): TLS then asks for and checks
+     * a certificate for {@code serverName} (SNI), not for the address.
+     */
+    public static SmtpConnection connect(String serverName, String address, int port, Duration connectTimeout,
+                                         Duration replyTimeout) throws IOException {
+        String host = serverName;
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) replyTimeout.toMillis());
             socket.setTcpNoDelay(true);
             return new SmtpConnection(socket, host);
@@ -84,6 +94,27 @@ public final class SmtpConnection implements Closeable {
      */
     public void startTls(TlsSettings settings) throws IOException {
         startTls(settings.socketFactory(), !settings.insecure());
+    }
+
+    /**
+     * Starts TLS and checks the certificate and host name as the settings say, but does not fail
+     * on a certificate that does not verify: returns why it did not, for the caller to show (an
+     * interactive session warns, diagnose reports). Handshake failures still throw.
+     */
+    public Optional<String> startTlsObserving(TlsSettings settings) throws IOException {
+        if (settings.insecure()) {
+            startTls(settings);
+            return Optional.empty();
+        }
+        ObservingTrust trust = new ObservingTrust(settings.trustManager());
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+            startTls(context.getSocketFactory(), true);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+        return trust.failure() == null ? Optional.empty() : Optional.of(TlsFailure.reason(trust.failure(), host));
     }
 
     /** Starts TLS with this factory; the host name is checked (by its trust manager) when asked. */
@@ -200,6 +231,9 @@ public final class SmtpConnection implements Closeable {
                 timeout.initCause(e);
                 throw timeout;
             }
+            if (firstOfReply && line.size() == 1 && b == 0x03 && looksLikeTlsRecord(line.toByteArray()[0])) {
+                throw new TlsBytesException();
+            }
             if (b < 0) {
                 throw new ConnectionClosedException(firstOfReply && line.size() == 0
                         ? "the server closed the connection"
@@ -215,6 +249,11 @@ public final class SmtpConnection implements Closeable {
             }
             line.write(b);
         }
+    }
+
+    /** A TLS record starts with its content type (alert 21, handshake 22) and then the version's 3. */
+    private static boolean looksLikeTlsRecord(byte first) {
+        return first == 0x15 || first == 0x16;
     }
 
     private static boolean isDigits(String text) {

@@ -11,6 +11,7 @@ import org.jline.terminal.TerminalBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /** Lines typed on a terminal (JLine): editing, history kept across sessions, and verb completion. */
 final class TerminalLines implements LineSource {
@@ -20,6 +21,7 @@ final class TerminalLines implements LineSource {
 
     private final Terminal terminal;
     private final LineReader reader;
+    private volatile boolean wokenUp;
 
     TerminalLines() throws IOException {
         terminal = TerminalBuilder.builder().system(true).build();
@@ -34,25 +36,67 @@ final class TerminalLines implements LineSource {
 
     @Override
     public String readLine(String prompt) {
-        try {
-            return reader.readLine(prompt);
-        } catch (EndOfFileException | UserInterruptException e) {
-            return null;
-        }
+        return read(prompt, null);
     }
 
     @Override
     public String readSecret(String prompt) {
         try {
-            return reader.readLine(prompt, '*');
-        } catch (EndOfFileException | UserInterruptException e) {
+            return read(prompt, '*');
+        } catch (Interrupted e) {
             return null;
+        }
+    }
+
+    private String read(String prompt, Character mask) {
+        if (wokenUp) {
+            return null;
+        }
+        try {
+            return mask == null ? reader.readLine(prompt) : reader.readLine(prompt, mask);
+        } catch (EndOfFileException e) {
+            return null;
+        } catch (UserInterruptException e) {
+            if (wokenUp) {
+                return null;
+            }
+            throw new Interrupted();
+        }
+    }
+
+    @Override
+    public boolean confirm(String question) {
+        try {
+            String answer = read(question + " [y/N] ", null);
+            return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
+        } catch (Interrupted e) {
+            return false;
+        }
+    }
+
+    /** The next redraw (printing a line above the prompt) shows it. */
+    @Override
+    public void prompt(String prompt) {
+        if (reader instanceof org.jline.reader.impl.LineReaderImpl impl) {
+            impl.setPrompt(prompt);
         }
     }
 
     @Override
     public void print(String line) {
         reader.printAbove(line);
+    }
+
+    /** The server closed: interrupt the prompt, as Ctrl-C would, but end the session quietly. */
+    @Override
+    public void wakeUp() {
+        wokenUp = true;
+        terminal.raise(Terminal.Signal.INT);
+    }
+
+    @Override
+    public boolean interactive() {
+        return true;
     }
 
     @Override

@@ -1,15 +1,15 @@
-package dev.smtplab.client.diagnose;
+package dev.smtplab.client.explain;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** What each EHLO capability means, in plain words. */
-final class Capabilities {
+public final class Capabilities {
     private Capabilities() {
     }
 
-    static List<String> explain(List<String> capabilities) {
+    public static List<String> explain(List<String> capabilities) {
         List<String> notes = new ArrayList<>();
         for (String capability : capabilities) {
             String[] words = capability.trim().split("\\s+", 2);
@@ -25,7 +25,11 @@ final class Capabilities {
                 case "SMTPUTF8" -> "SMTPUTF8: addresses and headers may be UTF-8";
                 case "CHUNKING" -> "CHUNKING: BDAT can send the message in chunks";
                 case "ENHANCEDSTATUSCODES" -> "ENHANCEDSTATUSCODES: replies carry RFC 3463 codes such as 5.1.1";
-                case "DSN" -> "DSN: delivery status notifications can be asked for";
+                case "DSN" -> "DSN: delivery status notifications can be asked for (RET=, ENVID=, NOTIFY=, ORCPT=)";
+                case "BINARYMIME" -> "BINARYMIME: binary message bodies with BDAT";
+                case "VRFY" -> "VRFY: the server answers questions about addresses (most refuse)";
+                case "ETRN" -> "ETRN: a client can ask the server to flush its queue for a domain";
+                case "XCLIENT", "XFORWARD" -> keyword + ": a Postfix extension for proxies and content filters";
                 case "REQUIRETLS" -> "REQUIRETLS: messages can demand TLS all the way";
                 default -> null;
             };

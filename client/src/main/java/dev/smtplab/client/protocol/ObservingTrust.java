@@ -1,4 +1,4 @@
-package dev.smtplab.client.diagnose;
+package dev.smtplab.client.protocol;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -8,18 +8,18 @@ import java.security.cert.X509Certificate;
 
 /**
  * Checks the server's certificate as a sender would (trust and host name), but only writes the
- * verdict down instead of ending the handshake, so diagnose can go on and look at the server.
+ * verdict down instead of ending the handshake, so diagnose can go on and look at the server, and a person in a session can decide.
  */
-final class ObservingTrust extends X509ExtendedTrustManager {
+public final class ObservingTrust extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager real;
     private volatile CertificateException failure;
 
-    ObservingTrust(X509ExtendedTrustManager real) {
+    public ObservingTrust(X509ExtendedTrustManager real) {
         this.real = real;
     }
 
     /** Why the certificate did not verify, or null when it did. */
-    CertificateException failure() {
+    public CertificateException failure() {
         return failure;
     }
 
