@@ -2,10 +2,14 @@
 
 usage: pty_drive.py TIMEOUT_SECONDS -- COMMAND [ARGS...]
 Steps come on standard input, one a line:
-  EXPECT <regex>   wait until the screen output so far matches
-  SEND <text>      type the text and Enter
-Everything the program printed is written to standard output at the end.
-Exits 1 (after printing the output) if an EXPECT is not met in time.
+  EXPECT <regex>           wait (up to TIMEOUT_SECONDS) until the screen output so far matches
+  WITHIN <seconds> <regex> the same, but fail if it takes longer than <seconds> from the step before
+  SEND <text>              type the text and Enter
+  KEY ctrl-c|ctrl-d        press the key
+  EXIT <seconds>           the program must exit within <seconds>; its exit code is reported
+Everything the program printed is written to standard output at the end, then a line
+"[pty_drive] exit code N" when the program exited. Exits 1 (after printing the output) if a step
+is not met in time.
 """
 import fcntl
 import os
@@ -17,6 +21,8 @@ import sys
 import termios
 import time
 
+KEYS = {"ctrl-c": b"\x03", "ctrl-d": b"\x04"}
+
 
 def main():
     timeout = float(sys.argv[1])
@@ -26,9 +32,10 @@ def main():
     if pid == 0:
         os.execvp(command[0], command)
     # A new pty is 0x0; line editors need a size to draw in.
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
     output = b""
     failed = None
+    exit_code = None
 
     def pump(seconds):
         nonlocal output
@@ -43,27 +50,53 @@ def main():
             output += data
         return True
 
+    def wait_for(pattern, seconds):
+        deadline = time.time() + seconds
+        compiled = re.compile(pattern.encode(), re.S)
+        seen_before = len(output)
+        while not compiled.search(output) and time.time() < deadline:
+            if not pump(0.05):
+                break
+        return compiled.search(output) is not None
+
     for step in steps:
         kind, _, argument = step.partition(" ")
         if kind == "SEND":
             os.write(fd, argument.encode() + b"\r")
+        elif kind == "KEY":
+            os.write(fd, KEYS[argument])
         elif kind == "EXPECT":
-            deadline = time.time() + timeout
-            pattern = re.compile(argument.encode(), re.S)
-            while not pattern.search(output) and time.time() < deadline:
-                if not pump(0.1):
-                    break
-            if not pattern.search(output):
+            if not wait_for(argument, timeout):
                 failed = argument
+                break
+        elif kind == "WITHIN":
+            seconds, _, pattern = argument.partition(" ")
+            started = time.time()
+            if not wait_for(pattern, float(seconds)):
+                failed = "%s (within %s s; waited %.2f s)" % (pattern, seconds, time.time() - started)
+                break
+        elif kind == "EXIT":
+            deadline = time.time() + float(argument)
+            while time.time() < deadline:
+                pump(0.05)
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    exit_code = os.waitstatus_to_exitcode(status)
+                    break
+            if exit_code is None:
+                failed = "the program did not exit within %s s" % argument
                 break
     deadline = time.time() + 2
     while time.time() < deadline and pump(0.1):
         pass
-    try:
-        os.kill(pid, 9)
-    except ProcessLookupError:
-        pass
+    if exit_code is None:
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
     sys.stdout.write(output.decode("utf-8", "replace"))
+    if exit_code is not None:
+        sys.stdout.write("\n[pty_drive] exit code %d\n" % exit_code)
     if failed:
         sys.stdout.write("\n[pty_drive] not seen in time: " + failed + "\n")
         sys.exit(1)

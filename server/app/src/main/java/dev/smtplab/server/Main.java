@@ -49,7 +49,7 @@ public final class Main implements Callable<Integer> {
             description = "Largest message accepted, in bytes or with KB/MB/GB (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "60", converter = OptionConverters.PositiveConverter.class,
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300", converter = OptionConverters.PositiveConverter.class,
             description = "Seconds a client may stay silent before 421 and close (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 

@@ -218,7 +218,7 @@ class MainTest {
         assertThat(main.smtpPort).isEqualTo(2525);
         assertThat(main.bindAddress.getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(main.maxMessageSize).isEqualTo(25 * 1024 * 1024);
-        assertThat(main.idleTimeoutSeconds).isEqualTo((int) Duration.ofMinutes(1).toSeconds());
+        assertThat(main.idleTimeoutSeconds).isEqualTo((int) Duration.ofMinutes(5).toSeconds());
         assertThat(main.web.webPort).isEqualTo(8025);
         assertThat(main.web.webBindAddress.getHostAddress()).isEqualTo("127.0.0.1");
     }

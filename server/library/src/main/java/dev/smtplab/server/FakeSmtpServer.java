@@ -40,7 +40,8 @@ public final class FakeSmtpServer implements AutoCloseable {
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 25 * 1024 * 1024;
     /** A message is held in one byte array, so 2 GiB less a little is the most there can be. */
     public static final int MAX_MESSAGE_SIZE_LIMIT = Integer.MAX_VALUE - 8;
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** RFC 5321, 4.5.3.2.7 asks servers to wait at least 5 minutes for the next command; Postfix waits 300 s. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
 
     private final InetAddress bindAddress;
     private final String hostName;

@@ -73,11 +73,11 @@ public final class MessageParts {
                 || !part.isMimeType("text/*");
         if (!isAttachment && part.isMimeType("text/plain")) {
             if (text == null) {
-                text = String.valueOf(part.getContent());
+                text = decodedText(part);
             }
         } else if (!isAttachment && part.isMimeType("text/html")) {
             if (html == null) {
-                html = String.valueOf(part.getContent());
+                html = decodedText(part);
             }
         } else if (isAttachment) {
             byte[] bytes;
@@ -88,6 +88,32 @@ public final class MessageParts {
                     : part.getContentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
             attachments.add(new Attachment(attachments.size(), part.getFileName(), type, bytes.length));
             attachmentParts.add(part);
+        }
+    }
+
+    /**
+     * A text part's characters. A part that names no charset is US-ASCII by the MIME rules, but
+     * people typing a message by hand send UTF-8 without saying so: bytes that are valid UTF-8 are
+     * read as UTF-8 (ASCII is valid UTF-8 too), anything else as ISO-8859-1, so no byte is lost.
+     */
+    private static String decodedText(Part part) throws MessagingException, IOException {
+        String contentType = part.getContentType();
+        boolean namesCharset = contentType != null
+                && new jakarta.mail.internet.ContentType(contentType).getParameter("charset") != null;
+        if (namesCharset) {
+            return String.valueOf(part.getContent());
+        }
+        byte[] bytes;
+        try (InputStream in = part.getInputStream()) {
+            bytes = in.readAllBytes();
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -99,4 +99,33 @@ class MessagePartsTest {
         assertThat(parts.attachments()).isEmpty();
         assertThat(parts.text()).get().asString().startsWith("Subject: broken\r\n").contains("--b\r\n");
     }
+
+    @Test
+    void a_body_typed_by_hand_in_utf8_without_a_charset_reads_as_utf8() {
+        String japanese = "こんにちは、SMTP Lab のテストです。";
+        MessageParts parts = MessageParts.of(message("Subject: test\n\n" + japanese + "\n"));
+        assertThat(parts.text()).hasValue(japanese + "\r\n");
+    }
+
+    @Test
+    void a_declared_charset_wins_and_bytes_that_are_not_utf8_are_kept_as_latin1() {
+        MessageParts declared = MessageParts.of(new RecordedMessage("1", "1", 1, 1, Instant.EPOCH, "127.0.0.1", 40000,
+                "client.test", "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
+                concat("Content-Type: text/plain; charset=ISO-8859-1\r\n\r\ncaf", new byte[] {(byte) 0xe9}, "\r\n")));
+        assertThat(declared.text()).hasValue("café\r\n");
+        MessageParts undeclared = MessageParts.of(new RecordedMessage("1", "1", 1, 1, Instant.EPOCH, "127.0.0.1", 40000,
+                "client.test", "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
+                concat("Subject: x\r\n\r\ncaf", new byte[] {(byte) 0xe9}, "\r\n")));
+        assertThat(undeclared.text()).hasValue("café\r\n");
+    }
+
+    private static byte[] concat(String before, byte[] middle, String after) {
+        byte[] head = before.getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = after.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[head.length + middle.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(middle, 0, all, head.length, middle.length);
+        System.arraycopy(tail, 0, all, head.length + middle.length, tail.length);
+        return all;
+    }
 }
