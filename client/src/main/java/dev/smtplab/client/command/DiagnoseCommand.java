@@ -2,6 +2,7 @@ package dev.smtplab.client.command;
 
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.diagnose.Diagnoser;
+import dev.smtplab.client.diagnose.Progress;
 import dev.smtplab.client.diagnose.Diagnosis;
 import dev.smtplab.client.diagnose.Report;
 import dev.smtplab.client.dns.Dns;
@@ -31,7 +32,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "A domain (its MX hosts) or HOST:PORT.")
+    @Parameters(index = "0", paramLabel = "TARGET",
+            description = "A domain (its MX hosts), HOST:PORT, or an IP address (checked on --ports).")
     String target;
 
     @Option(names = "--ports", paramLabel = "PORTS", split = ",", defaultValue = "25,587,465",
@@ -67,6 +69,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         connection.validate(spec);
         if (to != null && from == null) {
             throw new ParameterException(spec.commandLine(), "--to needs --from: the recipient is tried after MAIL FROM");
@@ -84,14 +87,22 @@ public final class DiagnoseCommand implements Callable<Integer> {
                     helo != null ? helo : SendCommand.localName(), from, to, auth.user(), password,
                     connection.connectTimeout(),
                     connection.replyTimeout(), connection.tlsSettings(), dns));
-            if (target.contains(":") || target.startsWith("[")) {
+            if (HostAndPort.isIpLiteral(target)) {
+                // An address is a host, never a domain to look up MX records for.
+                hostAndPort = new HostAndPort(target, -1);
+            } else if (target.contains(":") || target.startsWith("[")) {
                 hostAndPort = HostAndPort.parse(target, 25);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        Diagnosis diagnosis = hostAndPort != null ? diagnoser.host(hostAndPort.host(), hostAndPort.port())
-                : diagnoser.domain(target);
+        Diagnosis diagnosis;
+        try (Progress progress = System.console() != null && !json ? Progress.onTerminal(err) : Progress.NONE) {
+            diagnoser.watch(progress);
+            diagnosis = hostAndPort == null ? diagnoser.domain(target)
+                    : hostAndPort.port() < 0 ? diagnoser.host(hostAndPort.host())
+                    : diagnoser.host(hostAndPort.host(), hostAndPort.port());
+        }
         if (json) {
             out.println(SendCommand.jsonMapper().writeValueAsString(diagnosis));
             out.flush();

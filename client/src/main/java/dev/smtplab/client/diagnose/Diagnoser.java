@@ -31,9 +31,15 @@ public final class Diagnoser {
     private static final long EXPIRY_WARNING_DAYS = 14;
 
     private final Options options;
+    private Progress progress = Progress.NONE;
 
     public Diagnoser(Options options) {
         this.options = options;
+    }
+
+    /** Tells {@code progress} what each check waits for. */
+    public void watch(Progress progress) {
+        this.progress = progress;
     }
 
     /** A domain: its MX hosts (or its own address), every port of each. */
@@ -51,6 +57,15 @@ public final class Diagnoser {
         return finish(domain, mx, run(targets));
     }
 
+    /** One host (an IP address, say) on every port of the options. */
+    public Diagnosis host(String host) throws InterruptedException {
+        List<Target> targets = new ArrayList<>();
+        for (int port : options.ports()) {
+            targets.add(new Target(host, null, port));
+        }
+        return finish(host, null, run(targets));
+    }
+
     /** One host and port. */
     public Diagnosis host(String host, int port) throws InterruptedException {
         return finish(HostAndPort.format(host, port), null, run(List.of(new Target(host, null, port))));
@@ -64,7 +79,7 @@ public final class Diagnoser {
         try {
             List<Future<PortCheck>> futures = new ArrayList<>();
             for (Target target : targets) {
-                futures.add(pool.submit(() -> new PortProbe(options, target.host(), target.address(), target.port()).run()));
+                futures.add(pool.submit(() -> new PortProbe(options, target.host(), target.address(), target.port(), progress).run()));
             }
             List<PortCheck> checks = new ArrayList<>();
             for (Future<PortCheck> future : futures) {

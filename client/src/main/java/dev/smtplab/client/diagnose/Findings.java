@@ -98,9 +98,16 @@ final class Findings {
                     "turn on STARTTLS on the server"));
         }
         if (check.tls() != null) {
-            if (!check.tls().verified()) {
+            if (!check.tls().verified() && check.port() == 25) {
+                // Between servers (port 25) TLS is opportunistic: senders encrypt but rarely verify.
+                findings.add(new Finding(Severity.WARNING, where, "the certificate does not verify: "
+                        + check.tls().verifyError() + " (on port 25 most senders use TLS without checking "
+                        + "certificates, so mail still flows)", "use a certificate from a trusted CA for this name, "
+                        + "so senders that do check (MTA-STS, DANE) accept it"));
+            } else if (!check.tls().verified()) {
                 findings.add(new Finding(Severity.ERROR, where, "the certificate does not verify: " + check.tls().verifyError(),
-                        "senders that check certificates will refuse it; use a certificate from a trusted CA for this name"));
+                        "mail clients submitting here check certificates and will refuse it; use a certificate from a "
+                                + "trusted CA for this name"));
             } else if (check.tls().daysLeft() < Diagnoser.expiryWarningDays()) {
                 findings.add(new Finding(Severity.WARNING, where, "the certificate expires in " + check.tls().daysLeft()
                         + " days", "renew it"));

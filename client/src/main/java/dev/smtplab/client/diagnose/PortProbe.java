@@ -52,8 +52,13 @@ final class PortProbe {
     private PortCheck.SenderCheck sender;
     private CheckFailure failure;
 
-    PortProbe(Diagnoser.Options options, String host, String address, int port) {
+    private final Progress progress;
+    private final String where;
+
+    PortProbe(Diagnoser.Options options, String host, String address, int port, Progress progress) {
         this.options = options;
+        this.progress = progress;
+        this.where = dev.smtplab.client.protocol.HostAndPort.format(host, port);
         this.host = host;
         this.address = address;
         this.connectTo = address == null || address.isEmpty() ? host : address;
@@ -62,6 +67,15 @@ final class PortProbe {
     }
 
     PortCheck run() {
+        try {
+            return check();
+        } finally {
+            progress.done(where);
+        }
+    }
+
+    private PortCheck check() {
+        progress.step(where, "connecting");
         long started = System.nanoTime();
         SmtpConnection smtp;
         try {
@@ -118,6 +132,7 @@ final class PortProbe {
     }
 
     private boolean banner(SmtpConnection smtp) {
+        progress.step(where, "connected, waiting for the banner");
         long started = System.nanoTime();
         try {
             banner = smtp.readReply();
@@ -155,6 +170,7 @@ final class PortProbe {
 
     /** EHLO, or HELO when EHLO is not known; the capabilities EHLO announced. */
     private List<String> ehlo(SmtpConnection smtp) throws IOException {
+        progress.step(where, "waiting for the reply to EHLO");
         EhloExchange ehlo = EhloExchange.run(options.helo(), smtp::command);
         heloFallback |= ehlo.heloFallback();
         if (!ehlo.heloFallback() && !ehlo.reply().isPositive()) {
@@ -164,6 +180,7 @@ final class PortProbe {
     }
 
     private boolean handshake(SmtpConnection smtp) {
+        progress.step(where, "TLS handshake");
         ObservingTrust trust;
         try {
             trust = new ObservingTrust(options.tls().trustManager());

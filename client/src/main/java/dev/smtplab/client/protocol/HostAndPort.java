@@ -47,7 +47,8 @@ public record HostAndPort(String host, int port) {
             }
             return true;
         }
-        return host.contains(":") && host.matches("[0-9a-fA-F:.]+");
+        // IPv6 has at least two colons ("::1"); "127.0.0.1:25" is a host and a port.
+        return host.chars().filter(c -> c == ':').count() >= 2 && host.matches("[0-9a-fA-F:.]+");
     }
 
     public static int port(String text, String whole) {

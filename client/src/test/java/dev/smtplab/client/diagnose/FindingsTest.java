@@ -123,6 +123,20 @@ class FindingsTest {
     }
 
     @Test
+    void an_unverified_certificate_is_a_warning_on_port_25_and_an_error_for_submission() {
+        PortCheck.Tls untrusted = new PortCheck.Tls("TLSv1.3", "c", "CN=x", List.of(), "CN=x", "2027", 300, "AA", false,
+                "the server's certificate is not trusted");
+        Check relay = healthy(25);
+        relay.tls = untrusted;
+        Check submission = healthy(587);
+        submission.tls = untrusted;
+        assertThat(findings(relay, submission)).filteredOn(f -> f.message().startsWith("the certificate does not verify"))
+                .extracting(Finding::where, Finding::severity).containsExactly(
+                        tuple("mx.example.test:587", Severity.ERROR),
+                        tuple("mx.example.test:25", Severity.WARNING));
+    }
+
+    @Test
     void a_port_that_speaks_the_other_tls_mode_gets_one_finding_that_says_which() {
         Check implicitOnStartTls = healthy(587);
         implicitOnStartTls.banner = null;

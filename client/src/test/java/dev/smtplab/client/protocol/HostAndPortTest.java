@@ -24,4 +24,18 @@ class HostAndPortTest {
         assertThatThrownBy(() -> HostAndPort.parse("[::1", 25))
                 .hasMessage("\"[::1\": an IPv6 address in brackets needs its ]");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} is an IP literal: {1}")
+    @org.junit.jupiter.params.provider.CsvSource(textBlock = """
+            127.0.0.1,       true
+            ::1,             true
+            2001:db8::25,    true
+            127.0.0.1:2525,  false
+            256.0.0.1,       false
+            mail.example.test, false
+            localhost,       false
+            """)
+    void ip_literals_are_told_from_names_and_host_ports(String text, boolean literal) {
+        assertThat(HostAndPort.isIpLiteral(text)).isEqualTo(literal);
+    }
 }

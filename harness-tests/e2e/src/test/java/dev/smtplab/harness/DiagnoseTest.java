@@ -38,7 +38,11 @@ class DiagnoseTest {
                 .add("implicit.test. 300 IN A 127.0.0.1")
                 .add("v4only.test. 300 IN MX 10 mx1.example.test.")
                 .add("nomail.test. 300 IN MX 0 .")
-                .add("1.0.0.127.in-addr.arpa. 300 IN PTR mx1.example.test.");
+                .add("1.0.0.127.in-addr.arpa. 300 IN PTR mx1.example.test.")
+                .add("two.test. 300 IN MX 10 mail.example.test.")
+                .add("mail.example.test. 300 IN A 127.0.0.2")
+                .add("wrong.test. 300 IN MX 10 wrong.example.test.")
+                .add("wrong.example.test. 300 IN A 127.0.0.1");
     }
 
     @AfterEach
@@ -203,6 +207,49 @@ class DiagnoseTest {
         assertThat(run.exitCode()).isEqualTo(11);
         assertThat(run.out()).contains("the sender bob@spam.test is refused: 550 5.1.8 <bob@spam.test>: Sender address "
                 + "rejected: Domain not found").contains("hint: permanent failure");
+    }
+
+    /** The certificate names mail.example.test (and 127.0.0.1, not 127.0.0.2): checked against the MX name. */
+    @Test
+    void an_mx_host_certificate_is_verified_for_the_mx_name_not_the_address() throws Exception {
+        server = FakeSmtpServer.builder().hostName("mail.example.test").bindAddress(InetAddress.getByName("127.0.0.2"))
+                .tls(TlsMaterial.localCa(data, "mail.example.test")).build().start();
+        ClientRun run = diagnose("two.test", "--ports", Integer.toString(server.port()), "--ca-file",
+                data.resolve("ca.pem").toString(), "--json");
+        JsonNode check = JSON.readTree(run.out()).get("checks").get(0);
+        assertThat(check.get("address").asText()).isEqualTo("127.0.0.2");
+        assertThat(check.get("tls").get("verified").asBoolean()).as(run.out()).isTrue();
+    }
+
+    /** The certificate holds 127.0.0.1, the address connected to, but not the MX name: that is not enough. */
+    @Test
+    void a_certificate_that_matches_only_the_address_is_not_for_the_mx_host() throws Exception {
+        startSmtp();
+        ClientRun run = diagnose("wrong.test", "--ports", Integer.toString(server.port()), "--ca-file",
+                data.resolve("ca.pem").toString());
+        assertThat(run.out()).contains("the certificate does not verify: the server's certificate is not for "
+                + "wrong.example.test");
+    }
+
+    @Test
+    void an_ip_address_is_a_host_checked_on_every_port_asked() throws Exception {
+        startSmtp();
+        ClientRun run = diagnose("127.0.0.1", "--ports", Integer.toString(server.port()), "--ca-file",
+                data.resolve("ca.pem").toString());
+        assertThat(run.out()).startsWith("smtplab diagnose 127.0.0.1\n").contains("127.0.0.1:" + server.port())
+                .doesNotContain("does not exist");
+        assertThat(run.exitCode()).as(run.out()).isZero();
+    }
+
+    /** A healthy SMTP Lab server on this machine: its local CA (in ~/.smtplab) is trusted by default. */
+    @Test
+    void a_healthy_smtp_lab_server_on_this_machine_looks_good_without_any_flag() throws Exception {
+        Path home = Path.of(System.getProperty("user.home"), ".smtplab");
+        server = FakeSmtpServer.builder().hostName("mx1.example.test").tls(TlsMaterial.localCa(home, "mx1.example.test")).build()
+                .start();
+        ClientRun run = diagnose("127.0.0.1:" + server.port());
+        assertThat(run.out()).contains("TLSv1.3 verified").contains("Verdict: looks good");
+        assertThat(run.exitCode()).as(run.out()).isZero();
     }
 
     @Test
