@@ -166,6 +166,13 @@ public final class ReplyExplainer {
         enhanced("X.7.29", "ARC", "ARC validation failed", null);
         enhanced("X.7.30", "REQUIRETLS", "REQUIRETLS support is needed", null);
 
+        // The most specific phrases first: "need fully-qualified address" also says "sender address rejected".
+        CLUES.add(new TextClue(List.of("fully-qualified", "fully qualified"),
+                "the address has no domain: the server wants user@domain",
+                "write the address in full, such as <alice@example.com>"));
+        CLUES.add(new TextClue(List.of("no valid recipients", "no valid recipient"),
+                "every RCPT TO was refused, so there is no one to send the message to",
+                "look at the replies to RCPT TO and fix the recipients before DATA"));
         CLUES.add(new TextClue(List.of("greylist", "grey-list", "graylist", "try again later, greylisted"),
                 "greylisting: the server refuses the first attempt from an unknown client, sender and recipient",
                 "retry after a few minutes; a real mail server does this by itself"));
@@ -185,12 +192,6 @@ public final class ReplyExplainer {
         CLUES.add(new TextClue(List.of("must issue a starttls", "starttls first", "encryption required"),
                 "the server wants an encrypted connection first", "use --starttls, or --tls on port 465",
                 "type /starttls (or start the session with --tls on port 465)"));
-        CLUES.add(new TextClue(List.of("fully-qualified", "fully qualified"),
-                "the address has no domain: the server wants user@domain",
-                "write the address in full, such as <alice@example.com>"));
-        CLUES.add(new TextClue(List.of("no valid recipients", "no valid recipient"),
-                "every RCPT TO was refused, so there is no one to send the message to",
-                "look at the replies to RCPT TO and fix the recipients before DATA"));
         CLUES.add(new TextClue(List.of("mailbox full", "over quota", "quota exceeded", "insufficient storage"),
                 "the recipient's mailbox is full", "the recipient has to make room; try again later"));
         // Blocklists before spam: "spamhaus" holds "spam" but says the client's address is listed.
