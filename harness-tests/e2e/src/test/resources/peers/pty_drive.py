@@ -3,7 +3,8 @@
 usage: pty_drive.py TIMEOUT_SECONDS -- COMMAND [ARGS...]
 Steps come on standard input, one a line:
   EXPECT <regex>           wait (up to TIMEOUT_SECONDS) until the screen output so far matches
-  WITHIN <seconds> <regex> the same, but fail if it takes longer than <seconds> from the step before
+  WITHIN <seconds> <regex> wait until what the program printed since the last SEND or KEY matches, and
+                           fail if that takes longer than <seconds> from the step before
   SEND <text>              type the text and Enter
   KEY ctrl-c|ctrl-d        press the key
   EXIT <seconds>           the program must exit within <seconds>; its exit code is reported
@@ -50,20 +51,25 @@ def main():
             output += data
         return True
 
-    def wait_for(pattern, seconds):
+    def wait_for(pattern, seconds, since=0):
         deadline = time.time() + seconds
         compiled = re.compile(pattern.encode(), re.S)
-        seen_before = len(output)
-        while not compiled.search(output) and time.time() < deadline:
+        while not compiled.search(output, since) and time.time() < deadline:
             if not pump(0.05):
                 break
-        return compiled.search(output) is not None
+        return compiled.search(output, since) is not None
+
+    mark = 0
 
     for step in steps:
         kind, _, argument = step.partition(" ")
         if kind == "SEND":
+            pump(0)
+            mark = len(output)
             os.write(fd, argument.encode() + b"\r")
         elif kind == "KEY":
+            pump(0)
+            mark = len(output)
             os.write(fd, KEYS[argument])
         elif kind == "EXPECT":
             if not wait_for(argument, timeout):
@@ -72,7 +78,7 @@ def main():
         elif kind == "WITHIN":
             seconds, _, pattern = argument.partition(" ")
             started = time.time()
-            if not wait_for(pattern, float(seconds)):
+            if not wait_for(pattern, float(seconds), mark):
                 failed = "%s (within %s s; waited %.2f s)" % (pattern, seconds, time.time() - started)
                 break
         elif kind == "EXIT":

@@ -22,6 +22,9 @@ final class TerminalLines implements LineSource {
     private final Terminal terminal;
     private final LineReader reader;
     private volatile boolean wokenUp;
+    /** Ctrl-C pressed between two reads: the next read reports it. */
+    private volatile boolean interruptPending;
+    private volatile Thread readingThread;
 
     TerminalLines() throws IOException {
         terminal = TerminalBuilder.builder().system(true).build();
@@ -32,6 +35,9 @@ final class TerminalLines implements LineSource {
                 .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".smtplab_history"))
                 .option(LineReader.Option.CASE_INSENSITIVE, true)
                 .build();
+        // Outside a read, Ctrl-C must not kill the JVM (the default): it is kept for the next read.
+        // During a read, JLine puts its own handler in place, which ends the read.
+        terminal.handle(Terminal.Signal.INT, signal -> interruptPending = true);
     }
 
     @Override
@@ -49,18 +55,29 @@ final class TerminalLines implements LineSource {
     }
 
     private String read(String prompt, Character mask) {
-        if (wokenUp) {
-            return null;
+        if (interruptPending && !wokenUp) {
+            interruptPending = false;
+            throw new Interrupted();
         }
+        readingThread = Thread.currentThread();
         try {
-            return mask == null ? reader.readLine(prompt) : reader.readLine(prompt, mask);
-        } catch (EndOfFileException e) {
-            return null;
-        } catch (UserInterruptException e) {
             if (wokenUp) {
                 return null;
             }
+            return mask == null ? reader.readLine(prompt) : reader.readLine(prompt, mask);
+        } catch (EndOfFileException e) {
+            return null;
+        } catch (UserInterruptException | java.io.IOError e) {
+            if (wokenUp) {
+                return null;
+            }
+            if (e instanceof java.io.IOError) {
+                throw e;
+            }
             throw new Interrupted();
+        } finally {
+            readingThread = null;
+            Thread.interrupted();
         }
     }
 
@@ -91,6 +108,11 @@ final class TerminalLines implements LineSource {
     @Override
     public void wakeUp() {
         wokenUp = true;
+        // An interrupt ends a read in progress, and one about to start (its flag stays set until then).
+        Thread reading = readingThread;
+        if (reading != null) {
+            reading.interrupt();
+        }
         terminal.raise(Terminal.Signal.INT);
     }
 

@@ -134,8 +134,8 @@ class ClientSessionIT {
         }
         Result result = session("", Map.of(), "127.0.0.1", Integer.toString(port));
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).isEqualTo("smtplab session: connection refused: nothing listens on port " + port
-                + " at 127.0.0.1\n");
+        assertThat(result.err()).isEqualTo("Trying 127.0.0.1...\nsmtplab session: connection refused: nothing listens "
+                + "on port " + port + " at 127.0.0.1\n");
     }
 
     @Test
@@ -175,7 +175,8 @@ class ClientSessionIT {
                 SEND /quit
                 EXPECT 221 Bye
                 """, "TERM=xterm");
-        assertThat(screen).contains("connected to 127.0.0.1:" + server.port() + "; /help for helpers, /quit to leave")
+        assertThat(screen).contains("Trying 127.0.0.1...").contains("Connected to 127.0.0.1 (127.0.0.1) port "
+                        + server.port() + ".").contains("/help for helpers, /quit (or Ctrl-C, Ctrl-D) to leave")
                 .contains("\u001b[32m250 Ok")
                 .contains("\u001b[31m503 5.5.1 Error: need MAIL command")
                 .contains("hint: send the commands in order: EHLO, MAIL FROM, RCPT TO, DATA");
