@@ -462,14 +462,15 @@ public final class InteractiveSession {
 
     /** End of input: Ctrl-D on a terminal, or the end of the pipe. */
     private void endOfInput() throws IOException, InterruptedException {
+        if (!input.interactive()) {
+            // A script: let the replies to what it sent arrive before leaving (DATA's may turn
+            // the lines after it into message content).
+            await(() -> !state.awaitingReply(), replyTimeout);
+        }
         if (state.inMessage()) {
             input.print("(the input ended inside a message: dropping the connection, so no message is sent)");
             drop();
             return;
-        }
-        if (!input.interactive()) {
-            // A script: let the replies to what it sent arrive before leaving.
-            await(() -> !state.awaitingReply(), replyTimeout);
         }
         quit();
     }
@@ -477,6 +478,13 @@ public final class InteractiveSession {
     /** QUIT, the 221 shown, and out; never more than a moment's wait. */
     private void quit() throws IOException, InterruptedException {
         if (isOver()) {
+            return;
+        }
+        if (state.inMessage()) {
+            // QUIT now would be a line of the message.
+            input.print("(inside a message QUIT would be message text: dropping the connection instead, so no "
+                    + "message is sent)");
+            drop();
             return;
         }
         if (!quitSent) {

@@ -127,6 +127,67 @@ class ClientSessionIT {
     }
 
     @Test
+    void host_colon_port_is_accepted_as_send_and_diagnose_accept_it() throws Exception {
+        Result result = session("NOOP\nQUIT\n", Map.of(), "127.0.0.1:" + server.port());
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("220 localhost ESMTP SMTP Lab\n250 Ok\n221 Bye\n");
+        assertThat(result.err()).isEqualTo("Trying 127.0.0.1...\nConnected to 127.0.0.1 (127.0.0.1) port "
+                + server.port() + ".\n");
+    }
+
+    @Test
+    void a_script_without_quit_still_leaves_politely_at_its_end() throws Exception {
+        long started = System.nanoTime();
+        Result result = session("EHLO piped.test\nNOOP\n", Map.of(), "127.0.0.1", Integer.toString(server.port()));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("250 Ok\n(leaving: QUIT)\n221 Bye\n");
+        assertThat(server.awaitSession(s -> s.ended().isPresent(), Duration.ofSeconds(5)).outcome())
+                .isEqualTo(dev.smtplab.server.record.SessionOutcome.CLIENT_QUIT);
+    }
+
+    @Test
+    void a_script_that_ends_inside_a_message_sends_no_message() throws Exception {
+        Result result = session("MAIL FROM:<a@example.test>\nRCPT TO:<b@example.test>\nDATA\nSubject: cut\n",
+                Map.of(), "127.0.0.1", Integer.toString(server.port()));
+        assertThat(result.out()).contains("the input ended inside a message: dropping the connection");
+        server.awaitSession(s -> s.ended().isPresent(), Duration.ofSeconds(5));
+        assertThat(server.messages()).isEmpty();
+    }
+
+    @Test
+    void a_silent_server_makes_a_script_fail_saying_why() throws Exception {
+        server.stop();
+        server = FakeSmtpServer.builder().scenario(dev.smtplab.server.scenario.Scenario.builder().preset("silent")
+                .build()).build().start();
+        Result result = session("EHLO piped.test\n", Map.of(), "--timeout-reply", "7", "127.0.0.1",
+                Integer.toString(server.port()));
+        assertThat(result.exitCode()).isEqualTo(7);
+        assertThat(result.out()).contains("no greeting after 5 s").contains("(no greeting within 7 s; giving up)");
+    }
+
+    @Test
+    void plain_text_to_an_implicit_tls_port_and_tls_to_a_plain_port_are_named(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path data) throws Exception {
+        server.stop();
+        server = FakeSmtpServer.builder().tls(dev.smtplab.server.tls.TlsMaterial.localCa(data, "localhost"))
+                .implicitTlsPort(0).build().start();
+        Result plainToTls = session("EHLO piped.test\n", Map.of(), "127.0.0.1",
+                Integer.toString(server.implicitTlsPort()));
+        assertThat(plainToTls.exitCode()).isEqualTo(5);
+        assertThat(plainToTls.out()).contains("this port speaks TLS from the first byte").contains("--tls")
+                .doesNotContain("??");
+        Result tlsToPlain = session("QUIT\n", Map.of(), "--tls", "127.0.0.1", Integer.toString(server.port()));
+        assertThat(tlsToPlain.exitCode()).isEqualTo(5);
+        assertThat(tlsToPlain.err()).contains("this port speaks plain SMTP. Start the session without --tls, then "
+                + "type /starttls");
+        Result tlsToTls = session("EHLO piped.test\nQUIT\n", Map.of(), "--tls", "--data-dir", data.toString(),
+                "127.0.0.1", Integer.toString(server.implicitTlsPort()));
+        assertThat(tlsToTls.exitCode()).isZero();
+        assertThat(tlsToTls.out()).contains("250 Ok\n221 Bye");
+    }
+
+    @Test
     void refused_connection_is_explained() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
