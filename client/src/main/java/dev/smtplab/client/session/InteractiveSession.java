@@ -245,7 +245,8 @@ public final class InteractiveSession {
 
     /** In raw DATA mode nobody stuffs dots or checks the header block: say what the server will make of it. */
     private void warnAboutContent(String line) {
-        if (line.startsWith(".") && !line.equals(".")) {
+        // ".." is a dot stuffed by hand, as it should be; one dot alone is the mistake.
+        if (line.startsWith(".") && !line.equals(".") && !line.startsWith("..")) {
             input.print("(a line starting with \".\" loses that dot: the server removes one (RFC 5321, 4.5.2), so it "
                     + "arrives as \"" + line.substring(1) + "\"; type \"..\" to keep one, or use /data, which does it "
                     + "for you)");

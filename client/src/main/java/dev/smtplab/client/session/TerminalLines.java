@@ -69,6 +69,11 @@ final class TerminalLines implements LineSource {
             return null;
         } catch (UserInterruptException | java.io.IOError e) {
             if (wokenUp) {
+                if (e instanceof UserInterruptException interrupted && interrupted.getPartialLine().isEmpty()) {
+                    // An empty prompt the session will never answer: take it off the screen.
+                    terminal.writer().print("\u001b[1A\u001b[2K");
+                    terminal.writer().flush();
+                }
                 return null;
             }
             if (e instanceof java.io.IOError) {
@@ -104,16 +109,31 @@ final class TerminalLines implements LineSource {
         reader.printAbove(line);
     }
 
-    /** The server closed: interrupt the prompt, as Ctrl-C would, but end the session quietly. */
+    /**
+     * The server closed: interrupt the prompt, as Ctrl-C would, but end the session quietly. A
+     * read may be just starting, before JLine listens for the signal, so keep knocking (briefly)
+     * until the read has returned.
+     */
     @Override
     public void wakeUp() {
         wokenUp = true;
-        // An interrupt ends a read in progress, and one about to start (its flag stays set until then).
-        Thread reading = readingThread;
-        if (reading != null) {
-            reading.interrupt();
-        }
-        terminal.raise(Terminal.Signal.INT);
+        Thread knocker = new Thread(() -> {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+            do {
+                Thread reading = readingThread;
+                if (reading == null) {
+                    return;
+                }
+                terminal.raise(Terminal.Signal.INT);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            } while (System.nanoTime() < deadline);
+        }, "smtplab-wake-up");
+        knocker.setDaemon(true);
+        knocker.start();
     }
 
     @Override
