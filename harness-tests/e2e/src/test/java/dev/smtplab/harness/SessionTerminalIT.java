@@ -49,10 +49,16 @@ class SessionTerminalIT {
     }
 
     private Screen type(String steps, String... sessionArgs) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("session"));
+        arguments.addAll(List.of(sessionArgs));
+        return run(steps, arguments.toArray(String[]::new));
+    }
+
+    private Screen run(String steps, String... smtplabArgs) throws Exception {
         List<String> command = new ArrayList<>(List.of(Peers.python(), Peers.script("pty_drive.py").toString(), "15",
                 "--", "env", "TERM=xterm", "NO_COLOR=1", Peers.java(), Peers.hostsFileFlag(), "-jar",
-                Peers.clientJar().toString(), "session"));
-        command.addAll(List.of(sessionArgs));
+                Peers.clientJar().toString()));
+        command.addAll(List.of(smtplabArgs));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write(steps.getBytes(StandardCharsets.UTF_8));
@@ -263,5 +269,39 @@ class SessionTerminalIT {
                 """, "--data-dir", elsewhere.toString(), local());
         assertThat(screen.text()).contains("no trusted CA issued it");
         assertThat(ended().authUser()).isNull();
+    }
+
+    @Test
+    void a_helper_that_must_wait_says_for_which_reply() throws Exception {
+        start(FakeSmtpServer.builder().scenario(Scenario.builder().rule(dev.smtplab.server.scenario.Rule.at("slow-rcpt",
+                dev.smtplab.server.scenario.SmtpStage.RCPT, new dev.smtplab.server.scenario.Effect.Delay(
+                        Duration.ofSeconds(4)))).build()));
+        Screen screen = type("""
+                WITHIN 3 smtp> $
+                SEND MAIL FROM:<alice@example.test>
+                WITHIN 1 250 Ok
+                SEND RCPT TO:<bob@example.test>
+                SEND /data
+                WITHIN 4 waiting for the reply to RCPT TO:<bob@example\\.test> \\.\\.\\. 3 s
+                WITHIN 3 354
+                SEND Subject: waited
+                SEND .
+                WITHIN 1 queued as
+                SEND /quit
+                WITHIN 1 221 Bye
+                EXIT 1
+                """, local());
+        assertThat(screen.exitCode()).isZero();
+        assertThat(server.takeMessage(WAIT).subject()).contains("waited");
+    }
+
+    @Test
+    void diagnose_on_a_terminal_says_what_it_is_still_waiting_for() throws Exception {
+        start(FakeSmtpServer.builder().scenario(Scenario.builder().preset("silent").build()));
+        Screen screen = run("""
+                WITHIN 8 still checking 127\\.0\\.0\\.1:\\d+: connected, waiting for the banner, \\d s
+                EXIT 10
+                """, "diagnose", local(), "--timeout-reply", "5");
+        assertThat(screen.text()).contains("Verdict: error");
     }
 }
