@@ -304,4 +304,16 @@ class SessionTerminalIT {
                 """, "diagnose", local(), "--timeout-reply", "5");
         assertThat(screen.text()).contains("Verdict: error");
     }
+
+    /** Like telnet: "Trying" at once, not a blank screen while a filtered port lets the connect time out. */
+    @Test
+    void a_blocked_port_shows_trying_at_once_then_says_what_blocked_means() throws Exception {
+        start(FakeSmtpServer.builder().scenario(Scenario.builder().preset("blocked").build()));
+        Screen screen = type("""
+                WITHIN 3 Trying 127\\.0\\.0\\.1\\.\\.\\.
+                WITHIN 4 no answer from 127\\.0\\.0\\.1 port \\d+ after 2 s: a firewall may be dropping traffic
+                EXIT 2
+                """, "--timeout-connect", "2", local());
+        assertThat(screen.exitCode()).isEqualTo(3);
+    }
 }
