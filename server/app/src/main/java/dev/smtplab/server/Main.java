@@ -53,6 +53,18 @@ public final class Main implements Callable<Integer> {
             description = "Seconds a client may stay silent before 421 and close (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 
+    @Option(names = "--lenient", negatable = false,
+            description = "Accept what a real server refuses (a path without '>', unknown MAIL parameters, an "
+                    + "unqualified sender, ...), as a plain mail catcher does. Without it, malformed commands get "
+                    + "Postfix's replies.")
+    boolean lenient;
+
+    @Option(names = "--max-recipients", paramLabel = "N", defaultValue = "1000",
+            converter = OptionConverters.PositiveConverter.class,
+            description = "Recipients per message; past them 452 4.5.3, as Postfix's smtpd_recipient_limit "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxRecipients;
+
     @Mixin
     WebOptions web;
 
@@ -180,6 +192,10 @@ public final class Main implements Callable<Integer> {
     /** The server the command line describes; a bad value throws with a message that names it. */
     FakeSmtpServer.Builder serverSettings() {
         FakeSmtpServer.Builder builder = FakeSmtpServer.builder();
+        if (lenient) {
+            builder.lenient();
+        }
+        builder.maxRecipients(maxRecipients);
         tls.apply(builder, hostName);
         auth.apply(builder);
         return builder

@@ -60,7 +60,8 @@ public final class FakeSmtpServer implements AutoCloseable {
         SmtpSettings settings = new SmtpSettings(bindAddress, builder.port, builder.implicitTlsPort, hostName,
                 builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(),
                 tls == null ? null : tls.sslContext(), builder.requireTls,
-                new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth));
+                new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth),
+                builder.lenient, builder.maxRecipients);
         this.listener = new SmtpListener(settings, store, scenarios, builder.clock);
         this.listener.responder(builder.responder);
     }
@@ -197,6 +198,8 @@ public final class FakeSmtpServer implements AutoCloseable {
         private boolean authAcceptAny;
         private boolean requireAuth;
         private boolean allowPlaintextAuth;
+        private boolean lenient;
+        private int maxRecipients = 1000;
         private Responder responder = Responder.NONE;
 
         private Builder() {
@@ -327,6 +330,25 @@ public final class FakeSmtpServer implements AutoCloseable {
         /** Offers AUTH before STARTTLS too (by default only over TLS, as RFC 4954 advises). */
         public Builder allowPlaintextAuth() {
             this.allowPlaintextAuth = true;
+            return this;
+        }
+
+        /**
+         * Accept what a real server refuses (a path without its closing bracket, unknown MAIL
+         * parameters, an unqualified sender, ...), as a plain mail catcher does. The default is
+         * strict: malformed commands get Postfix's replies.
+         */
+        public Builder lenient() {
+            this.lenient = true;
+            return this;
+        }
+
+        /** Recipients per transaction (default 1000, as Postfix's smtpd_recipient_limit); past it 452 4.5.3. */
+        public Builder maxRecipients(int maxRecipients) {
+            if (maxRecipients < 1) {
+                throw new IllegalArgumentException("max recipients must be 1 or more, got " + maxRecipients);
+            }
+            this.maxRecipients = maxRecipients;
             return this;
         }
 

@@ -148,7 +148,7 @@ class MessageRecordingTest {
         Recipient recipient = recorded.recipients().get(0);
         assertThat(recipient.parameters()).containsExactly(Map.entry("NOTIFY", "SUCCESS,FAILURE"),
                 Map.entry("ORCPT", "rfc822;b@example.test"));
-        assertThat(recipient.reply()).isEqualTo("250 Ok");
+        assertThat(recipient.reply()).isEqualTo("250 2.1.5 Ok");
     }
 
     @Test

@@ -119,7 +119,7 @@ class PresetTest {
                     .isEqualTo("553 5.1.7 <spammer@example.test>: Sender address rejected: not a valid address");
             assertThat(smtp.command("MAIL FROM:<alice@nowhere.test>"))
                     .isEqualTo("550 5.1.8 <alice@nowhere.test>: Sender address rejected: Domain not found");
-            assertThat(smtp.command("MAIL FROM:<alice@example.test>")).isEqualTo("250 Ok");
+            assertThat(smtp.command("MAIL FROM:<alice@example.test>")).isEqualTo("250 2.1.0 Ok");
         }
     }
 
@@ -131,7 +131,7 @@ class PresetTest {
             assertThat(smtp.command("RCPT TO:<bob@example.test>")).isEqualTo(
                     "550 5.1.1 <bob@example.test>: Recipient address rejected: User unknown in local recipient table");
             assertThat(smtp.command("RCPT TO:<anyone@gone.test>")).startsWith("550 5.1.1");
-            assertThat(smtp.command("RCPT TO:<carol@example.test>")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RCPT TO:<carol@example.test>")).isEqualTo("250 2.1.5 Ok");
             smtp.command("DATA");
             assertThat(smtp.command("Subject: x\r\n\r\nbody\r\n.")).startsWith("250");
         }
@@ -147,7 +147,7 @@ class PresetTest {
         try (RawSmtp smtp = greeted()) {
             smtp.command("MAIL FROM:<alice@example.test>");
             assertThat(smtp.command("RCPT TO:<anyone@example.test>")).startsWith("550 5.1.1");
-            assertThat(smtp.command("DATA")).isEqualTo("503 Error: need RCPT command");
+            assertThat(smtp.command("DATA")).isEqualTo("554 5.5.1 Error: no valid recipients");
         }
     }
 
@@ -156,7 +156,7 @@ class PresetTest {
         start("relay-denied:domains=example.test");
         try (RawSmtp smtp = greeted()) {
             smtp.command("MAIL FROM:<alice@example.test>");
-            assertThat(smtp.command("RCPT TO:<bob@example.test>")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RCPT TO:<bob@example.test>")).isEqualTo("250 2.1.5 Ok");
             assertThat(smtp.command("RCPT TO:<someone@elsewhere.test>"))
                     .isEqualTo("554 5.7.1 <someone@elsewhere.test>: Relay access denied");
         }
@@ -167,7 +167,7 @@ class PresetTest {
         start("relay-denied");
         try (RawSmtp smtp = greeted()) {
             smtp.command("MAIL FROM:<alice@example.test>");
-            assertThat(smtp.command("RCPT TO:<postmaster@localhost>")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RCPT TO:<postmaster@localhost>")).isEqualTo("250 2.1.5 Ok");
             assertThat(smtp.command("RCPT TO:<bob@example.test>")).startsWith("554 5.7.1");
         }
     }
@@ -194,8 +194,8 @@ class PresetTest {
             assertThat(smtp.command("RCPT TO:<bob@example.test>")).startsWith("451 4.7.1");
             assertThat(smtp.command("RCPT TO:<carol@example.test>")).startsWith("451 4.7.1");
             clock.advance(Duration.ofMinutes(2));
-            assertThat(smtp.command("RCPT TO:<bob@example.test>")).isEqualTo("250 Ok");
-            assertThat(smtp.command("RCPT TO:<bob@example.test>")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RCPT TO:<bob@example.test>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(smtp.command("RCPT TO:<bob@example.test>")).isEqualTo("250 2.1.5 Ok");
             smtp.command("RSET");
             smtp.command("MAIL FROM:<other@example.test>");
             assertThat(smtp.command("RCPT TO:<bob@example.test>")).as("another sender is a new triplet")
@@ -268,7 +268,7 @@ class PresetTest {
             smtp.command("DATA");
             assertThat(smtp.command("Subject: buy now\r\n\r\ncheap\r\n."))
                     .isEqualTo("554 5.7.1 Message rejected as spam by content filter");
-            assertThat(smtp.command("RSET")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RSET")).isEqualTo("250 2.0.0 Ok");
         }
         assertThat(server.messages()).isEmpty();
     }
@@ -281,7 +281,7 @@ class PresetTest {
             assertThat(smtp.reply()).startsWith("220");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
             long before = System.nanoTime();
-            assertThat(smtp.command("NOOP")).isEqualTo("250 Ok");
+            assertThat(smtp.command("NOOP")).isEqualTo("250 2.0.0 Ok");
             assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         }
     }
@@ -291,7 +291,7 @@ class PresetTest {
         List<String> first = flakyRun("flaky:probability=0.5;seed=7");
         List<String> second = flakyRun("flaky:probability=0.5;seed=7");
         assertThat(first).isEqualTo(second);
-        assertThat(first).contains("451 4.3.0 Temporary server error, please try again later").contains("250 Ok");
+        assertThat(first).contains("451 4.3.0 Temporary server error, please try again later").contains("250 2.1.0 Ok");
         assertThat(flakyRun("flaky:probability=0.5;seed=8")).isNotEqualTo(first);
     }
 

@@ -56,7 +56,7 @@ class RuleEffectTest {
         try (RawSmtp smtp = greeted()) {
             assertThat(smtp.command("EHLO client.test"))
                     .isEqualTo("421-4.3.2 Server busy\r\n421 4.3.2 Come back in five minutes");
-            assertThat(smtp.command("NOOP")).as("a reply effect does not close").isEqualTo("250 Ok");
+            assertThat(smtp.command("NOOP")).as("a reply effect does not close").isEqualTo("250 2.0.0 Ok");
         }
         assertThat(ended().transcriptText()).contains("-- rule two-lines fired at helo: reply 421-4.3.2 Server busy / 421 4.3.2 Come back in five minutes\n");
     }
@@ -89,7 +89,7 @@ class RuleEffectTest {
         start(Rule.at("late", SmtpStage.NOOP, new Effect.Delay(Duration.ofMillis(400))));
         try (RawSmtp smtp = greeted()) {
             long started = System.nanoTime();
-            assertThat(smtp.command("NOOP")).isEqualTo("250 Ok");
+            assertThat(smtp.command("NOOP")).isEqualTo("250 2.0.0 Ok");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         }
     }
@@ -137,19 +137,19 @@ class RuleEffectTest {
     @Test
     void first_n_fires_for_the_first_matches_only() throws Exception {
         start(Rule.at("twice", SmtpStage.NOOP, new Effect.Reply(NO)).on(new Schedule.FirstN(2)));
-        assertThat(noopReplies(4)).containsExactly("550 5.7.1 No", "550 5.7.1 No", "250 Ok", "250 Ok");
+        assertThat(noopReplies(4)).containsExactly("550 5.7.1 No", "550 5.7.1 No", "250 2.0.0 Ok", "250 2.0.0 Ok");
     }
 
     @Test
     void every_nth_fires_on_every_nth_match() throws Exception {
         start(Rule.at("third", SmtpStage.NOOP, new Effect.Reply(NO)).on(new Schedule.EveryNth(3)));
-        assertThat(noopReplies(6)).containsExactly("250 Ok", "250 Ok", "550 5.7.1 No", "250 Ok", "250 Ok", "550 5.7.1 No");
+        assertThat(noopReplies(6)).containsExactly("250 2.0.0 Ok", "250 2.0.0 Ok", "550 5.7.1 No", "250 2.0.0 Ok", "250 2.0.0 Ok", "550 5.7.1 No");
     }
 
     @Test
     void rule_expires_after_its_uses() throws Exception {
         start(Rule.at("once", SmtpStage.NOOP, new Effect.Reply(NO)).expiringAfter(1));
-        assertThat(noopReplies(3)).containsExactly("550 5.7.1 No", "250 Ok", "250 Ok");
+        assertThat(noopReplies(3)).containsExactly("550 5.7.1 No", "250 2.0.0 Ok", "250 2.0.0 Ok");
     }
 
     @Test
@@ -160,7 +160,7 @@ class RuleEffectTest {
         server.stop();
         start(coin);
         assertThat(noopReplies(30)).isEqualTo(first);
-        assertThat(first).contains("550 5.7.1 No", "250 Ok");
+        assertThat(first).contains("550 5.7.1 No", "250 2.0.0 Ok");
     }
 
     @Test
@@ -170,7 +170,7 @@ class RuleEffectTest {
         try (RawSmtp smtp = greeted()) {
             assertThat(smtp.command("NOOP")).isEqualTo("421 4.3.2 Maintenance");
             assertThat(smtp.command("VRFY bob")).isEqualTo("421 4.3.2 Maintenance");
-            assertThat(smtp.command("RSET")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RSET")).isEqualTo("250 2.0.0 Ok");
         }
     }
 
@@ -209,11 +209,11 @@ class RuleEffectTest {
     void scenario_swapped_at_runtime_applies_from_the_next_command() throws Exception {
         start();
         try (RawSmtp smtp = greeted()) {
-            assertThat(smtp.command("NOOP")).isEqualTo("250 Ok");
+            assertThat(smtp.command("NOOP")).isEqualTo("250 2.0.0 Ok");
             server.setScenario(Scenario.builder().rule(Rule.at("now", SmtpStage.NOOP, new Effect.Reply(NO))).build());
             assertThat(smtp.command("NOOP")).isEqualTo("550 5.7.1 No");
             server.setScenario(Scenario.none());
-            assertThat(smtp.command("NOOP")).isEqualTo("250 Ok");
+            assertThat(smtp.command("NOOP")).isEqualTo("250 2.0.0 Ok");
         }
     }
 
@@ -229,9 +229,9 @@ class RuleEffectTest {
                     .isEqualTo("452 4.0.0 <reject-452@any.test>: rejected as its magic local part asks");
             assertThat(smtp.command("RCPT TO:<tempfail-451@example.test>")).isEqualTo(
                     "451 4.0.0 <tempfail-451@example.test>: failed once as its magic local part asks; try again");
-            assertThat(smtp.command("RCPT TO:<tempfail-451@example.test>")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RCPT TO:<tempfail-451@example.test>")).isEqualTo("250 2.1.5 Ok");
             long started = System.nanoTime();
-            assertThat(smtp.command("RCPT TO:<delay-1s@example.test>")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RCPT TO:<delay-1s@example.test>")).isEqualTo("250 2.1.5 Ok");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
             smtp.command("RSET");
             assertThat(smtp.command("MAIL FROM:<reject-553-5.1.7@example.test>")).startsWith("553 5.1.7 ");
@@ -243,7 +243,7 @@ class RuleEffectTest {
         server = FakeSmtpServer.builder().scenario(Scenario.builder().magicAddresses(false).build()).build().start();
         try (RawSmtp smtp = greeted()) {
             smtp.command("MAIL FROM:<alice@example.test>");
-            assertThat(smtp.command("RCPT TO:<reject-550@example.test>")).isEqualTo("250 Ok");
+            assertThat(smtp.command("RCPT TO:<reject-550@example.test>")).isEqualTo("250 2.1.5 Ok");
         }
     }
 

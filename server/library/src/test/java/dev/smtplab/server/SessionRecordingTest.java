@@ -58,9 +58,9 @@ class SessionRecordingTest {
                 S: 250-SMTPUTF8
                 S: 250 Ok
                 C: NOOP
-                S: 250 Ok
+                S: 250 2.0.0 Ok
                 C: QUIT
-                S: 221 Bye
+                S: 221 2.0.0 Bye
                 """);
         for (int i = 1; i < session.transcript().size(); i++) {
             assertThat(session.transcript().get(i).at()).isAfterOrEqualTo(session.transcript().get(i - 1).at());

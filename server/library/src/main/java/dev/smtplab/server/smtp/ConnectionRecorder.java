@@ -82,6 +82,11 @@ final class ConnectionRecorder {
         return clientAddress;
     }
 
+    /** Whether malformed commands get Postfix's replies (the default) rather than SubEthaSMTP's. */
+    boolean strict() {
+        return server.strict != null;
+    }
+
     synchronized void clientLine(String text) {
         append(Direction.CLIENT, text);
     }

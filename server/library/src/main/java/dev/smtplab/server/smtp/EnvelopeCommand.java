@@ -58,7 +58,7 @@ record EnvelopeCommand(String address, Map<String, String> parameters) {
         return -1;
     }
 
-    private static Map<String, String> parseParameters(String text) {
+    static Map<String, String> parseParameters(String text) {
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String parameter : text.trim().split("\\s+")) {
             if (parameter.isEmpty()) {

@@ -31,6 +31,10 @@ final class InboundTap extends InputStream {
 
     private enum Mode { COMMAND, MESSAGE, CHUNK, PASSTHROUGH }
 
+    /** The verbs this server knows; in the strict mode any other gets Postfix's 500. */
+    private static final java.util.Set<String> KNOWN_VERBS = java.util.Set.of("EHLO", "HELO", "MAIL", "RCPT", "DATA",
+            "BDAT", "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP", "AUTH", "STARTTLS");
+
     private final InputStream in;
     private final ConnectionRecorder recorder;
 
@@ -198,6 +202,12 @@ final class InboundTap extends InputStream {
     private void judgeLine() {
         String problem = LineProblems.problem(line, lineLength, lineOverflow,
                 authResponseExpected ? MAX_AUTH_LINE : MAX_COMMAND_LINE);
+        if (problem == null && !authResponseExpected && recorder.strict()) {
+            String verb = DialogueVerb.of(new String(line, 0, lineLength - 2, StandardCharsets.UTF_8));
+            if (!KNOWN_VERBS.contains(verb)) {
+                problem = "500 5.5.2 Error: command not recognized";
+            }
+        }
         if (problem == null) {
             ready = Arrays.copyOf(line, lineLength);
             readyPos = 0;
@@ -220,9 +230,7 @@ final class InboundTap extends InputStream {
     }
 
     private static SmtpStage stageOf(String commandLine) {
-        int space = commandLine.indexOf(' ');
-        return SmtpStage.ofVerb(space < 0 ? commandLine : commandLine.substring(0, space))
-                .orElse(SmtpStage.ANY_COMMAND);
+        return SmtpStage.ofVerb(DialogueVerb.of(commandLine)).orElse(SmtpStage.ANY_COMMAND);
     }
 
     /**

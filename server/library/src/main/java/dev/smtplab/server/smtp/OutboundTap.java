@@ -10,14 +10,22 @@ import java.util.function.Consumer;
 final class OutboundTap extends OutputStream {
     private final OutputStream out;
     private final Consumer<String> lineListener;
+    /** Over TLS STARTTLS is never offered again (RFC 3207, 4.2): such reply lines are held back. */
+    private final boolean overTls;
+    private final java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
     private byte[] line = new byte[256];
     private int lineLength;
     private volatile long bytesPerSecond;
     private volatile boolean passthrough;
 
     OutboundTap(OutputStream out, Consumer<String> lineListener) {
+        this(out, lineListener, false);
+    }
+
+    OutboundTap(OutputStream out, Consumer<String> lineListener, boolean overTls) {
         this.out = out;
         this.lineListener = lineListener;
+        this.overTls = overTls;
     }
 
     @Override
@@ -32,11 +40,11 @@ final class OutboundTap extends OutputStream {
             out.write(bytes, offset, length);
             return;
         }
-        if (bytesPerSecond > 0) {
-            writeThrottled(bytes, offset, length);
-        } else {
-            out.write(bytes, offset, length);
+        if (overTls) {
+            writeWithoutStartTls(bytes, offset, length);
+            return;
         }
+        send(bytes, offset, length);
         for (int i = offset; i < offset + length; i++) {
             byte b = bytes[i];
             if (b == '\n' && lineLength > 0 && line[lineLength - 1] == '\r') {
@@ -47,6 +55,30 @@ final class OutboundTap extends OutputStream {
                     line = Arrays.copyOf(line, line.length * 2);
                 }
                 line[lineLength++] = b;
+            }
+        }
+    }
+
+    private void send(byte[] bytes, int offset, int length) throws IOException {
+        if (bytesPerSecond > 0) {
+            writeThrottled(bytes, offset, length);
+        } else {
+            out.write(bytes, offset, length);
+        }
+    }
+
+    /** Line by line: each whole line goes out (and to the listener) unless it offers STARTTLS. */
+    private void writeWithoutStartTls(byte[] bytes, int offset, int length) throws IOException {
+        for (int i = offset; i < offset + length; i++) {
+            held.write(bytes[i]);
+            if (bytes[i] == '\n') {
+                byte[] whole = held.toByteArray();
+                held.reset();
+                String text = new String(whole, StandardCharsets.UTF_8).replaceAll("\r?\n$", "");
+                if (!text.regionMatches(true, 0, "250-STARTTLS", 0, 12)) {
+                    send(whole, 0, whole.length);
+                    lineListener.accept(text);
+                }
             }
         }
     }

@@ -34,7 +34,9 @@ final class RecordingCommand implements Command {
         EnvelopeCommand envelope = EnvelopeCommand.of(verb, commandLine);
         LabAuthentication.plaintext(!session.isTLSStarted());
         try {
-            if (!refusedByPolicy(verb, session) && !applyRules(commandLine, envelope, session, socket)) {
+            if (!refusedByPolicy(verb, session) && !refusedAsMalformed(verb, commandLine, session)
+                    && !applyRules(commandLine, envelope, session, socket)
+                    && (server.strict == null || !server.strict.perform(verb, commandLine, session))) {
                 delegate.execute(commandLine, session);
             }
         } finally {
@@ -67,6 +69,16 @@ final class RecordingCommand implements Command {
         }
         if (settings.auth().required() && !session.isAuthenticated() && NEED_AUTH.contains(verb)) {
             session.sendResponse("530 5.7.0 Authentication required");
+            return true;
+        }
+        return false;
+    }
+
+    /** The strict mode's refusal of a malformed command (Postfix's words), before any rule sees it. */
+    private boolean refusedAsMalformed(String verb, String commandLine, Session session) throws IOException {
+        String refusal = server.strict == null ? null : server.strict.refusal(verb, commandLine, session);
+        if (refusal != null) {
+            session.sendResponse(refusal);
             return true;
         }
         return false;

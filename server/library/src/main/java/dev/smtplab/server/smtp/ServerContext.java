@@ -28,6 +28,8 @@ final class ServerContext {
     final String hostName;
     final RuleEngine rules;
     final SmtpSettings settings;
+    /** Postfix's answers to malformed commands; null in the lenient mode. */
+    final StrictDialogue strict;
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final Set<ConnectionRecorder> openConnections = ConcurrentHashMap.newKeySet();
@@ -37,6 +39,7 @@ final class ServerContext {
 
     ServerContext(SmtpSettings settings, MessageStore store, Clock clock, RuleEngine rules) {
         this.settings = settings;
+        this.strict = settings.lenient() ? null : new StrictDialogue(settings);
         this.store = store;
         this.clock = clock;
         this.maxMessageSize = settings.maxMessageSize();

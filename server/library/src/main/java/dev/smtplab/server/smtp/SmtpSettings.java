@@ -10,14 +10,19 @@ import java.util.Objects;
  * @param implicitTlsPort the implicit-TLS (SMTPS) port; -1 for none, 0 for a free one
  * @param tls             the server certificate for STARTTLS and implicit TLS; null for no TLS at all
  * @param requireTls      only EHLO, HELO, STARTTLS, NOOP, RSET and QUIT before STARTTLS (530 5.7.0)
+ * @param lenient         accept what Postfix refuses (bad paths, unknown parameters, ...), as a plain catcher
+ * @param maxRecipients   RCPTs accepted per transaction; past it 452 4.5.3 (strict mode)
  */
 public record SmtpSettings(InetAddress bindAddress, int port, int implicitTlsPort, String hostName,
                            int maxMessageSize, int idleTimeoutSeconds, SSLContext tls, boolean requireTls,
-                           AuthSettings auth) {
+                           AuthSettings auth, boolean lenient, int maxRecipients) {
     public SmtpSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(hostName, "hostName");
         Objects.requireNonNull(auth, "auth");
+        if (maxRecipients < 1) {
+            throw new IllegalArgumentException("max recipients must be 1 or more, got " + maxRecipients);
+        }
         if (tls == null && (requireTls || implicitTlsPort >= 0)) {
             throw new IllegalArgumentException("TLS is off, so it cannot be required or offered on an SMTPS port");
         }

@@ -27,7 +27,8 @@ final class TlsTappedSocket extends SSLSocket implements Tapped {
         this.plain = plain;
         ConnectionRecorder recorder = plain.recorder();
         this.inbound = new InboundTap(ssl.getInputStream(), recorder);
-        this.outbound = new OutboundTap(ssl.getOutputStream(), line -> TappedSocket.serverLine(recorder, inbound, line));
+        this.outbound = new OutboundTap(ssl.getOutputStream(), line -> TappedSocket.serverLine(recorder, inbound, line),
+                true);
         if (plain.outbound().throttleRate() > 0) {
             outbound.throttle(plain.outbound().throttleRate());
         }

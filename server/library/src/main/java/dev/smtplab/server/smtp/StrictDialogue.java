@@ -1,0 +1,261 @@
+package dev.smtplab.server.smtp;
+
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.Session;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The strict mode's answers: what Postfix says to the commands people get wrong, checked before
+ * the failure rules see a command, and Postfix's wording (with enhanced status codes) for the
+ * ones it accepts. The lenient mode skips all of this and lets SubEthaSMTP answer as it always has.
+ *
+ * <p>Each reply text here is Postfix 3.7's for the same input, on a default configuration with
+ * {@code reject_non_fqdn_sender}; the conformance suite (ConformanceIT) compares them side by side.
+ */
+final class StrictDialogue {
+    /** Postfix's smtpd_recipient_limit. */
+    static final int DEFAULT_MAX_RECIPIENTS = 1000;
+
+    private static final String ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-\\u0080-\\uFFFF]";
+    private static final Pattern DOT_STRING = Pattern.compile(ATEXT + "+(\\." + ATEXT + "+)*");
+    private static final Pattern QUOTED_STRING = Pattern.compile("\"([\\x20-\\x21\\x23-\\x5b\\x5d-\\x7e\\u0080-\\uFFFF]"
+            + "|\\\\[\\x20-\\x7e])*\"");
+    private static final Pattern SUB_DOMAIN = Pattern.compile("[A-Za-z0-9\\u0080-\\uFFFF]([A-Za-z0-9\\-\\u0080-\\uFFFF]*"
+            + "[A-Za-z0-9\\u0080-\\uFFFF])?");
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("\\[(\\d{1,3}(\\.\\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)]");
+    private static final Pattern KEYWORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9\\-]*");
+    private static final Pattern VALUE = Pattern.compile("[\\x21-\\x3c\\x3e-\\x7e\\u0080-\\uFFFF]+");
+
+    private final SmtpSettings settings;
+
+    StrictDialogue(SmtpSettings settings) {
+        this.settings = settings;
+    }
+
+    /** What the strict mode says before anything else looks at a command; null when the command may go on. */
+    String refusal(String verb, String commandLine, Session session) {
+        return switch (verb) {
+            case "MAIL" -> mailRefusal(commandLine, session);
+            case "RCPT" -> rcptRefusal(commandLine, session);
+            case "DATA" -> !session.isMailTransactionInProgress() ? "503 5.5.1 Error: need RCPT command"
+                    : session.getRecipientCount() == 0 ? "554 5.5.1 Error: no valid recipients" : null;
+            case "HELO", "EHLO" -> argument(commandLine, verb).isEmpty() ? "501 Syntax: " + verb + " hostname" : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * Carries out an accepted command with Postfix's reply; false for the commands SubEthaSMTP
+     * carries out itself (DATA, EHLO, STARTTLS, AUTH, ...).
+     */
+    boolean perform(String verb, String commandLine, Session session) throws IOException {
+        switch (verb) {
+            case "MAIL" -> {
+                EnvelopeCommand mail = EnvelopeCommand.parse(commandLine, "FROM:");
+                if (!mail.address().isEmpty() && !isFullyQualified(mail.address())) {
+                    // Postfix's reject_non_fqdn_sender: a policy, so after the rules had their say.
+                    session.sendResponse("504 5.5.2 <" + mail.address() + ">: Sender address rejected: need "
+                            + "fully-qualified address");
+                    return true;
+                }
+                String size = parameter(mail.parameters(), "SIZE");
+                session.setDeclaredMessageSize(size == null ? 0 : (int) Long.parseLong(size));
+                session.startMailTransaction();
+                try {
+                    session.getMessageHandler().from(mail.address());
+                } catch (RejectException e) {
+                    session.sendResponse(e.getErrorResponse());
+                    session.resetMailTransaction();
+                    return true;
+                }
+                session.sendResponse("250 2.1.0 Ok");
+            }
+            case "RCPT" -> {
+                EnvelopeCommand rcpt = EnvelopeCommand.parse(commandLine, "TO:");
+                try {
+                    session.getMessageHandler().recipient(rcpt.address());
+                } catch (RejectException e) {
+                    session.sendResponse(e.getErrorResponse());
+                    return true;
+                }
+                session.addRecipient(rcpt.address());
+                session.sendResponse("250 2.1.5 Ok");
+            }
+            case "NOOP" -> session.sendResponse("250 2.0.0 Ok");
+            // Postfix's disable_vrfy_command = yes, as hardened servers answer.
+            case "VRFY" -> session.sendResponse("502 5.5.1 VRFY command is disabled");
+            case "RSET" -> {
+                session.resetMailTransaction();
+                session.sendResponse("250 2.0.0 Ok");
+            }
+            case "QUIT" -> {
+                session.sendResponse("221 2.0.0 Bye");
+                session.quit();
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String mailRefusal(String commandLine, Session session) {
+        if (session.isMailTransactionInProgress()) {
+            return "503 5.5.1 Error: nested MAIL command";
+        }
+        String argument = argument(commandLine, "MAIL");
+        if (!argument.toUpperCase(Locale.ROOT).startsWith("FROM:")) {
+            return "501 5.5.4 Syntax: MAIL FROM:<address>";
+        }
+        Path path = path(argument.substring(5));
+        if (path == null || !path.address().isEmpty() && !isMailbox(path.address())) {
+            return "501 5.1.7 Bad sender address syntax";
+        }
+        String parameterProblem = parameters(path.parameters(), true);
+        if (parameterProblem != null) {
+            return parameterProblem;
+        }
+        String size = parameter(EnvelopeCommand.parseParameters(path.parameters()), "SIZE");
+        if (size != null && Long.parseLong(size) > settings.maxMessageSize()) {
+            return "552 5.3.4 Message size exceeds fixed limit";
+        }
+        return null;
+    }
+
+    private String rcptRefusal(String commandLine, Session session) {
+        if (!session.isMailTransactionInProgress()) {
+            return "503 5.5.1 Error: need MAIL command";
+        }
+        String argument = argument(commandLine, "RCPT");
+        if (!argument.toUpperCase(Locale.ROOT).startsWith("TO:")) {
+            return "501 5.5.4 Syntax: RCPT TO:<address>";
+        }
+        Path path = path(argument.substring(3));
+        if (path == null || path.address().isEmpty() || !isMailbox(path.address())) {
+            return "501 5.1.3 Bad recipient address syntax";
+        }
+        String parameterProblem = parameters(path.parameters(), false);
+        if (parameterProblem != null) {
+            return parameterProblem;
+        }
+        if (session.getRecipientCount() >= settings.maxRecipients()) {
+            return "452 4.5.3 Error: too many recipients";
+        }
+        return null;
+    }
+
+    /** A path and what follows it: "<a@b.test> SIZE=1", or a bare address as Postfix also takes. */
+    private record Path(String address, String parameters) {
+    }
+
+    private static Path path(String text) {
+        String rest = text.strip();
+        if (rest.startsWith("<")) {
+            int close = rest.indexOf('>');
+            if (close < 0) {
+                return null;
+            }
+            String after = rest.substring(close + 1);
+            if (!after.isEmpty() && !after.startsWith(" ")) {
+                return null;
+            }
+            return new Path(rest.substring(1, close), after.strip());
+        }
+        if (rest.isEmpty()) {
+            return null;
+        }
+        int space = rest.indexOf(' ');
+        return new Path(space < 0 ? rest : rest.substring(0, space), space < 0 ? "" : rest.substring(space + 1).strip());
+    }
+
+    /** RFC 5321, 4.1.2: Local-part "@" (Domain / address-literal); a local part alone is checked later. */
+    private static boolean isMailbox(String address) {
+        int at = address.lastIndexOf('@');
+        String local = at < 0 ? address : address.substring(0, at);
+        if (!(DOT_STRING.matcher(local).matches() || QUOTED_STRING.matcher(local).matches())) {
+            return false;
+        }
+        if (at < 0) {
+            return true;
+        }
+        String domain = address.substring(at + 1);
+        if (ADDRESS_LITERAL.matcher(domain).matches()) {
+            return true;
+        }
+        for (String label : domain.split("\\.", -1)) {
+            if (!SUB_DOMAIN.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Postfix's reject_non_fqdn_sender: a domain with a dot, or an address literal. */
+    private static boolean isFullyQualified(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return false;
+        }
+        String domain = address.substring(at + 1);
+        return domain.startsWith("[") || domain.contains(".");
+    }
+
+    /** Checks each keyword[=value] against what the server offers; the first problem as Postfix words it. */
+    private static String parameters(String text, boolean mail) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        for (String parameter : text.split(" +")) {
+            int equals = parameter.indexOf('=');
+            String keyword = equals < 0 ? parameter : parameter.substring(0, equals);
+            String value = equals < 0 ? null : parameter.substring(equals + 1);
+            if (!KEYWORD.matcher(keyword).matches() || value != null && !VALUE.matcher(value).matches()) {
+                return "501 5.5.4 Bad parameter syntax: " + parameter;
+            }
+            String known = keyword.toUpperCase(Locale.ROOT);
+            String problem = mail ? switch (known) {
+                case "SIZE" -> value == null || !value.matches("\\d{1,18}") ? "501 5.5.4 Bad message size syntax" : null;
+                case "BODY" -> value != null && (value.equalsIgnoreCase("7BIT") || value.equalsIgnoreCase("8BITMIME"))
+                        ? null : "555 5.5.4 Unsupported option: " + parameter;
+                case "SMTPUTF8" -> value == null ? null : "555 5.5.4 Unsupported option: " + parameter;
+                case "AUTH" -> value == null ? "501 5.5.4 Bad AUTH parameter syntax" : null;
+                // RFC 3461's MAIL parameters, recorded with the message.
+                case "RET" -> value != null && (value.equalsIgnoreCase("FULL") || value.equalsIgnoreCase("HDRS"))
+                        ? null : "501 5.5.4 Bad RET parameter syntax";
+                case "ENVID" -> value != null && value.length() <= 100 ? null : "501 5.5.4 Bad ENVID parameter syntax";
+                default -> "555 5.5.4 Unsupported option: " + parameter;
+            } : switch (known) {
+                // RFC 3461's RCPT parameters, recorded with the recipient.
+                case "NOTIFY" -> value != null && (value.equalsIgnoreCase("NEVER")
+                        || value.toUpperCase(Locale.ROOT).matches("(SUCCESS|FAILURE|DELAY)(,(SUCCESS|FAILURE|DELAY))*"))
+                        ? null : "501 5.5.4 Error: Bad NOTIFY parameter syntax";
+                case "ORCPT" -> value != null && value.matches("[A-Za-z0-9\\-]+;.+") ? null
+                        : "501 5.5.4 Error: Bad ORCPT parameter syntax";
+                default -> "555 5.5.4 Unsupported option: " + parameter;
+            };
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String parameter(Map<String, String> parameters, String keyword) {
+        for (Map.Entry<String, String> entry : parameters.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(keyword)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** What follows the verb, without the spaces around it. */
+    private static String argument(String commandLine, String verb) {
+        String line = commandLine.strip();
+        return line.length() > verb.length() ? line.substring(verb.length()).strip() : "";
+    }
+}
