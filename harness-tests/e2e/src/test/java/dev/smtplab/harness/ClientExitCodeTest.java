@@ -260,7 +260,7 @@ class ClientExitCodeTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("stopped as asked after rcpt with 127.0.0.1:");
         var session = server.awaitSession(s -> s.ended().isPresent(), WAIT);
-        assertThat(session.transcriptText()).contains("C: RCPT TO:<bob@example.test>\nS: 250 Ok\nC: QUIT\n");
+        assertThat(session.transcriptText()).contains("C: RCPT TO:<bob@example.test>\nS: 250 2.1.5 Ok\nC: QUIT\n");
         assertThat(server.messages()).isEmpty();
     }
 

@@ -71,7 +71,7 @@ class ClientSessionIT {
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).startsWith("220 localhost ESMTP SMTP Lab\n250-localhost\n")
                 .contains("354 End data with <CR><LF>.<CR><LF>\n")
-                .containsPattern("250 2\\.0\\.0 Ok: queued as \\d+\\n221 Bye\\n");
+                .containsPattern("250 2\\.0\\.0 Ok: queued as \\d+\\n221 2\\.0\\.0 Bye\\n");
         RecordedMessage message = server.takeMessage(Duration.ofSeconds(5));
         assertThat(message.dataAsString())
                 .isEqualTo("Subject: piped\r\n\r\n.leading dot survives\r\n..two dots survive\r\nlast line\r\n");
@@ -110,7 +110,7 @@ class ClientSessionIT {
                 data.resolve("ca.pem").toString(), "--auth-user", "alice", "--auth-password", "s3cret", "localhost",
                 Integer.toString(server.port()));
         assertThat(result.out()).contains("(TLS started: TLSv1.3").contains("235 Authentication successful.")
-                .contains("250 Ok\n221 Bye");
+                .contains("250 2.1.0 Ok\n221 2.0.0 Bye");
         Result both = session("", Map.of(), "--tls", "--starttls", "localhost", Integer.toString(server.port()));
         assertThat(both.exitCode()).isEqualTo(1);
         assertThat(both.err()).isEqualTo("smtplab session: --tls and --starttls do not go together: TLS is on from "
@@ -130,7 +130,7 @@ class ClientSessionIT {
     void host_colon_port_is_accepted_as_send_and_diagnose_accept_it() throws Exception {
         Result result = session("NOOP\nQUIT\n", Map.of(), "127.0.0.1:" + server.port());
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).startsWith("220 localhost ESMTP SMTP Lab\n250 Ok\n221 Bye\n");
+        assertThat(result.out()).startsWith("220 localhost ESMTP SMTP Lab\n250 2.0.0 Ok\n221 2.0.0 Bye\n");
         assertThat(result.err()).isEqualTo("Trying 127.0.0.1...\nConnected to 127.0.0.1 (127.0.0.1) port "
                 + server.port() + ".\n");
     }
@@ -141,7 +141,7 @@ class ClientSessionIT {
         Result result = session("EHLO piped.test\nNOOP\n", Map.of(), "127.0.0.1", Integer.toString(server.port()));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("250 Ok\n(leaving: QUIT)\n221 Bye\n");
+        assertThat(result.out()).contains("250 2.0.0 Ok\n(leaving: QUIT)\n221 2.0.0 Bye\n");
         assertThat(server.awaitSession(s -> s.ended().isPresent(), Duration.ofSeconds(5)).outcome())
                 .isEqualTo(dev.smtplab.server.record.SessionOutcome.CLIENT_QUIT);
     }
@@ -184,7 +184,7 @@ class ClientSessionIT {
         Result tlsToTls = session("EHLO piped.test\nQUIT\n", Map.of(), "--tls", "--data-dir", data.toString(),
                 "127.0.0.1", Integer.toString(server.implicitTlsPort()));
         assertThat(tlsToTls.exitCode()).isZero();
-        assertThat(tlsToTls.out()).contains("250 Ok\n221 Bye");
+        assertThat(tlsToTls.out()).contains("250 Ok\n221 2.0.0 Bye");
     }
 
     @Test
@@ -234,7 +234,7 @@ class ClientSessionIT {
                 SEND /explain
                 EXPECT send the commands in order
                 SEND /quit
-                EXPECT 221 Bye
+                EXPECT 221 2.0.0 Bye
                 """, "TERM=xterm");
         assertThat(screen).contains("Trying 127.0.0.1...").contains("Connected to 127.0.0.1 (127.0.0.1) port "
                         + server.port() + ".").contains("/help for helpers, /quit (or Ctrl-C, Ctrl-D) to leave")
@@ -248,11 +248,11 @@ class ClientSessionIT {
         String screen = terminal("""
                 EXPECT smtp> 
                 SEND NOOP
-                EXPECT 250 Ok
+                EXPECT 250 2.0.0 Ok
                 SEND /quit
-                EXPECT 221 Bye
+                EXPECT 221 2.0.0 Bye
                 """, "TERM=xterm", "NO_COLOR=1");
-        assertThat(screen).contains("250 Ok").doesNotContain("\u001b[32m");
+        assertThat(screen).contains("250 2.0.0 Ok").doesNotContain("\u001b[32m");
     }
 
     @Test
@@ -272,7 +272,7 @@ class ClientSessionIT {
                 SEND /save /tmp/smtplab-auth-transcript.txt
                 EXPECT transcript saved
                 SEND /quit
-                EXPECT 221 Bye
+                EXPECT 221 2.0.0 Bye
                 """, "TERM=xterm");
         assertThat(screen).doesNotContain("hunter2");
         assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/tmp/smtplab-auth-transcript.txt")))

@@ -85,11 +85,11 @@ class SessionTerminalIT {
                 WITHIN 3 Trying 127\\.0\\.0\\.1\\.\\.\\.
                 WITHIN 3 smtp> $
                 SEND EHLO me.test
-                WITHIN 1 250 Ok
+                WITHIN 1 250 .*Ok
                 SEND MAIL FROM:<alice@example.test>
-                WITHIN 1 250 Ok.*smtp> $
+                WITHIN 1 250 .*Ok.*smtp> $
                 SEND RCPT TO:<bob@example.test>
-                WITHIN 1 250 Ok.*smtp> $
+                WITHIN 1 250 .*Ok.*smtp> $
                 SEND DATA
                 WITHIN 1 message mode.*data> $
                 SEND Subject: by hand
@@ -103,7 +103,7 @@ class SessionTerminalIT {
                 SEND /help
                 WITHIN 1 /starttls
                 SEND /quit
-                WITHIN 1 221 Bye
+                WITHIN 1 221 .*Bye
                 EXIT 2
                 """, local());
         assertThat(screen.exitCode()).isZero();
@@ -117,9 +117,9 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND EHLO me.test
-                WITHIN 1 250 Ok
+                WITHIN 1 250 .*Ok
                 KEY ctrl-c
-                WITHIN 1 221 Bye
+                WITHIN 1 221 .*Bye
                 EXIT 1
                 """, local());
         assertThat(screen.exitCode()).isZero();
@@ -132,7 +132,7 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 KEY ctrl-d
-                WITHIN 1 221 Bye
+                WITHIN 1 221 .*Bye
                 EXIT 1
                 """, local());
         assertThat(screen.exitCode()).isZero();
@@ -145,9 +145,9 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND MAIL FROM:<alice@example.test>
-                WITHIN 1 250 Ok
+                WITHIN 1 250 .*Ok
                 SEND RCPT TO:<bob@example.test>
-                WITHIN 1 250 Ok.*smtp> $
+                WITHIN 1 250 .*Ok.*smtp> $
                 SEND /data
                 WITHIN 1 data> $
                 SEND Subject: half written
@@ -174,9 +174,9 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND MAIL FROM:<alice@example.test>
-                WITHIN 1 250 Ok.*smtp> $
+                WITHIN 1 250 .*Ok.*smtp> $
                 SEND RCPT TO:<bob@example.test>
-                WITHIN 1 250 Ok.*smtp> $
+                WITHIN 1 250 .*Ok.*smtp> $
                 SEND DATA
                 WITHIN 1 data> $
                 SEND Subject: raw
@@ -234,11 +234,11 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND EHLO me.test
-                WITHIN 1 250 Ok
+                WITHIN 1 250 .*Ok
                 SEND /starttls
                 WITHIN 2 smtp\\+tls> $
                 SEND /quit
-                WITHIN 1 221 Bye
+                WITHIN 1 221 .*Bye
                 EXIT 1
                 """, "--data-dir", data.toString(), local());
         assertThat(screen.text()).contains("(TLS started: TLSv1.3").contains("(trusting the local SMTP Lab CA from "
@@ -253,7 +253,7 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND EHLO me.test
-                WITHIN 1 250 Ok
+                WITHIN 1 250 .*Ok
                 SEND /starttls
                 WITHIN 2 WARNING: the server's certificate does not verify
                 WITHIN 2 smtp\\+tls> $
@@ -264,7 +264,7 @@ class SessionTerminalIT {
                 SEND n
                 WITHIN 1 no password sent
                 SEND /quit
-                WITHIN 1 221 Bye
+                WITHIN 1 221 .*Bye
                 EXIT 1
                 """, "--data-dir", elsewhere.toString(), local());
         assertThat(screen.text()).contains("no trusted CA issued it");
@@ -279,7 +279,7 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND MAIL FROM:<alice@example.test>
-                WITHIN 1 250 Ok
+                WITHIN 1 250 .*Ok
                 SEND RCPT TO:<bob@example.test>
                 SEND /data
                 WITHIN 4 waiting for the reply to RCPT TO:<bob@example\\.test> \\.\\.\\. 3 s
@@ -288,7 +288,7 @@ class SessionTerminalIT {
                 SEND .
                 WITHIN 1 queued as
                 SEND /quit
-                WITHIN 1 221 Bye
+                WITHIN 1 221 .*Bye
                 EXIT 1
                 """, local());
         assertThat(screen.exitCode()).isZero();

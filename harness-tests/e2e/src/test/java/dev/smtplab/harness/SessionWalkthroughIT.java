@@ -65,6 +65,8 @@ class SessionWalkthroughIT {
             String typed = expected.get(shownUpTo);
             String keys = typed.startsWith("smtp> ") || typed.startsWith("data> ") ? typed.substring(6) : "";
             int next = nextTyped(expected, shownUpTo + 1);
+            // Type only once the prompt is drawn, as a person waits to see it.
+            awaitPrompt(shownUpTo, typed.substring(0, 5));
             long started = System.nanoTime();
             if (!keys.isEmpty()) {
                 assertThat(tmux("send-keys", "-t", TMUX_SESSION, "-l", keys)).isZero();
@@ -108,6 +110,18 @@ class SessionWalkthroughIT {
         }
         assertThat(screen.subList(0, Math.min(screen.size(), wanted.size()))).as("the screen")
                 .containsExactlyElementsOf(wanted);
+    }
+
+    /** Waits until the line after the first {@code lines} is the bare prompt ("smtp>" or "data>"). */
+    private void awaitPrompt(int lines, String prompt) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> screen = screen();
+        while (!(screen.size() == lines + 1 && screen.get(lines).equals(prompt)) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
+            screen = screen();
+        }
+        assertThat(screen).as("the screen, waiting for the prompt %s", prompt).hasSize(lines + 1).last()
+                .isEqualTo(prompt);
     }
 
     private static boolean startsWith(List<String> screen, List<String> wanted) {

@@ -142,7 +142,7 @@ class WebApiTest {
         send("detailed", "<b>bold</b>", true);
         JsonNode message = get("/api/v1/messages/1");
         assertThat(message.get("mailFrom").asText()).isEqualTo("alice@example.test");
-        assertThat(message.get("recipients").get(0).get("reply").asText()).isEqualTo("250 Ok");
+        assertThat(message.get("recipients").get(0).get("reply").asText()).isEqualTo("250 2.1.5 Ok");
         assertThat(message.get("subject").asText()).isEqualTo("detailed");
         assertThat(message.get("text").asText()).isEqualTo("text of detailed");
         assertThat(message.get("html").asText()).isEqualTo("<b>bold</b>");
