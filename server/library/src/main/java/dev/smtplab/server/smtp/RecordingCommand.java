@@ -74,9 +74,13 @@ final class RecordingCommand implements Command {
         return false;
     }
 
-    /** The strict mode's refusal of a malformed command (Postfix's words), before any rule sees it. */
+    /**
+     * The strict mode's refusal of a malformed command (Postfix's words), before any rule sees it.
+     * The lenient mode refuses only what would break SubEthaSMTP: a SIZE too large for it.
+     */
     private boolean refusedAsMalformed(String verb, String commandLine, Session session) throws IOException {
-        String refusal = server.strict == null ? null : server.strict.refusal(verb, commandLine, session);
+        String refusal = server.strict != null ? server.strict.refusal(verb, commandLine, session)
+                : verb.equals("MAIL") ? StrictDialogue.sizeOverLimit(commandLine, server.settings.maxMessageSize()) : null;
         if (refusal != null) {
             session.sendResponse(refusal);
             return true;

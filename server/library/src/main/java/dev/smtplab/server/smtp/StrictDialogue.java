@@ -103,6 +103,16 @@ final class StrictDialogue {
         return true;
     }
 
+    /** 552 for a MAIL whose SIZE is all digits but over the limit (however many digits); else null. */
+    static String sizeOverLimit(String commandLine, int maxMessageSize) {
+        String size = parameter(EnvelopeCommand.parse(commandLine, "FROM:").parameters(), "SIZE");
+        if (size == null || !size.matches("\\d+")) {
+            return null;
+        }
+        boolean over = size.length() > 18 || Long.parseLong(size) > maxMessageSize;
+        return over ? "552 5.3.4 Message size exceeds fixed limit" : null;
+    }
+
     private String mailRefusal(String commandLine, Session session) {
         if (session.isMailTransactionInProgress()) {
             return "503 5.5.1 Error: nested MAIL command";
@@ -119,11 +129,7 @@ final class StrictDialogue {
         if (parameterProblem != null) {
             return parameterProblem;
         }
-        String size = parameter(EnvelopeCommand.parseParameters(path.parameters()), "SIZE");
-        if (size != null && Long.parseLong(size) > settings.maxMessageSize()) {
-            return "552 5.3.4 Message size exceeds fixed limit";
-        }
-        return null;
+        return sizeOverLimit(commandLine, settings.maxMessageSize());
     }
 
     private String rcptRefusal(String commandLine, Session session) {
