@@ -19,8 +19,12 @@ import java.util.Arrays;
  * to the lines before it: message content after a 354, a BDAT chunk, an AUTH response after a 334.
  */
 final class InboundTap extends InputStream {
-    /** RFC 5321, 4.5.3.1.4: a command line is at most 512 octets, CRLF included. */
-    static final int MAX_COMMAND_LINE = 512;
+    /**
+     * RFC 5321, 4.5.3.1.4 has servers take command lines of at least 512 octets; real clients send
+     * longer ones, and Postfix takes them (up to its line_length_limit, 2048, then cuts). SubEthaSMTP
+     * reads fewer than 998 characters before the CRLF, so 999 octets is the limit here: past it a clear 500.
+     */
+    static final int MAX_COMMAND_LINE = 999;
     /** RFC 4954, 4: a line of an AUTH exchange is at most 12,288 octets. */
     static final int MAX_AUTH_LINE = 12_288;
     /** What SubEthaSMTP sees instead of a malformed line; the NUL keeps a client from sending it. */

@@ -26,7 +26,7 @@ final class LineProblems {
         long total = length + overflow;
         if (total > limit) {
             return "500 5.5.2 Line too long: " + total + " octets; a command line may have at most " + limit
-                    + ", CRLF included (RFC 5321, 4.5.3.1.4)";
+                    + ", CRLF included";
         }
         if (length < 2 || line[length - 1] != '\n' || line[length - 2] != '\r') {
             return "500 5.5.2 Syntax error: line ends in a bare LF; SMTP lines end with CRLF (RFC 5321, 2.3.8)";

@@ -41,8 +41,11 @@ final class StrictDialogue {
         return switch (verb) {
             case "MAIL" -> mailRefusal(commandLine, session);
             case "RCPT" -> rcptRefusal(commandLine, session);
-            case "DATA" -> !session.isMailTransactionInProgress() ? "503 5.5.1 Error: need RCPT command"
+            case "DATA" -> !argument(commandLine, verb).isEmpty() ? "501 5.5.4 Syntax: DATA"
+                    : !session.isMailTransactionInProgress() ? "503 5.5.1 Error: need RCPT command"
                     : session.getRecipientCount() == 0 ? "554 5.5.1 Error: no valid recipients" : null;
+            case "STARTTLS" -> !argument(commandLine, verb).isEmpty() ? "501 5.5.4 Syntax: STARTTLS" : null;
+            case "AUTH" -> settings.auth().enabled() ? null : "503 5.5.1 Error: authentication not enabled";
             case "HELO", "EHLO" -> argument(commandLine, verb).isEmpty() ? "501 Syntax: " + verb + " hostname" : null;
             default -> null;
         };
@@ -121,6 +124,9 @@ final class StrictDialogue {
         if (!argument.toUpperCase(Locale.ROOT).startsWith("FROM:")) {
             return "501 5.5.4 Syntax: MAIL FROM:<address>";
         }
+        if (argument.substring(5).isBlank()) {
+            return "501 5.5.4 Syntax: MAIL FROM:<address>";
+        }
         Path path = path(argument.substring(5));
         if (path == null || !path.address().isEmpty() && !isMailbox(path.address())) {
             return "501 5.1.7 Bad sender address syntax";
@@ -138,6 +144,9 @@ final class StrictDialogue {
         }
         String argument = argument(commandLine, "RCPT");
         if (!argument.toUpperCase(Locale.ROOT).startsWith("TO:")) {
+            return "501 5.5.4 Syntax: RCPT TO:<address>";
+        }
+        if (argument.substring(3).isBlank()) {
             return "501 5.5.4 Syntax: RCPT TO:<address>";
         }
         Path path = path(argument.substring(3));
@@ -191,6 +200,10 @@ final class StrictDialogue {
         String domain = address.substring(at + 1);
         if (ADDRESS_LITERAL.matcher(domain).matches()) {
             return true;
+        }
+        // A root-qualified name ("example.org.") is a name all the same, as Postfix takes it.
+        if (domain.endsWith(".") && domain.length() > 1) {
+            domain = domain.substring(0, domain.length() - 1);
         }
         for (String label : domain.split("\\.", -1)) {
             if (!SUB_DOMAIN.matcher(label).matches()) {

@@ -44,7 +44,7 @@ class InboundLineRulesTest {
             assertThat(problem).isNull();
         } else {
             assertThat(problem).isEqualTo("500 5.5.2 Line too long: " + total + " octets; a command line may have at most "
-                    + limit + ", CRLF included (RFC 5321, 4.5.3.1.4)");
+                    + limit + ", CRLF included");
         }
     }
 

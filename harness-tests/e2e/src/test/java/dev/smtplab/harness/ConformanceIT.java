@@ -1,0 +1,249 @@
+package dev.smtplab.harness;
+
+import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.tls.TlsMaterial;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The differential conformance suite: one table of dialogues, each sent to a real Postfix
+ * (started on a loopback port by this test) and to SMTP Lab in its strict mode. The reply classes
+ * must agree on every reply; the full codes (reply code and enhanced code) on at least 95 % of
+ * the cases. Every difference is printed, and the README lists those that remain and why.
+ */
+@Timeout(300)
+class ConformanceIT {
+    private static PostfixPeer postfix;
+    private static FakeSmtpServer lab;
+
+    /** One dialogue: the lines sent in turn (a 354 turns the following lines into message text). */
+    private record Case(String name, List<String> lines, boolean pipelined) {
+    }
+
+    private static Case c(String name, String... lines) {
+        return new Case(name, List.of(lines), false);
+    }
+
+    /** Sent in one write, as a client that pipelines (RFC 2920) does; the replies must come in order. */
+    private static Case pipelined(String name, String... lines) {
+        return new Case(name, List.of(lines), true);
+    }
+
+    private static final String EHLO = "EHLO client.example.test";
+    private static final String MAIL = "MAIL FROM:<alice@example.org>";
+    private static final String RCPT = "RCPT TO:<root@example.test>";
+
+    static final List<Case> CASES = List.of(
+            c("ehlo", EHLO),
+            c("helo", "HELO client.example.test"),
+            c("ehlo without a name", "EHLO"),
+            c("helo without a name", "HELO"),
+            c("ehlo twice", EHLO, "EHLO again.example.test"),
+            c("ehlo in lower case", "ehlo client.example.test"),
+            c("ehlo with an address literal", "EHLO [127.0.0.1]"),
+            c("noop", "NOOP"),
+            c("noop with an argument", "NOOP hello"),
+            c("rset", "RSET"),
+            c("quit", "QUIT"),
+            c("unknown command", "FOO"),
+            c("unknown command with arguments", "FOO bar baz"),
+            c("mail", EHLO, MAIL),
+            c("mail with a space after the colon", EHLO, "MAIL FROM: <alice@example.org>"),
+            c("mail without brackets", EHLO, "MAIL FROM:alice@example.org"),
+            c("mail with the null sender", EHLO, "MAIL FROM:<>"),
+            c("mail without the closing bracket", EHLO, "MAIL FROM:<root@example.test"),
+            c("mail with an unknown parameter", EHLO, MAIL + " FOO=bar"),
+            c("mail with a bad size", EHLO, MAIL + " SIZE=abc"),
+            c("mail with a negative size", EHLO, MAIL + " SIZE=-1"),
+            c("mail with a size", EHLO, MAIL + " SIZE=1000"),
+            c("mail with a huge size", EHLO, MAIL + " SIZE=999999999999"),
+            c("mail with body 8bitmime", EHLO, MAIL + " BODY=8BITMIME"),
+            c("mail with body 7bit", EHLO, MAIL + " BODY=7BIT"),
+            c("mail with a bad body", EHLO, MAIL + " BODY=foo"),
+            c("mail with smtputf8", EHLO, MAIL + " SMTPUTF8"),
+            c("mail with parameters in lower case", EHLO, MAIL + " size=100 body=8bitmime"),
+            c("mail from an unqualified sender", EHLO, "MAIL FROM:<alice>"),
+            c("mail from a sender at a single-label domain", EHLO, "MAIL FROM:<alice@localhost>"),
+            c("mail from an address literal", EHLO, "MAIL FROM:<alice@[127.0.0.1]>"),
+            c("mail from a quoted local part", EHLO, "MAIL FROM:<\"alice smith\"@example.org>"),
+            c("mail from an unquoted space", EHLO, "MAIL FROM:<alice smith@example.org>"),
+            c("mail to instead of from", EHLO, "MAIL TO:<alice@example.org>"),
+            c("mail without from", EHLO, "MAIL"),
+            c("mail from nothing", EHLO, "MAIL FROM:"),
+            c("nested mail", EHLO, MAIL, "MAIL FROM:<bob@example.org>"),
+            c("mail with ret", EHLO, MAIL + " RET=HDRS"),
+            c("mail with envid", EHLO, MAIL + " ENVID=QQ314159"),
+            c("mail with a bad ret", EHLO, MAIL + " RET=NOPE"),
+            c("mail after helo", "HELO client.example.test", MAIL),
+            c("mail in lower case", EHLO, "mail from:<alice@example.org>"),
+            c("rcpt before mail", EHLO, RCPT),
+            c("rcpt", EHLO, MAIL, RCPT),
+            c("rcpt without brackets", EHLO, MAIL, "RCPT TO:root@example.test"),
+            c("rcpt without the closing bracket", EHLO, MAIL, "RCPT TO:<root@example.test"),
+            c("rcpt to the null address", EHLO, MAIL, "RCPT TO:<>"),
+            c("rcpt with an unknown parameter", EHLO, MAIL, RCPT + " FOO=bar"),
+            c("rcpt with notify", EHLO, MAIL, RCPT + " NOTIFY=SUCCESS,FAILURE"),
+            c("rcpt with notify never", EHLO, MAIL, RCPT + " NOTIFY=NEVER"),
+            c("rcpt with a bad notify", EHLO, MAIL, RCPT + " NOTIFY=SOMETIMES"),
+            c("rcpt with orcpt", EHLO, MAIL, RCPT + " ORCPT=rfc822;root@example.test"),
+            c("rcpt from instead of to", EHLO, MAIL, "RCPT FROM:<root@example.test>"),
+            c("rcpt without to", EHLO, MAIL, "RCPT"),
+            c("rcpt in lower case", EHLO, MAIL, "rcpt to:<root@example.test>"),
+            c("rcpt twice", EHLO, MAIL, RCPT, RCPT),
+            c("data before mail", EHLO, "DATA"),
+            c("data without a recipient", EHLO, MAIL, "DATA"),
+            c("a whole message", EHLO, MAIL, RCPT, "DATA", "Subject: one", "", "body", "."),
+            c("a message with a dot-stuffed line", EHLO, MAIL, RCPT, "DATA", "Subject: dots", "", "..dot", "."),
+            c("a message with no headers", EHLO, MAIL, RCPT, "DATA", "just a body", "."),
+            c("two transactions", EHLO, MAIL, RCPT, "DATA", "Subject: 1", "", "a", ".", MAIL, RCPT, "DATA",
+                    "Subject: 2", "", "b", "."),
+            c("a message then quit", EHLO, MAIL, RCPT, "DATA", "Subject: q", "", "b", ".", "QUIT"),
+            c("rset drops the transaction", EHLO, MAIL, "RSET", RCPT),
+            c("rset after a recipient", EHLO, MAIL, RCPT, "RSET", "DATA"),
+            c("ehlo resets the transaction", EHLO, MAIL, EHLO, RCPT),
+            c("mail after a message", EHLO, MAIL, RCPT, "DATA", "Subject: x", "", "y", ".", RCPT),
+            c("noop inside a transaction", EHLO, MAIL, "NOOP", RCPT),
+            c("starttls with an argument", EHLO, "STARTTLS now"),
+            c("auth when not offered", EHLO, "AUTH PLAIN AGFsaWNlAHNlY3JldA=="),
+            c("data with an argument", EHLO, MAIL, RCPT, "DATA now"),
+            c("mail before any greeting", MAIL),
+            c("rcpt before any greeting", RCPT),
+            c("data before any greeting", "DATA"),
+            c("a line of 600 octets", "NOOP " + "x".repeat(594)),
+            c("an empty line", ""),
+            c("only spaces", "   "),
+            c("mail with two spaces before the parameter", EHLO, MAIL + "  SIZE=10"),
+            c("mail with a domain ending in a dot", EHLO, "MAIL FROM:<alice@example.org.>"),
+            c("ehlo after helo", "HELO client.example.test", EHLO),
+            pipelined("a pipelined transaction", EHLO, MAIL, RCPT, "DATA"),
+            pipelined("a pipelined group with a bad recipient", EHLO, MAIL, "RCPT TO:<root@example.test", RCPT,
+                    "NOOP"),
+            pipelined("pipelined rset and noop", EHLO, "RSET", "NOOP", "NOOP"));
+
+    @BeforeAll
+    static void start() throws Exception {
+        postfix = PostfixPeer.start();
+        lab = FakeSmtpServer.builder().tls(TlsMaterial.localCa(Files.createTempDirectory("smtplab-ca"), "localhost"))
+                .build().start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (postfix != null) {
+            postfix.close();
+        }
+        if (lab != null) {
+            lab.stop();
+        }
+    }
+
+    @Test
+    void smtp_lab_answers_like_postfix() throws Exception {
+        int sameCodes = 0;
+        List<String> classDifferences = new ArrayList<>();
+        List<String> codeDifferences = new ArrayList<>();
+        for (Case dialogue : CASES) {
+            List<String> fromPostfix = talk(postfix.port(), dialogue);
+            List<String> fromLab = talk(lab.port(), dialogue);
+            boolean sameClass = fromPostfix.size() == fromLab.size();
+            boolean same = sameClass;
+            for (int i = 0; sameClass && i < fromPostfix.size(); i++) {
+                sameClass = fromPostfix.get(i).charAt(0) == fromLab.get(i).charAt(0);
+                same &= codes(fromPostfix.get(i)).equals(codes(fromLab.get(i)));
+            }
+            String shown = dialogue.name() + ": " + dialogue.lines() + "\n    Postfix:  " + fromPostfix
+                    + "\n    SMTP Lab: " + fromLab;
+            if (!sameClass) {
+                classDifferences.add(shown);
+            } else if (!same) {
+                codeDifferences.add(shown);
+            } else {
+                sameCodes++;
+            }
+        }
+        double agreement = 100.0 * sameCodes / CASES.size();
+        System.out.printf("conformance: %d cases; reply classes agree on %d; full codes on %d (%.1f %%)%n",
+                CASES.size(), CASES.size() - classDifferences.size(), sameCodes, agreement);
+        codeDifferences.forEach(difference -> System.out.println("  code differs: " + difference));
+        assertThat(CASES).hasSizeGreaterThanOrEqualTo(80);
+        assertThat(classDifferences).as("cases whose reply classes differ").isEmpty();
+        assertThat(agreement).as("cases with the same full codes, %%; differing: %s", codeDifferences)
+                .isGreaterThanOrEqualTo(95.0);
+    }
+
+    private static final Pattern CODES = Pattern.compile("^(\\d{3})[ -]?(\\d\\.\\d{1,3}\\.\\d{1,3})?");
+
+    /** "250 2.1.0" of "250 2.1.0 Ok"; "250" when there is no enhanced code. */
+    private static String codes(String reply) {
+        Matcher matcher = CODES.matcher(reply);
+        if (!matcher.find()) {
+            return reply;
+        }
+        return matcher.group(2) == null ? matcher.group(1) : matcher.group(1) + " " + matcher.group(2);
+    }
+
+    /** The replies to the dialogue's lines (the greeting not counted), each as its last line. */
+    private static List<String> talk(int port, Case dialogue) throws IOException {
+        List<String> replies = new ArrayList<>();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            OutputStream out = socket.getOutputStream();
+            reply(in);
+            if (dialogue.pipelined()) {
+                StringBuilder group = new StringBuilder();
+                dialogue.lines().forEach(line -> group.append(line).append("\r\n"));
+                out.write(group.toString().getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                for (int i = 0; i < dialogue.lines().size(); i++) {
+                    replies.add(reply(in));
+                }
+                return replies;
+            }
+            boolean inMessage = false;
+            for (String line : dialogue.lines()) {
+                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                if (inMessage && !line.equals(".")) {
+                    continue;
+                }
+                String reply = reply(in);
+                replies.add(reply);
+                inMessage = reply.startsWith("354");
+                if (reply.startsWith("221") || reply.equals("<closed>")) {
+                    break;
+                }
+            }
+        }
+        return replies;
+    }
+
+    private static String reply(BufferedReader in) throws IOException {
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) {
+                return "<closed>";
+            }
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return line;
+    }
+}
