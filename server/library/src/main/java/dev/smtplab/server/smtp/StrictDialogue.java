@@ -45,7 +45,6 @@ final class StrictDialogue {
                     : !session.isMailTransactionInProgress() ? "503 5.5.1 Error: need RCPT command"
                     : session.getRecipientCount() == 0 ? "554 5.5.1 Error: no valid recipients" : null;
             case "STARTTLS" -> !argument(commandLine, verb).isEmpty() ? "501 5.5.4 Syntax: STARTTLS" : null;
-            case "AUTH" -> settings.auth().enabled() ? null : "503 5.5.1 Error: authentication not enabled";
             case "HELO", "EHLO" -> argument(commandLine, verb).isEmpty() ? "501 Syntax: " + verb + " hostname" : null;
             default -> null;
         };
@@ -89,6 +88,13 @@ final class StrictDialogue {
                 session.sendResponse("250 2.1.5 Ok");
             }
             case "NOOP" -> session.sendResponse("250 2.0.0 Ok");
+            case "AUTH" -> {
+                // The server's own answer when no rule gave one: rules may still play a login.
+                if (settings.auth().enabled()) {
+                    return false;
+                }
+                session.sendResponse("503 5.5.1 Error: authentication not enabled");
+            }
             // Postfix's disable_vrfy_command = yes, as hardened servers answer.
             case "VRFY" -> session.sendResponse("502 5.5.1 VRFY command is disabled");
             case "RSET" -> {
