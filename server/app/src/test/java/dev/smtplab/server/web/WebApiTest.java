@@ -418,4 +418,24 @@ class WebApiTest {
             assertThat(line).as("a reply line").isNotNull().startsWith(code);
         } while (line.length() > 3 && line.charAt(3) == '-');
     }
+
+    @Test
+    void a_message_with_an_end_of_data_look_alike_is_flagged_in_the_api() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
+            var out = socket.getOutputStream();
+            BufferedReader replies = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            awaitReply(replies, "220");
+            for (String[] step : new String[][] {{"EHLO x", "250"}, {"MAIL FROM:<a@x.test>", "250"},
+                    {"RCPT TO:<b@x.test>", "250"}, {"DATA", "354"},
+                    {"Subject: smuggled\r\n\r\none\n.\ntwo\r\n.", "250"}, {"QUIT", "221"}}) {
+                out.write((step[0] + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                awaitReply(replies, step[1]);
+            }
+        }
+        JsonNode message = get("/api/v1/messages/1");
+        assertThat(message.get("suspiciousEndOfData")).extracting(JsonNode::asText).containsExactly("<LF>.<LF>");
+        JsonNode session = get("/api/v1/sessions/" + message.get("sessionId").asText());
+        assertThat(session.get("transcript").toString()).contains("end-of-data look-alikes");
+    }
 }

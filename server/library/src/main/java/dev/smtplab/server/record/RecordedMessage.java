@@ -44,6 +44,7 @@ public final class RecordedMessage {
     private final String tlsProtocol;
     private final String tlsCipher;
     private final String authUser;
+    private final List<String> suspiciousEndOfData;
     private volatile InternetHeaders parsedHeaders;
 
     public RecordedMessage(String id, String sessionId, long connectionIndex, int transactionIndex,
@@ -60,6 +61,17 @@ public final class RecordedMessage {
                            String mailFrom, Map<String, String> mailParameters,
                            List<Recipient> recipients, byte[] data, String tlsProtocol, String tlsCipher,
                            String authUser) {
+        this(id, sessionId, connectionIndex, transactionIndex, receivedAt, clientAddress, clientPort, helo, mailFrom,
+                mailParameters, recipients, data, tlsProtocol, tlsCipher, authUser, List.of());
+    }
+
+    /** A message and the end-of-data look-alikes its content held (see {@link #suspiciousEndOfData()}). */
+    public RecordedMessage(String id, String sessionId, long connectionIndex, int transactionIndex,
+                           Instant receivedAt, String clientAddress, int clientPort, String helo,
+                           String mailFrom, Map<String, String> mailParameters,
+                           List<Recipient> recipients, byte[] data, String tlsProtocol, String tlsCipher,
+                           String authUser, List<String> suspiciousEndOfData) {
+        this.suspiciousEndOfData = List.copyOf(suspiciousEndOfData);
         this.tlsProtocol = tlsProtocol;
         this.tlsCipher = tlsCipher;
         this.authUser = authUser;
@@ -133,6 +145,15 @@ public final class RecordedMessage {
     public byte[] data() { return data.clone(); }
 
     public int size() { return data.length; }
+
+    /**
+     * End-of-data look-alikes the content held as it arrived (before dot-unstuffing): a dot alone
+     * between line ends that are not both CRLF ({@code <LF>.<LF>}, {@code <CRLF>.<LF>}, ...). SMTP
+     * Lab ends DATA only at {@code <CRLF>.<CRLF>} and keeps the message whole, but a server that
+     * takes one of these as the end would cut it there and read the rest as commands: SMTP
+     * smuggling. Seen here, the client or a relay on the way emits them. Empty when there are none.
+     */
+    public List<String> suspiciousEndOfData() { return suspiciousEndOfData; }
 
     /** The message as text, decoded as UTF-8 (invalid bytes shown as U+FFFD). */
     public String dataAsString() { return new String(data, StandardCharsets.UTF_8); }

@@ -53,6 +53,7 @@ final class ConnectionRecorder {
     private String tlsCipher;
     private String authUser;
     private MessageCut messageCut;
+    private List<String> lookAlikes = List.of();
     private boolean quitAccepted;
     private boolean clientHungUp;
     private boolean clientTimedOut;
@@ -201,6 +202,15 @@ final class ConnectionRecorder {
         }
     }
 
+    /** The end-of-data look-alikes the content of the message now ending held (SMTP smuggling). */
+    synchronized void endOfDataLookAlikes(List<String> found) {
+        lookAlikes = found;
+        if (!found.isEmpty()) {
+            append(Direction.EVENT, "the message holds " + String.join(", ", found) + ": end-of-data look-alikes a "
+                    + "lenient server would take as the end (SMTP smuggling); kept as message text");
+        }
+    }
+
     /** A reset asked for at DATA, carried out once this many octets of the message arrived. */
     record MessageCut(String by, long afterOctets) {
     }
@@ -232,7 +242,8 @@ final class ConnectionRecorder {
             message = new RecordedMessage(server.nextMessageId(), sessionId, connectionIndex, transaction.index(),
                     server.clock.instant(), clientAddress, clientPort, transaction.helo(),
                     transaction.mailFrom().address(), transaction.mailFrom().parameters(),
-                    transaction.recipients(), data, tlsProtocol, tlsCipher, authUser);
+                    transaction.recipients(), data, tlsProtocol, tlsCipher, authUser, lookAlikes);
+            lookAlikes = List.of();
             messageIds.add(message.id());
             transaction = null;
         }

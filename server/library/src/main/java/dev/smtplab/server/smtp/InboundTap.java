@@ -55,6 +55,7 @@ final class InboundTap extends InputStream {
 
     private Mode mode = Mode.COMMAND;
     private final EndOfData endOfData = new EndOfData();
+    private final EndOfDataLookAlikes lookAlikes = new EndOfDataLookAlikes();
     private boolean lastChunk;
     private long contentBytes;
     private long chunkRemaining;
@@ -73,6 +74,7 @@ final class InboundTap extends InputStream {
         if (code == 354 && mode == Mode.COMMAND) {
             mode = Mode.MESSAGE;
             endOfData.start();
+            lookAlikes.start();
             contentBytes = 0;
         }
     }
@@ -83,6 +85,15 @@ final class InboundTap extends InputStream {
      */
     synchronized void passthrough() {
         mode = Mode.PASSTHROUGH;
+        // Bytes that came with the STARTTLS line are plaintext a client had no business sending:
+        // executing them after the handshake is the STARTTLS command injection (CVE-2011-0411).
+        int injected = bufferEnd - bufferPos;
+        if (injected > 0) {
+            bufferPos = bufferEnd;
+            recorder.event("discarded " + injected + " octets sent after STARTTLS, before the TLS handshake "
+                    + "(a client must wait for the 220; commands sent along are STARTTLS command injection, "
+                    + "CVE-2011-0411)");
+        }
     }
 
     /** The BDAT command is done; a chunk it did not read is parsed as commands, as SubEthaSMTP does. */
@@ -269,12 +280,16 @@ final class InboundTap extends InputStream {
         int end = endOfData.scan(buffer, bufferPos, bufferPos + available);
         boolean ended = end >= 0;
         int n = ended ? end - bufferPos : available;
+        for (int i = bufferPos; i < bufferPos + n; i++) {
+            lookAlikes.accept(buffer[i]);
+        }
         System.arraycopy(buffer, bufferPos, target, offset, n);
         bufferPos += n;
         contentBytes += n;
         if (ended) {
             mode = Mode.COMMAND;
             recorder.replyStage(SmtpStage.MESSAGE);
+            recorder.endOfDataLookAlikes(lookAlikes.found());
             recorder.clientLine("[message content: " + (contentBytes - 3) + " octets, then the lone dot]");
         }
         return n;
