@@ -132,6 +132,8 @@ class ConformanceIT {
             c("mail with two spaces before the parameter", EHLO, MAIL + "  SIZE=10"),
             c("mail with a domain ending in a dot", EHLO, "MAIL FROM:<alice@example.org.>"),
             c("ehlo after helo", "HELO client.example.test", EHLO),
+            c("twenty-one unknown commands", java.util.Collections.nCopies(21, "FOO").toArray(String[]::new)),
+            c("twenty-one bad senders", java.util.Collections.nCopies(21, "MAIL FROM:<a").toArray(String[]::new)),
             pipelined("a pipelined transaction", EHLO, MAIL, RCPT, "DATA"),
             pipelined("a pipelined group with a bad recipient", EHLO, MAIL, "RCPT TO:<root@example.test", RCPT,
                     "NOOP"),
@@ -228,7 +230,7 @@ class ConformanceIT {
                 String reply = reply(in);
                 replies.add(reply);
                 inMessage = reply.startsWith("354");
-                if (reply.startsWith("221") || reply.equals("<closed>")) {
+                if (reply.startsWith("221") || reply.startsWith("421") || reply.equals("<closed>")) {
                     break;
                 }
             }

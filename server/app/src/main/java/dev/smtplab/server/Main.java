@@ -65,6 +65,12 @@ public final class Main implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxRecipients;
 
+    @Option(names = "--max-errors", paramLabel = "N", defaultValue = "20",
+            converter = OptionConverters.PositiveConverter.class,
+            description = "Error replies a session may get; the next command gets 421 4.7.0 and the connection "
+                    + "closes, as Postfix's smtpd_hard_error_limit (default: ${DEFAULT-VALUE}).")
+    int maxErrors;
+
     @Mixin
     WebOptions web;
 
@@ -195,7 +201,7 @@ public final class Main implements Callable<Integer> {
         if (lenient) {
             builder.lenient();
         }
-        builder.maxRecipients(maxRecipients);
+        builder.maxRecipients(maxRecipients).maxErrors(maxErrors);
         tls.apply(builder, hostName);
         auth.apply(builder);
         return builder

@@ -61,7 +61,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                 builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(),
                 tls == null ? null : tls.sslContext(), builder.requireTls,
                 new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth),
-                builder.lenient, builder.maxRecipients);
+                builder.lenient, builder.maxRecipients, builder.maxErrors);
         this.listener = new SmtpListener(settings, store, scenarios, builder.clock);
         this.listener.responder(builder.responder);
     }
@@ -200,6 +200,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         private boolean allowPlaintextAuth;
         private boolean lenient;
         private int maxRecipients = 1000;
+        private int maxErrors = 20;
         private Responder responder = Responder.NONE;
 
         private Builder() {
@@ -349,6 +350,18 @@ public final class FakeSmtpServer implements AutoCloseable {
                 throw new IllegalArgumentException("max recipients must be 1 or more, got " + maxRecipients);
             }
             this.maxRecipients = maxRecipients;
+            return this;
+        }
+
+        /**
+         * Error replies a session may get (default 20, as Postfix's smtpd_hard_error_limit); the
+         * command after that gets {@code 421 4.7.0 <host> Error: too many errors} and the connection closes.
+         */
+        public Builder maxErrors(int maxErrors) {
+            if (maxErrors < 1) {
+                throw new IllegalArgumentException("max errors must be 1 or more, got " + maxErrors);
+            }
+            this.maxErrors = maxErrors;
             return this;
         }
 

@@ -107,6 +107,21 @@ class StrictDialogueTest {
     }
 
     @Test
+    void after_max_errors_the_next_command_gets_421_and_the_connection_closes() throws Exception {
+        server = FakeSmtpServer.builder().maxErrors(3).build().start();
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            smtp.reply();
+            assertThat(smtp.command("FOO")).startsWith("500");
+            assertThat(smtp.command("MAIL FROM:<a")).startsWith("501");
+            assertThat(smtp.command("BAR")).startsWith("500");
+            assertThat(smtp.command("NOOP")).isEqualTo("421 4.7.0 localhost Error: too many errors");
+            assertThat(smtp.reply()).as("closed").isNull();
+        }
+        var session = server.awaitSession(s -> s.ended().isPresent(), java.time.Duration.ofSeconds(5));
+        assertThat(session.outcomeDetail()).isEqualTo("the client made 3 errors, the most a session may make");
+    }
+
+    @Test
     void dsn_parameters_are_validated_and_recorded() throws Exception {
         server = FakeSmtpServer.builder().build().start();
         try (RawSmtp smtp = new RawSmtp(server.port())) {

@@ -132,6 +132,11 @@ final class ConnectionRecorder {
         replyStage = stage;
     }
 
+    /** 4xx and 5xx replies so far in this session (Postfix's error count). */
+    synchronized int errorCount() {
+        return rejections.size();
+    }
+
     synchronized int lastReplyCode() {
         return lastReplyCode;
     }

@@ -34,6 +34,9 @@ final class RecordingCommand implements Command {
         EnvelopeCommand envelope = EnvelopeCommand.of(verb, commandLine);
         LabAuthentication.plaintext(!session.isTLSStarted());
         try {
+            if (server.strict != null && server.strict.tooManyErrors(recorder, session)) {
+                return;
+            }
             if (!refusedByPolicy(verb, session) && !refusedAsMalformed(verb, commandLine, session)
                     && !applyRules(commandLine, envelope, session, socket)
                     && (server.strict == null || !server.strict.perform(verb, commandLine, session))) {

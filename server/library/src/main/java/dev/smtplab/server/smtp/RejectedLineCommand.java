@@ -9,9 +9,20 @@ import java.io.IOException;
 /** Answers a malformed line that {@link InboundTap} kept away from SubEthaSMTP, and lets the session go on. */
 final class RejectedLineCommand implements Command {
 
+    private final ServerContext server;
+
+    RejectedLineCommand(ServerContext server) {
+        this.server = server;
+    }
+
     @Override
     public void execute(String commandLine, Session session) throws IOException {
-        session.sendResponse(Tapped.of(session).inbound().takeRejection());
+        Tapped socket = Tapped.of(session);
+        String rejection = socket.inbound().takeRejection();
+        if (server.strict != null && server.strict.tooManyErrors(socket.recorder(), session)) {
+            return;
+        }
+        session.sendResponse(rejection);
     }
 
     @Override

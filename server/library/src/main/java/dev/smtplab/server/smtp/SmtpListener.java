@@ -90,7 +90,7 @@ public final class SmtpListener {
             commands.addCommand(new RecordingCommand(commands.getCommand(verb), context));
         }
         commands.addCommand(new RecordingCommand(new HelpTopicsCommand(commands, context.hostName), context));
-        commands.addCommand(new RejectedLineCommand());
+        commands.addCommand(new RejectedLineCommand(context));
     }
 
     /** Tells the listener of messages, ended sessions, fired rules and replies as they happen. */

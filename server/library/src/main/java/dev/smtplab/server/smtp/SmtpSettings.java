@@ -12,14 +12,18 @@ import java.util.Objects;
  * @param requireTls      only EHLO, HELO, STARTTLS, NOOP, RSET and QUIT before STARTTLS (530 5.7.0)
  * @param lenient         accept what Postfix refuses (bad paths, unknown parameters, ...), as a plain catcher
  * @param maxRecipients   RCPTs accepted per transaction; past it 452 4.5.3 (strict mode)
+ * @param maxErrors       error replies a session may get before its next command gets 421 (strict mode)
  */
 public record SmtpSettings(InetAddress bindAddress, int port, int implicitTlsPort, String hostName,
                            int maxMessageSize, int idleTimeoutSeconds, SSLContext tls, boolean requireTls,
-                           AuthSettings auth, boolean lenient, int maxRecipients) {
+                           AuthSettings auth, boolean lenient, int maxRecipients, int maxErrors) {
     public SmtpSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(hostName, "hostName");
         Objects.requireNonNull(auth, "auth");
+        if (maxErrors < 1) {
+            throw new IllegalArgumentException("max errors must be 1 or more, got " + maxErrors);
+        }
         if (maxRecipients < 1) {
             throw new IllegalArgumentException("max recipients must be 1 or more, got " + maxRecipients);
         }

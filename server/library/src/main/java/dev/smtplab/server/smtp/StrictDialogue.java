@@ -36,6 +36,20 @@ final class StrictDialogue {
         this.settings = settings;
     }
 
+    /**
+     * Postfix's smtpd_hard_error_limit: once a session has had this many error replies, the next
+     * command gets 421 and the connection closes. Returns true when it did.
+     */
+    boolean tooManyErrors(ConnectionRecorder recorder, Session session) throws IOException {
+        if (recorder.errorCount() < settings.maxErrors()) {
+            return false;
+        }
+        recorder.endedBy("the client made " + recorder.errorCount() + " errors, the most a session may make");
+        session.sendResponse("421 4.7.0 " + settings.hostName() + " Error: too many errors");
+        session.quit();
+        return true;
+    }
+
     /** What the strict mode says before anything else looks at a command; null when the command may go on. */
     String refusal(String verb, String commandLine, Session session) {
         return switch (verb) {
