@@ -184,7 +184,7 @@ class ClientSessionIT {
         Result tlsToTls = session("EHLO piped.test\nQUIT\n", Map.of(), "--tls", "--data-dir", data.toString(),
                 "127.0.0.1", Integer.toString(server.implicitTlsPort()));
         assertThat(tlsToTls.exitCode()).isZero();
-        assertThat(tlsToTls.out()).contains("250 Ok\n221 2.0.0 Bye");
+        assertThat(tlsToTls.out()).contains("250 CHUNKING\n221 2.0.0 Bye");
     }
 
     @Test
@@ -228,7 +228,7 @@ class ClientSessionIT {
         String screen = terminal("""
                 EXPECT smtp> 
                 SEND EHLO tty.test
-                EXPECT 250 Ok
+                EXPECT 250 CHUNKING
                 SEND RCPT TO:<bob@example.test>
                 EXPECT 503
                 SEND /explain
@@ -238,7 +238,7 @@ class ClientSessionIT {
                 """, "TERM=xterm");
         assertThat(screen).contains("Trying 127.0.0.1...").contains("Connected to 127.0.0.1 (127.0.0.1) port "
                         + server.port() + ".").contains("/help for helpers, /quit (or Ctrl-C, Ctrl-D) to leave")
-                .contains("\u001b[32m250 Ok")
+                .contains("\u001b[32m250 CHUNKING")
                 .contains("\u001b[31m503 5.5.1 Error: need MAIL command")
                 .contains("hint: send the commands in order: EHLO, MAIL FROM, RCPT TO, DATA");
     }

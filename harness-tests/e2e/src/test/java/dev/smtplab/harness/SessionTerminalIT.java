@@ -85,7 +85,7 @@ class SessionTerminalIT {
                 WITHIN 3 Trying 127\\.0\\.0\\.1\\.\\.\\.
                 WITHIN 3 smtp> $
                 SEND EHLO me.test
-                WITHIN 1 250 .*Ok
+                WITHIN 1 250 CHUNKING
                 SEND MAIL FROM:<alice@example.test>
                 WITHIN 1 250 .*Ok.*smtp> $
                 SEND RCPT TO:<bob@example.test>
@@ -117,7 +117,7 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND EHLO me.test
-                WITHIN 1 250 .*Ok
+                WITHIN 1 250 CHUNKING
                 KEY ctrl-c
                 WITHIN 1 221 .*Bye
                 EXIT 1
@@ -234,7 +234,7 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND EHLO me.test
-                WITHIN 1 250 .*Ok
+                WITHIN 1 250 CHUNKING
                 SEND /starttls
                 WITHIN 2 smtp\\+tls> $
                 SEND /quit
@@ -253,7 +253,7 @@ class SessionTerminalIT {
         Screen screen = type("""
                 WITHIN 3 smtp> $
                 SEND EHLO me.test
-                WITHIN 1 250 .*Ok
+                WITHIN 1 250 CHUNKING
                 SEND /starttls
                 WITHIN 2 WARNING: the server's certificate does not verify
                 WITHIN 2 smtp\\+tls> $

@@ -52,11 +52,13 @@ class SessionRecordingTest {
                 S: 220 localhost ESMTP SMTP Lab
                 C: EHLO client.test
                 S: 250-localhost
-                S: 250-8BITMIME
+                S: 250-PIPELINING
                 S: 250-SIZE 26214400
-                S: 250-CHUNKING
+                S: 250-ENHANCEDSTATUSCODES
+                S: 250-8BITMIME
+                S: 250-DSN
                 S: 250-SMTPUTF8
-                S: 250 Ok
+                S: 250 CHUNKING
                 C: NOOP
                 S: 250 2.0.0 Ok
                 C: QUIT

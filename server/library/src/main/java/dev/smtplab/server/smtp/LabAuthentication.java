@@ -24,7 +24,7 @@ import java.util.Optional;
  * command hook marks as plain or TLS first.
  */
 final class LabAuthentication implements AuthenticationHandlerFactory {
-    private static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN", "CRAM-MD5");
+    static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN", "CRAM-MD5");
     private static final ThreadLocal<Boolean> PLAINTEXT = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -101,6 +101,11 @@ final class StrictDialogue {
                 session.addRecipient(rcpt.address());
                 session.sendResponse("250 2.1.5 Ok");
             }
+            case "EHLO" -> {
+                session.resetMailTransaction();
+                session.setHelo(argument(commandLine, verb));
+                session.sendResponse(String.join("\r\n", ehloLines(session)));
+            }
             case "NOOP" -> session.sendResponse("250 2.0.0 Ok");
             case "AUTH" -> {
                 // The server's own answer when no rule gave one: rules may still play a login.
@@ -134,6 +139,36 @@ final class StrictDialogue {
         }
         boolean over = size.length() > 18 || Long.parseLong(size) > maxMessageSize;
         return over ? "552 5.3.4 Message size exceeds fixed limit" : null;
+    }
+
+    /**
+     * The EHLO reply, listing what this server really does, in Postfix's order: PIPELINING (commands
+     * are answered in order, RFC 2920), STARTTLS only before TLS (RFC 3207, 4.2), AUTH only over TLS
+     * unless plaintext logins are allowed, ENHANCEDSTATUSCODES (every reply here carries one but the
+     * greeting, EHLO's and 354), DSN (its parameters are validated and recorded).
+     */
+    private java.util.List<String> ehloLines(Session session) {
+        boolean overTls = session.isTLSStarted() || session.getSocket() instanceof TlsTappedSocket;
+        java.util.List<String> extensions = new java.util.ArrayList<>();
+        extensions.add("PIPELINING");
+        extensions.add("SIZE " + settings.maxMessageSize());
+        if (settings.tls() != null && !overTls) {
+            extensions.add("STARTTLS");
+        }
+        if (settings.auth().enabled() && (overTls || settings.auth().allowPlaintext())) {
+            extensions.add("AUTH " + String.join(" ", LabAuthentication.MECHANISMS));
+        }
+        extensions.add("ENHANCEDSTATUSCODES");
+        extensions.add("8BITMIME");
+        extensions.add("DSN");
+        extensions.add("SMTPUTF8");
+        extensions.add("CHUNKING");
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add("250-" + settings.hostName());
+        for (int i = 0; i < extensions.size(); i++) {
+            lines.add((i < extensions.size() - 1 ? "250-" : "250 ") + extensions.get(i));
+        }
+        return lines;
     }
 
     private String mailRefusal(String commandLine, Session session) {
