@@ -110,4 +110,18 @@ class RealClientsPresetIT {
         String output = send(client);
         assertThat(output).as(output).doesNotStartWith("exit 0").contains("554 5.7.1 Message rejected as spam by content filter");
     }
+
+    /** swaks --pipeline sends MAIL, RCPT and DATA in one go (RFC 2920) when EHLO offers PIPELINING. */
+    @org.junit.jupiter.api.Test
+    void swaks_pipelines_when_pipelining_is_offered_and_gets_the_replies_in_order() throws Exception {
+        String output = run(List.of(Peers.program("swaks", "swaks").toString(), "--server", "127.0.0.1:"
+                + server.port(), "--pipeline", "--from", "alice@example.test", "--to", "bob@example.test,carol@example.test",
+                "--header", "Subject: pipelined"), "");
+        assertThat(output).as(output).startsWith("exit 0").contains("250-PIPELINING")
+                .containsPattern("-> MAIL FROM:<alice@example.test>\\s+-> RCPT TO:<bob@example.test>\\s+-> RCPT "
+                        + "TO:<carol@example.test>\\s+-> DATA\\s+<-\\s+250 2.1.0 Ok\\s+<-\\s+250 2.1.5 Ok\\s+<-\\s+250 "
+                        + "2.1.5 Ok\\s+<-\\s+354");
+        assertThat(server.takeMessage(Duration.ofSeconds(10)).acceptedRecipients())
+                .containsExactly("bob@example.test", "carol@example.test");
+    }
 }
