@@ -71,6 +71,17 @@ public final class Main implements Callable<Integer> {
                     + "closes, as Postfix's smtpd_hard_error_limit (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
+            converter = OptionConverters.PositiveConverter.class,
+            description = "Open SMTP connections in all; past them 421 4.7.0 and close (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-client", paramLabel = "N", defaultValue = "50",
+            converter = OptionConverters.PositiveConverter.class,
+            description = "Open SMTP connections from one address; past them 421 4.7.0 and close, as "
+                    + "Postfix's smtpd_client_connection_count_limit (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerClient;
+
     @Mixin
     WebOptions web;
 
@@ -201,7 +212,7 @@ public final class Main implements Callable<Integer> {
         if (lenient) {
             builder.lenient();
         }
-        builder.maxRecipients(maxRecipients).maxErrors(maxErrors);
+        builder.maxRecipients(maxRecipients).maxErrors(maxErrors).maxConnections(maxConnections, maxConnectionsPerClient);
         tls.apply(builder, hostName);
         auth.apply(builder);
         return builder

@@ -61,7 +61,8 @@ public final class FakeSmtpServer implements AutoCloseable {
                 builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(),
                 tls == null ? null : tls.sslContext(), builder.requireTls,
                 new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth),
-                builder.lenient, builder.maxRecipients, builder.maxErrors);
+                builder.lenient, builder.maxRecipients, builder.maxErrors, builder.maxConnections,
+                builder.maxConnectionsPerClient);
         this.listener = new SmtpListener(settings, store, scenarios, builder.clock);
         this.listener.responder(builder.responder);
     }
@@ -201,6 +202,8 @@ public final class FakeSmtpServer implements AutoCloseable {
         private boolean lenient;
         private int maxRecipients = 1000;
         private int maxErrors = 20;
+        private int maxConnections = 1000;
+        private int maxConnectionsPerClient = 50;
         private Responder responder = Responder.NONE;
 
         private Builder() {
@@ -362,6 +365,21 @@ public final class FakeSmtpServer implements AutoCloseable {
                 throw new IllegalArgumentException("max errors must be 1 or more, got " + maxErrors);
             }
             this.maxErrors = maxErrors;
+            return this;
+        }
+
+        /**
+         * Open connections in all (default 1000) and from one address (default 50, as Postfix's
+         * smtpd_client_connection_count_limit); past either, {@code 421 4.7.0} and close, so one host
+         * cannot take every slot.
+         */
+        public Builder maxConnections(int total, int perClient) {
+            if (total < 1 || perClient < 1) {
+                throw new IllegalArgumentException("connection limits must be 1 or more, got " + total + " and "
+                        + perClient);
+            }
+            this.maxConnections = total;
+            this.maxConnectionsPerClient = perClient;
             return this;
         }
 

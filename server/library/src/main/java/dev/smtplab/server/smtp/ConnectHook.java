@@ -53,6 +53,20 @@ final class ConnectHook implements SessionHandler {
                         + scenario.maxConnectionsPerClient() + " allowed");
                 return TOO_MANY;
             }
+            // The server's own limits: per client as Postfix's smtpd words it, then in all.
+            SmtpSettings settings = server.settings;
+            if (open > settings.maxConnectionsPerClient()) {
+                recorder.endedBy(open + " open connections from " + client + ", " + settings.maxConnectionsPerClient()
+                        + " allowed (--max-connections-per-client)");
+                return SessionAcceptance.failure(421, "4.7.0 " + settings.hostName()
+                        + " Error: too many connections from " + client);
+            }
+            int total = server.openConnections();
+            if (total > settings.maxConnections()) {
+                recorder.endedBy(total + " open connections, " + settings.maxConnections() + " allowed (--max-connections)");
+                return SessionAcceptance.failure(421, "4.7.0 " + settings.hostName()
+                        + " Error: too many connections, try again later");
+            }
             Optional<RuleEngine.Fired> fired = server.rules.evaluate(
                     StageContexts.connect(session, recorder, server.hostName), recorder, socket.outbound());
             if (fired.isEmpty()) {

@@ -98,6 +98,11 @@ final class ServerContext {
         }
     }
 
+    /** Open connections from every address, this one included. */
+    int openConnections() {
+        return openConnections.size();
+    }
+
     /** Open connections from this address, this one included. */
     int openConnectionsFrom(String clientAddress) {
         AtomicInteger count = openByClient.get(clientAddress);

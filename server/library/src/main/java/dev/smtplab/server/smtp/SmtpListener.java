@@ -72,6 +72,10 @@ public final class SmtpListener {
                 .sessionHandler(new ConnectHook(context))
                 .insertReceivedHeaders(false)
                 .maxMessageSize(settings.maxMessageSize())
+                // A little over our own limit, so the connection past it is accepted and told 421
+                // rather than left in the listen queue; a queue deep enough for a burst.
+                .maxConnections(settings.maxConnections() + 16)
+                .backlog(1024)
                 .connectionTimeout(settings.idleTimeoutSeconds(), TimeUnit.SECONDS);
         if (settings.tls() != null) {
             builder.enableTLS().startTlsSocketFactory(socket -> TappedServerSocket.startTls((TappedSocket) socket,

@@ -13,14 +13,21 @@ import java.util.Objects;
  * @param lenient         accept what Postfix refuses (bad paths, unknown parameters, ...), as a plain catcher
  * @param maxRecipients   RCPTs accepted per transaction; past it 452 4.5.3 (strict mode)
  * @param maxErrors       error replies a session may get before its next command gets 421 (strict mode)
+ * @param maxConnections  open connections in all; past it 421 4.7.0
+ * @param maxConnectionsPerClient open connections from one address; past it 421 4.7.0
  */
 public record SmtpSettings(InetAddress bindAddress, int port, int implicitTlsPort, String hostName,
                            int maxMessageSize, int idleTimeoutSeconds, SSLContext tls, boolean requireTls,
-                           AuthSettings auth, boolean lenient, int maxRecipients, int maxErrors) {
+                           AuthSettings auth, boolean lenient, int maxRecipients, int maxErrors,
+                           int maxConnections, int maxConnectionsPerClient) {
     public SmtpSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(hostName, "hostName");
         Objects.requireNonNull(auth, "auth");
+        if (maxConnections < 1 || maxConnectionsPerClient < 1) {
+            throw new IllegalArgumentException("connection limits must be 1 or more, got " + maxConnections + " and "
+                    + maxConnectionsPerClient);
+        }
         if (maxErrors < 1) {
             throw new IllegalArgumentException("max errors must be 1 or more, got " + maxErrors);
         }
