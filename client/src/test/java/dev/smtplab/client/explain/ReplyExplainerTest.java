@@ -91,7 +91,7 @@ class ReplyExplainerTest {
                 "the text says: every RCPT TO was refused, so there is no one to send the message to",
                 "a 554 to DATA usually means every RCPT TO was refused: there is no one to send to");
         assertThat(noRecipients.hint()).isEqualTo("look at the replies to RCPT TO and fix the recipients before DATA");
-        Explanation idle = ReplyExplainer.explain(Reply.of(421, "Timeout waiting for data from client."), null);
+        Explanation idle = ReplyExplainer.explain(Reply.of(421, "4.4.2 localhost Error: timeout exceeded"), null);
         assertThat(idle.details()).anyMatch(detail -> detail.contains("idle timeout"));
         assertThat(idle.hint()).isEqualTo("connect again, and type the next command within the server's timeout");
     }

@@ -46,6 +46,11 @@ class ConformanceIT {
         return new Case(name, List.of(lines), true);
     }
 
+    @SafeVarargs
+    private static String[] concat(List<String>... parts) {
+        return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);
+    }
+
     private static final String EHLO = "EHLO client.example.test";
     private static final String MAIL = "MAIL FROM:<alice@example.org>";
     private static final String RCPT = "RCPT TO:<root@example.test>";
@@ -134,6 +139,10 @@ class ConformanceIT {
             c("ehlo after helo", "HELO client.example.test", EHLO),
             c("twenty-one unknown commands", java.util.Collections.nCopies(21, "FOO").toArray(String[]::new)),
             c("twenty-one bad senders", java.util.Collections.nCopies(21, "MAIL FROM:<a").toArray(String[]::new)),
+            c("122 junk commands", java.util.Collections.nCopies(122, "NOOP").toArray(String[]::new)),
+            c("a message forgives the errors before it", concat(java.util.Collections.nCopies(19, "FOO"),
+                    List.of(EHLO, MAIL, RCPT, "DATA", "Subject: x", "", "y", "."),
+                    java.util.Collections.nCopies(19, "FOO"), List.of("NOOP"))),
             pipelined("a pipelined transaction", EHLO, MAIL, RCPT, "DATA"),
             pipelined("a pipelined group with a bad recipient", EHLO, MAIL, "RCPT TO:<root@example.test", RCPT,
                     "NOOP"),

@@ -200,7 +200,7 @@ class SessionTerminalIT {
                 WITHIN 4 idle timeout
                 EXIT 1
                 """, local());
-        assertThat(screen.text()).contains("421 Timeout waiting for data from client.").doesNotContain("Exception");
+        assertThat(screen.text()).contains("421 4.4.2 localhost Error: timeout exceeded").doesNotContain("Exception");
         assertThat(screen.exitCode()).isEqualTo(6);
     }
 

@@ -59,28 +59,8 @@ public final class Main implements Callable<Integer> {
                     + "Postfix's replies.")
     boolean lenient;
 
-    @Option(names = "--max-recipients", paramLabel = "N", defaultValue = "1000",
-            converter = OptionConverters.PositiveConverter.class,
-            description = "Recipients per message; past them 452 4.5.3, as Postfix's smtpd_recipient_limit "
-                    + "(default: ${DEFAULT-VALUE}).")
-    int maxRecipients;
-
-    @Option(names = "--max-errors", paramLabel = "N", defaultValue = "20",
-            converter = OptionConverters.PositiveConverter.class,
-            description = "Error replies a session may get; the next command gets 421 4.7.0 and the connection "
-                    + "closes, as Postfix's smtpd_hard_error_limit (default: ${DEFAULT-VALUE}).")
-    int maxErrors;
-
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
-            converter = OptionConverters.PositiveConverter.class,
-            description = "Open SMTP connections in all; past them 421 4.7.0 and close (default: ${DEFAULT-VALUE}).")
-    int maxConnections;
-
-    @Option(names = "--max-connections-per-client", paramLabel = "N", defaultValue = "50",
-            converter = OptionConverters.PositiveConverter.class,
-            description = "Open SMTP connections from one address; past them 421 4.7.0 and close, as "
-                    + "Postfix's smtpd_client_connection_count_limit (default: ${DEFAULT-VALUE}).")
-    int maxConnectionsPerClient;
+    @Mixin
+    LimitsOptions limits;
 
     @Mixin
     WebOptions web;
@@ -212,7 +192,7 @@ public final class Main implements Callable<Integer> {
         if (lenient) {
             builder.lenient();
         }
-        builder.maxRecipients(maxRecipients).maxErrors(maxErrors).maxConnections(maxConnections, maxConnectionsPerClient);
+        limits.apply(builder);
         tls.apply(builder, hostName);
         auth.apply(builder);
         return builder

@@ -9,7 +9,9 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 
@@ -67,6 +69,32 @@ class MainTest {
                 .contains("'mail.example.com' is not an IP address").hasLineCount(1);
         assertThat(run("--hostname", "two words").err())
                 .isEqualTo("smtplab-server: host name must be one word of printable ASCII, got \"two words\"\n");
+    }
+
+    @Test
+    void bad_limits_give_one_line_each_and_good_ones_reach_the_server() throws Exception {
+        for (String flag : List.of("--max-connections", "--max-connections-per-client", "--max-junk-commands",
+                "--command-timeout", "--data-timeout", "--max-session-time")) {
+            Run zero = run(flag, "0");
+            assertThat(zero.exitCode()).as(flag).isEqualTo(2);
+            assertThat(zero.err()).as(flag).contains("'" + flag + "'", "'0' must be 1 or more").hasLineCount(1);
+            assertThat(run(flag, "soon").err()).as(flag).contains("'soon'").hasLineCount(1);
+        }
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--smtp-port", "0", "--no-tls", "--max-connections-per-client", "1");
+        try (FakeSmtpServer server = main.serverSettings().build().start();
+             java.net.Socket first = new java.net.Socket("127.0.0.1", server.port())) {
+            assertThat(banner(first)).startsWith("220 ");
+            try (java.net.Socket second = new java.net.Socket("127.0.0.1", server.port())) {
+                assertThat(banner(second)).isEqualTo("421 4.7.0 localhost Error: too many connections from 127.0.0.1");
+            }
+        }
+    }
+
+    private static String banner(java.net.Socket socket) throws java.io.IOException {
+        socket.setSoTimeout(5_000);
+        return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                StandardCharsets.US_ASCII)).readLine();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.smtplab.server.scenario.Scenario;
 import dev.smtplab.server.scenario.ScenarioHolder;
 import dev.smtplab.server.smtp.AuthSettings;
 import dev.smtplab.server.smtp.SmtpListener;
+import dev.smtplab.server.smtp.SmtpLimits;
 import dev.smtplab.server.smtp.SmtpSettings;
 import dev.smtplab.server.tls.TlsMaterial;
 
@@ -61,8 +62,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                 builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(),
                 tls == null ? null : tls.sslContext(), builder.requireTls,
                 new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth),
-                builder.lenient, builder.maxRecipients, builder.maxErrors, builder.maxConnections,
-                builder.maxConnectionsPerClient);
+                builder.lenient, builder.limits);
         this.listener = new SmtpListener(settings, store, scenarios, builder.clock);
         this.listener.responder(builder.responder);
     }
@@ -200,10 +200,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         private boolean requireAuth;
         private boolean allowPlaintextAuth;
         private boolean lenient;
-        private int maxRecipients = 1000;
-        private int maxErrors = 20;
-        private int maxConnections = 1000;
-        private int maxConnectionsPerClient = 50;
+        private SmtpLimits limits = SmtpLimits.DEFAULTS;
         private Responder responder = Responder.NONE;
 
         private Builder() {
@@ -349,10 +346,7 @@ public final class FakeSmtpServer implements AutoCloseable {
 
         /** Recipients per transaction (default 1000, as Postfix's smtpd_recipient_limit); past it 452 4.5.3. */
         public Builder maxRecipients(int maxRecipients) {
-            if (maxRecipients < 1) {
-                throw new IllegalArgumentException("max recipients must be 1 or more, got " + maxRecipients);
-            }
-            this.maxRecipients = maxRecipients;
+            this.limits = limits.withMaxRecipients(maxRecipients);
             return this;
         }
 
@@ -361,10 +355,28 @@ public final class FakeSmtpServer implements AutoCloseable {
          * command after that gets {@code 421 4.7.0 <host> Error: too many errors} and the connection closes.
          */
         public Builder maxErrors(int maxErrors) {
-            if (maxErrors < 1) {
-                throw new IllegalArgumentException("max errors must be 1 or more, got " + maxErrors);
-            }
-            this.maxErrors = maxErrors;
+            this.limits = limits.withMaxErrors(maxErrors);
+            return this;
+        }
+
+        /**
+         * HELO, EHLO, NOOP, RSET and VRFY commands a session may send (default 100, as Postfix's
+         * smtpd_junk_command_limit) before each further one counts as an error; a message accepted
+         * forgives them, as it forgives errors.
+         */
+        public Builder maxJunkCommands(int maxJunkCommands) {
+            this.limits = limits.withMaxJunkCommands(maxJunkCommands);
+            return this;
+        }
+
+        /**
+         * Deadlines that trickling cannot stretch: a whole command line after the previous reply
+         * (default 300 s), the whole message content after the 354 (default 600 s), and a whole
+         * session (default 1 h). Past one, {@code 421 4.4.2 <host> Error: timeout exceeded} and close.
+         * {@link #idleTimeout} still bounds each silence on its own.
+         */
+        public Builder timeouts(Duration command, Duration data, Duration session) {
+            this.limits = limits.withTimeouts(command, data, session);
             return this;
         }
 
@@ -374,12 +386,7 @@ public final class FakeSmtpServer implements AutoCloseable {
          * cannot take every slot.
          */
         public Builder maxConnections(int total, int perClient) {
-            if (total < 1 || perClient < 1) {
-                throw new IllegalArgumentException("connection limits must be 1 or more, got " + total + " and "
-                        + perClient);
-            }
-            this.maxConnections = total;
-            this.maxConnectionsPerClient = perClient;
+            this.limits = limits.withMaxConnections(total, perClient);
             return this;
         }
 

@@ -100,9 +100,11 @@ class SessionRecordingTest {
         server = FakeSmtpServer.builder().idleTimeout(Duration.ofSeconds(1)).build().start();
         try (RawSmtp smtp = new RawSmtp(server.port())) {
             smtp.reply();
-            assertThat(smtp.reply()).isEqualTo("421 Timeout waiting for data from client.");
+            assertThat(smtp.reply()).isEqualTo("421 4.4.2 localhost Error: timeout exceeded");
         }
-        assertThat(ended().outcome()).isEqualTo(SessionOutcome.TIMED_OUT);
+        RecordedSession session = ended();
+        assertThat(session.outcome()).isEqualTo(SessionOutcome.TIMED_OUT);
+        assertThat(session.outcomeDetail()).isEqualTo("the client sent nothing for 1 s (--idle-timeout)");
     }
 
     @Test

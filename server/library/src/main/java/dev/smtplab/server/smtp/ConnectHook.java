@@ -55,15 +55,15 @@ final class ConnectHook implements SessionHandler {
             }
             // The server's own limits: per client as Postfix's smtpd words it, then in all.
             SmtpSettings settings = server.settings;
-            if (open > settings.maxConnectionsPerClient()) {
-                recorder.endedBy(open + " open connections from " + client + ", " + settings.maxConnectionsPerClient()
+            if (open > settings.limits().maxConnectionsPerClient()) {
+                recorder.endedBy(open + " open connections from " + client + ", " + settings.limits().maxConnectionsPerClient()
                         + " allowed (--max-connections-per-client)");
                 return SessionAcceptance.failure(421, "4.7.0 " + settings.hostName()
                         + " Error: too many connections from " + client);
             }
             int total = server.openConnections();
-            if (total > settings.maxConnections()) {
-                recorder.endedBy(total + " open connections, " + settings.maxConnections() + " allowed (--max-connections)");
+            if (total > settings.limits().maxConnections()) {
+                recorder.endedBy(total + " open connections, " + settings.limits().maxConnections() + " allowed (--max-connections)");
                 return SessionAcceptance.failure(421, "4.7.0 " + settings.hostName()
                         + " Error: too many connections, try again later");
             }

@@ -23,6 +23,8 @@ final class ConnectionRecorder {
     /** A session that talks forever must not take the heap with it: the cap for each list of facts. */
     static final int MAX_TRANSCRIPT_LINES = 10_000;
 
+    private static final java.util.Set<String> JUNK_COMMANDS = java.util.Set.of("HELO", "EHLO", "NOOP", "RSET", "VRFY");
+
     private final ServerContext server;
     private final String sessionId;
     private final long connectionIndex;
@@ -44,6 +46,9 @@ final class ConnectionRecorder {
     private int lastReplyCode;
     private String lastReply = "";
     private int greetingCode;
+    /** Error replies and junk commands since the last accepted message, which forgives them (as Postfix does). */
+    private int errors;
+    private int junkCommands;
 
     private int transactionsStarted;
     private Transaction transaction;
@@ -57,6 +62,7 @@ final class ConnectionRecorder {
     private boolean quitAccepted;
     private boolean clientHungUp;
     private boolean clientTimedOut;
+    private String timeoutDetail;
     private boolean serverStopping;
     private boolean finished;
 
@@ -115,8 +121,11 @@ final class ConnectionRecorder {
             if (greetingCode == 0) {
                 greetingCode = lastReplyCode;
             }
-            if (lastReplyCode >= 400 && lastReplyCode <= 599 && rejections.size() < MAX_TRANSCRIPT_LINES) {
-                rejections.add(new Rejection(server.clock.instant(), replyStage, lastReplyCode, lastReply));
+            if (lastReplyCode >= 400 && lastReplyCode <= 599) {
+                errors++;
+                if (rejections.size() < MAX_TRANSCRIPT_LINES) {
+                    rejections.add(new Rejection(server.clock.instant(), replyStage, lastReplyCode, lastReply));
+                }
             }
             // 221 is the answer to QUIT (RFC 5321, 4.1.1.10); SubEthaSMTP closes right after sending it.
             if (lastReplyCode == 221) {
@@ -132,9 +141,12 @@ final class ConnectionRecorder {
         replyStage = stage;
     }
 
-    /** 4xx and 5xx replies so far in this session (Postfix's error count). */
+    /**
+     * Postfix's error count: 4xx and 5xx replies, and junk commands past the limit, since the last
+     * accepted message.
+     */
     synchronized int errorCount() {
-        return rejections.size();
+        return errors;
     }
 
     synchronized int lastReplyCode() {
@@ -148,6 +160,11 @@ final class ConnectionRecorder {
      */
     synchronized void commandAnswered(String verb, EnvelopeCommand envelope, String heloInForce) {
         helo = heloInForce;
+        // Commands that cost a client nothing: past the limit each one counts as an error, as in
+        // Postfix (whose test is junk_cmds++ > limit, so the limit itself is still free).
+        if (JUNK_COMMANDS.contains(verb) && junkCommands++ > server.settings.limits().maxJunkCommands()) {
+            errors++;
+        }
         boolean positive = lastReplyCode >= 200 && lastReplyCode < 400;
         switch (verb) {
             case "MAIL" -> {
@@ -249,6 +266,8 @@ final class ConnectionRecorder {
                     transaction.mailFrom().address(), transaction.mailFrom().parameters(),
                     transaction.recipients(), data, tlsProtocol, tlsCipher, authUser, lookAlikes);
             lookAlikes = List.of();
+            errors = 0;
+            junkCommands = 0;
             messageIds.add(message.id());
             transaction = null;
         }
@@ -262,9 +281,14 @@ final class ConnectionRecorder {
         clientHungUp = true;
     }
 
-    /** A read ran into the server's idle timeout; SubEthaSMTP answers it with a 421 and closes. */
-    synchronized void clientTimedOut() {
+    /**
+     * A read ran into a timeout; SubEthaSMTP answers it with a 421 and closes.
+     *
+     * @param deadline which deadline passed, or null for the idle timeout
+     */
+    synchronized void clientTimedOut(String deadline) {
         clientTimedOut = true;
+        timeoutDetail = deadline;
     }
 
     synchronized void serverStopping() {
@@ -326,7 +350,8 @@ final class ConnectionRecorder {
             case COMPLETED -> "the client sent QUIT after " + messageIds.size() + " message(s)";
             case CLIENT_QUIT -> "the client sent QUIT without sending a message";
             case REJECTED -> endedBy != null ? endedBy : "the server refused the session: " + lastReply;
-            case TIMED_OUT -> "the client sent nothing within the server's timeout";
+            case TIMED_OUT -> timeoutDetail != null ? timeoutDetail
+                    : "the client sent nothing for " + server.settings.idleTimeoutSeconds() + " s (--idle-timeout)";
             case DROPPED -> {
                 if (endedBy != null) {
                     yield endedBy;

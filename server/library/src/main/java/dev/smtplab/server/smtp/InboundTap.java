@@ -41,6 +41,7 @@ final class InboundTap extends InputStream {
 
     private final InputStream in;
     private final ConnectionRecorder recorder;
+    private final ReadDeadlines deadlines;
 
     private final byte[] buffer = new byte[8192];
     private int bufferPos;
@@ -63,14 +64,20 @@ final class InboundTap extends InputStream {
     private String pendingRejection;
     private boolean hungUpRecorded;
 
-    InboundTap(InputStream in, ConnectionRecorder recorder) {
+    InboundTap(InputStream in, ConnectionRecorder recorder, ReadDeadlines deadlines) {
         this.in = in;
         this.recorder = recorder;
+        this.deadlines = deadlines;
     }
 
     /** The server finished a reply with this code; 354 starts message content, 334 an AUTH response. */
     synchronized void onReply(int code) {
         authResponseExpected = code == 334;
+        if (code == 354) {
+            deadlines.messageExpected();
+        } else {
+            deadlines.commandExpected();
+        }
         if (code == 354 && mode == Mode.COMMAND) {
             mode = Mode.MESSAGE;
             endOfData.start();
@@ -162,11 +169,16 @@ final class InboundTap extends InputStream {
         if (bufferPos < bufferEnd) {
             return true;
         }
+        String expired = deadlines.beforeRead();
+        if (expired != null) {
+            recorder.clientTimedOut(expired);
+            throw new SocketTimeoutException(expired);
+        }
         int n;
         try {
             n = in.read(buffer, 0, buffer.length);
         } catch (SocketTimeoutException e) {
-            recorder.clientTimedOut();
+            recorder.clientTimedOut(deadlines.afterTimeout());
             throw e;
         }
         if (n < 0) {
@@ -256,6 +268,7 @@ final class InboundTap extends InputStream {
         if (text.regionMatches(true, 0, "BDAT ", 0, 5)) {
             BdatCommand.Bdat bdat = BdatCommand.parse(text);
             if (bdat.errorMessage == null && bdat.size > 0) {
+                deadlines.messageExpected();
                 mode = Mode.CHUNK;
                 chunkRemaining = bdat.size;
                 lastChunk = bdat.isLast;

@@ -6,26 +6,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
-/** The server-to-client byte stream: passes every byte on and reports each CRLF-ended reply line. */
+/**
+ * The server-to-client byte stream: each CRLF-ended reply line is reworded if need be (see
+ * {@link ReplyWording}), sent, and reported. Lines are held until their CRLF; a flush sends what
+ * there is of an unfinished line as it is.
+ */
 final class OutboundTap extends OutputStream {
     private final OutputStream out;
     private final Consumer<String> lineListener;
-    /** Over TLS STARTTLS is never offered again (RFC 3207, 4.2): such reply lines are held back. */
-    private final boolean overTls;
-    private final java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+    private final ReplyWording wording;
     private byte[] line = new byte[256];
     private int lineLength;
+    /** Octets of the current line already sent by a flush; such a line goes out unchanged. */
+    private int lineSent;
     private volatile long bytesPerSecond;
     private volatile boolean passthrough;
 
-    OutboundTap(OutputStream out, Consumer<String> lineListener) {
-        this(out, lineListener, false);
-    }
-
-    OutboundTap(OutputStream out, Consumer<String> lineListener, boolean overTls) {
+    OutboundTap(OutputStream out, Consumer<String> lineListener, ReplyWording wording) {
         this.out = out;
         this.lineListener = lineListener;
-        this.overTls = overTls;
+        this.wording = wording;
     }
 
     @Override
@@ -33,30 +33,38 @@ final class OutboundTap extends OutputStream {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
-    /** Bytes go out first; only lines that were written are recorded. */
+    /** Only lines that were written are recorded. */
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
         if (passthrough) {
             out.write(bytes, offset, length);
             return;
         }
-        if (overTls) {
-            writeWithoutStartTls(bytes, offset, length);
-            return;
-        }
-        send(bytes, offset, length);
         for (int i = offset; i < offset + length; i++) {
-            byte b = bytes[i];
-            if (b == '\n' && lineLength > 0 && line[lineLength - 1] == '\r') {
-                lineListener.accept(new String(line, 0, lineLength - 1, StandardCharsets.UTF_8));
-                lineLength = 0;
-            } else {
-                if (lineLength == line.length) {
-                    line = Arrays.copyOf(line, line.length * 2);
-                }
-                line[lineLength++] = b;
+            if (lineLength == line.length) {
+                line = Arrays.copyOf(line, line.length * 2);
+            }
+            line[lineLength++] = bytes[i];
+            if (bytes[i] == '\n' && lineLength > 1 && line[lineLength - 2] == '\r') {
+                lineDone();
             }
         }
+    }
+
+    private void lineDone() throws IOException {
+        String text = new String(line, 0, lineLength - 2, StandardCharsets.UTF_8);
+        String sent = lineSent > 0 ? text : wording.reword(text);
+        if (sent != null) {
+            if (sent.equals(text)) {
+                send(line, lineSent, lineLength - lineSent);
+            } else {
+                byte[] replacement = (sent + "\r\n").getBytes(StandardCharsets.UTF_8);
+                send(replacement, 0, replacement.length);
+            }
+            lineListener.accept(sent);
+        }
+        lineLength = 0;
+        lineSent = 0;
     }
 
     private void send(byte[] bytes, int offset, int length) throws IOException {
@@ -64,22 +72,6 @@ final class OutboundTap extends OutputStream {
             writeThrottled(bytes, offset, length);
         } else {
             out.write(bytes, offset, length);
-        }
-    }
-
-    /** Line by line: each whole line goes out (and to the listener) unless it offers STARTTLS. */
-    private void writeWithoutStartTls(byte[] bytes, int offset, int length) throws IOException {
-        for (int i = offset; i < offset + length; i++) {
-            held.write(bytes[i]);
-            if (bytes[i] == '\n') {
-                byte[] whole = held.toByteArray();
-                held.reset();
-                String text = new String(whole, StandardCharsets.UTF_8).replaceAll("\r?\n$", "");
-                if (!text.regionMatches(true, 0, "250-STARTTLS", 0, 12)) {
-                    send(whole, 0, whole.length);
-                    lineListener.accept(text);
-                }
-            }
         }
     }
 
@@ -114,7 +106,11 @@ final class OutboundTap extends OutputStream {
     }
 
     @Override
-    public void flush() throws IOException {
+    public synchronized void flush() throws IOException {
+        if (!passthrough && lineLength > lineSent) {
+            send(line, lineSent, lineLength - lineSent);
+            lineSent = lineLength;
+        }
         out.flush();
     }
 

@@ -74,7 +74,7 @@ public final class SmtpListener {
                 .maxMessageSize(settings.maxMessageSize())
                 // A little over our own limit, so the connection past it is accepted and told 421
                 // rather than left in the listen queue; a queue deep enough for a burst.
-                .maxConnections(settings.maxConnections() + 16)
+                .maxConnections(settings.limits().maxConnections() + 16)
                 .backlog(1024)
                 .connectionTimeout(settings.idleTimeoutSeconds(), TimeUnit.SECONDS);
         if (settings.tls() != null) {

@@ -17,9 +17,6 @@ import java.util.regex.Pattern;
  * {@code reject_non_fqdn_sender}; the conformance suite (ConformanceIT) compares them side by side.
  */
 final class StrictDialogue {
-    /** Postfix's smtpd_recipient_limit. */
-    static final int DEFAULT_MAX_RECIPIENTS = 1000;
-
     private static final String ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-\\u0080-\\uFFFF]";
     private static final Pattern DOT_STRING = Pattern.compile(ATEXT + "+(\\." + ATEXT + "+)*");
     private static final Pattern QUOTED_STRING = Pattern.compile("\"([\\x20-\\x21\\x23-\\x5b\\x5d-\\x7e\\u0080-\\uFFFF]"
@@ -41,7 +38,7 @@ final class StrictDialogue {
      * command gets 421 and the connection closes. Returns true when it did.
      */
     boolean tooManyErrors(ConnectionRecorder recorder, Session session) throws IOException {
-        if (recorder.errorCount() < settings.maxErrors()) {
+        if (recorder.errorCount() < settings.limits().maxErrors()) {
             return false;
         }
         recorder.endedBy("the client made " + recorder.errorCount() + " errors, the most a session may make");
@@ -212,7 +209,7 @@ final class StrictDialogue {
         if (parameterProblem != null) {
             return parameterProblem;
         }
-        if (session.getRecipientCount() >= settings.maxRecipients()) {
+        if (session.getRecipientCount() >= settings.limits().maxRecipients()) {
             return "452 4.5.3 Error: too many recipients";
         }
         return null;

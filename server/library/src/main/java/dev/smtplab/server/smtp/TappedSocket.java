@@ -15,6 +15,7 @@ final class TappedSocket extends Socket implements Tapped {
     private volatile InboundTap inbound;
     private volatile OutboundTap outbound;
     private volatile InputStream rawInput;
+    private volatile long startedNanos;
 
     TappedSocket(ServerContext server) {
         this.server = server;
@@ -25,8 +26,20 @@ final class TappedSocket extends Socket implements Tapped {
         recorder = new ConnectionRecorder(server, server.nextConnectionIndex(),
                 getInetAddress().getHostAddress(), getPort());
         rawInput = super.getInputStream();
-        inbound = new InboundTap(rawInput, recorder);
-        outbound = new OutboundTap(super.getOutputStream(), this::serverLine);
+        startedNanos = System.nanoTime();
+        inbound = new InboundTap(rawInput, recorder, deadlines(this));
+        outbound = new OutboundTap(super.getOutputStream(), this::serverLine, wording(false));
+    }
+
+    /** The deadlines for reads from this connection, through the given (plain or TLS) socket. */
+    ReadDeadlines deadlines(java.net.Socket through) {
+        return new ReadDeadlines(through, server.settings.limits(), server.settings.idleTimeoutSeconds() * 1000,
+                startedNanos);
+    }
+
+    /** How reply lines are worded on this connection: Postfix's texts unless lenient. */
+    ReplyWording wording(boolean overTls) {
+        return new ReplyWording(overTls, server.settings.lenient() ? null : server.settings.hostName());
     }
 
     @Override

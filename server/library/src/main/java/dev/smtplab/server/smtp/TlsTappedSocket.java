@@ -26,9 +26,9 @@ final class TlsTappedSocket extends SSLSocket implements Tapped {
         this.ssl = ssl;
         this.plain = plain;
         ConnectionRecorder recorder = plain.recorder();
-        this.inbound = new InboundTap(ssl.getInputStream(), recorder);
+        this.inbound = new InboundTap(ssl.getInputStream(), recorder, plain.deadlines(ssl));
         this.outbound = new OutboundTap(ssl.getOutputStream(), line -> TappedSocket.serverLine(recorder, inbound, line),
-                true);
+                plain.wording(true));
         if (plain.outbound().throttleRate() > 0) {
             outbound.throttle(plain.outbound().throttleRate());
         }
