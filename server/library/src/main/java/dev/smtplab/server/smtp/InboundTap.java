@@ -5,6 +5,7 @@ import org.subethamail.smtp.internal.command.BdatCommand;
 
 import java.io.IOException;
 import java.io.InputStream;
+import javax.net.ssl.SSLException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -180,6 +181,12 @@ final class InboundTap extends InputStream {
         } catch (SocketTimeoutException e) {
             recorder.clientTimedOut(deadlines.afterTimeout());
             throw e;
+        } catch (SSLException e) {
+            // A TLS failure after the handshake (a renegotiation refused, a forged record) ends the
+            // session like a hang-up: nothing more can be read, and nothing is worth a stack trace.
+            recorder.event("the TLS connection failed: " + e.getMessage());
+            recorder.endedBy("the TLS connection failed: " + e.getMessage());
+            n = -1;
         }
         if (n < 0) {
             if (!hungUpRecorded) {

@@ -23,6 +23,17 @@ import java.util.concurrent.TimeUnit;
  * {@link MessageStore}. Everything SubEthaSMTP-specific stays in this package.
  */
 public final class SmtpListener {
+    private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    static {
+        // A client that renegotiates TLS 1.2 again and again makes the server pay for each handshake
+        // (a known denial of service); servers have no use for it. The JDK reads this once, before its
+        // first server handshake, so it is set here, unless the application has decided otherwise.
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
+
     private final SmtpSettings settings;
     private final ServerContext context;
     private final SMTPServer smtp;

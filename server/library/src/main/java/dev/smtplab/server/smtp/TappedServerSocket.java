@@ -27,11 +27,15 @@ final class TappedServerSocket extends ServerSocket {
         return implicitTls == null ? socket : startTls(socket, implicitTls);
     }
 
-    /** TLS on top of a recorded socket, as the server side; no name lookup (SubEthaSMTP's default does one). */
+    /**
+     * TLS on top of a recorded socket, as the server side; no name lookup (SubEthaSMTP's default does
+     * one). The TLS layer does not close the plain socket on a fatal alert: the session closes it, once
+     * it has recorded why (TlsTappedSocket.close closes both).
+     */
     static TlsTappedSocket startTls(TappedSocket socket, SSLContext tls) throws IOException {
         socket.passthrough();
         SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket,
-                socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                socket.getInetAddress().getHostAddress(), socket.getPort(), false);
         ssl.setUseClientMode(false);
         return new TlsTappedSocket(ssl, socket);
     }

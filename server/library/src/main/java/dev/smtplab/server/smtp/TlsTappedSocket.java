@@ -130,7 +130,8 @@ final class TlsTappedSocket extends SSLSocket implements Tapped {
     @Override public SocketAddress getLocalSocketAddress() { return plain.getLocalSocketAddress(); }
     @Override public boolean isConnected() { return plain.isConnected(); }
     @Override public boolean isBound() { return plain.isBound(); }
-    @Override public boolean isClosed() { return ssl.isClosed(); }
+    // Closed when the connection is: the TLS layer may have closed itself on a fatal alert.
+    @Override public boolean isClosed() { return plain.isClosed(); }
     @Override public void setSoTimeout(int timeout) throws SocketException { ssl.setSoTimeout(timeout); }
     @Override public int getSoTimeout() throws SocketException { return ssl.getSoTimeout(); }
     @Override public void setSoLinger(boolean on, int linger) throws SocketException { plain.setSoLinger(on, linger); }
