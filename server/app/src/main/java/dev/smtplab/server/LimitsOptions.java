@@ -52,11 +52,18 @@ final class LimitsOptions {
             description = "Seconds a whole session may last; then 421 4.4.2 (default: ${DEFAULT-VALUE}).")
     int maxSessionSeconds;
 
+    @Option(names = "--max-data-in-flight", paramLabel = "SIZE", defaultValue = "256MB",
+            converter = OptionConverters.MemorySizeConverter.class,
+            description = "Message content all sessions may hold while it arrives; a message that does not fit "
+                    + "gets 452 4.3.1 Insufficient system storage (default: ${DEFAULT-VALUE}).")
+    long maxDataInFlight;
+
     void apply(FakeSmtpServer.Builder builder) {
         builder.maxRecipients(maxRecipients)
                 .maxErrors(maxErrors)
                 .maxJunkCommands(maxJunkCommands)
                 .maxConnections(maxConnections, maxConnectionsPerClient)
+                .maxDataInFlight(maxDataInFlight)
                 .timeouts(Duration.ofSeconds(commandTimeoutSeconds), Duration.ofSeconds(dataTimeoutSeconds),
                         Duration.ofSeconds(maxSessionSeconds));
     }

@@ -45,6 +45,12 @@ public final class Main implements Callable<Integer> {
             description = "Sessions kept in memory; the oldest go first (default: ${DEFAULT-VALUE}).")
     int maxSessions;
 
+    @Option(names = "--max-store-size", paramLabel = "SIZE", defaultValue = "256MB",
+            converter = OptionConverters.MemorySizeConverter.class,
+            description = "Message content kept in memory in all; the oldest messages go first (default: "
+                    + "${DEFAULT-VALUE}).")
+    long maxStoreBytes;
+
     @Option(names = "--max-message-size", paramLabel = "SIZE", defaultValue = "25MB", converter = OptionConverters.SizeConverter.class,
             description = "Largest message accepted, in bytes or with KB/MB/GB (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
@@ -202,6 +208,7 @@ public final class Main implements Callable<Integer> {
                 .hostName(hostName)
                 .maxMessages(maxMessages)
                 .maxSessions(maxSessions)
+                .maxStoreBytes(maxStoreBytes)
                 .maxMessageSize(maxMessageSize)
                 .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
     }

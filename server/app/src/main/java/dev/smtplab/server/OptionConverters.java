@@ -58,6 +58,23 @@ final class OptionConverters {
         }
     }
 
+    /** A size in bytes that may pass 2 GB: a memory bound. */
+    static final class MemorySizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long bytes;
+            try {
+                bytes = Values.parseSize(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage().replace('"', '\''));
+            }
+            if (bytes < 1) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is out of range: use 1 byte or more");
+            }
+            return bytes;
+        }
+    }
+
     /** An IP literal only: a name would need DNS, which the server never asks. */
     static final class AddressConverter implements CommandLine.ITypeConverter<InetAddress> {
         @Override

@@ -80,6 +80,10 @@ class MainTest {
             assertThat(zero.err()).as(flag).contains("'" + flag + "'", "'0' must be 1 or more").hasLineCount(1);
             assertThat(run(flag, "soon").err()).as(flag).contains("'soon'").hasLineCount(1);
         }
+        for (String flag : List.of("--max-store-size", "--max-data-in-flight")) {
+            assertThat(run(flag, "0").err()).as(flag).contains("'0' is out of range: use 1 byte or more").hasLineCount(1);
+            assertThat(run(flag, "12XB").err()).as(flag).contains("'12XB' is not a size").hasLineCount(1);
+        }
         Main main = new Main();
         new CommandLine(main).parseArgs("--smtp-port", "0", "--no-tls", "--max-connections-per-client", "1");
         try (FakeSmtpServer server = main.serverSettings().build().start();

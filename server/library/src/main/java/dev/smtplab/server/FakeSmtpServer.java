@@ -55,7 +55,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         this.bindAddress = builder.bindAddress;
         this.hostName = builder.hostName;
         this.store = builder.store != null ? builder.store
-                : new InMemoryMessageStore(builder.maxMessages, builder.maxSessions);
+                : new InMemoryMessageStore(builder.maxMessages, builder.maxSessions, builder.maxStoreBytes);
         this.scenarios = new ScenarioHolder(builder.scenario);
         this.tls = builder.tls;
         SmtpSettings settings = new SmtpSettings(bindAddress, builder.port, builder.implicitTlsPort, hostName,
@@ -94,6 +94,11 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** The SMTP port clients connect to; with port 0 the one the system gave, once started. */
     public int port() {
         return listener.port();
+    }
+
+    /** Octets of message content being received right now, in all sessions (see {@link Builder#maxDataInFlight}). */
+    public long dataInFlight() {
+        return listener.dataInFlight();
     }
 
     /** The implicit-TLS (SMTPS) port, or -1 when the server has none. */
@@ -187,6 +192,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         private String hostName = DEFAULT_HOST_NAME;
         private int maxMessages = InMemoryMessageStore.DEFAULT_MAX_MESSAGES;
         private int maxSessions = InMemoryMessageStore.DEFAULT_MAX_SESSIONS;
+        private long maxStoreBytes = InMemoryMessageStore.DEFAULT_MAX_BYTES;
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private MessageStore store;
@@ -252,6 +258,28 @@ public final class FakeSmtpServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
             }
             this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /**
+         * Message content the in-memory store keeps in all (default 256 MB); past it the oldest
+         * messages go, as past {@link #maxMessages}.
+         */
+        public Builder maxStoreBytes(long maxStoreBytes) {
+            if (maxStoreBytes < 1) {
+                throw new IllegalArgumentException("maxStoreBytes must be at least 1, got " + maxStoreBytes);
+            }
+            this.maxStoreBytes = maxStoreBytes;
+            return this;
+        }
+
+        /**
+         * Message content all sessions may hold in memory while it arrives (default 256 MB). A
+         * message that does not fit is read to its end, not kept, and refused with
+         * {@code 452 4.3.1 Insufficient system storage}, as Postfix refuses when its queue is full.
+         */
+        public Builder maxDataInFlight(long octets) {
+            this.limits = limits.withMaxDataInFlight(octets);
             return this;
         }
 

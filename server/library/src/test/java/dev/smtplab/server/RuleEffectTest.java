@@ -206,6 +206,21 @@ class RuleEffectTest {
     }
 
     @Test
+    void a_refused_message_ends_its_transaction_so_the_next_mail_starts_a_new_one() throws Exception {
+        start(Rule.at("spam-header", SmtpStage.MESSAGE, new Effect.Reply(SmtpReply.of(554, "5.7.1", "Spam")))
+                .when(new Match.Header("X-Spam-Flag", Match.TextPattern.glob("yes"))));
+        try (RawSmtp smtp = greeted()) {
+            smtp.command("MAIL FROM:<a@example.test>");
+            smtp.command("RCPT TO:<b@example.test>");
+            smtp.command("DATA");
+            assertThat(smtp.command("X-Spam-Flag: yes\r\n\r\nbody\r\n.")).isEqualTo("554 5.7.1 Spam");
+            assertThat(smtp.command("RCPT TO:<c@example.test>")).as("no transaction is left open")
+                    .isEqualTo("503 5.5.1 Error: need MAIL command");
+            assertThat(smtp.command("MAIL FROM:<a@example.test>")).isEqualTo("250 2.1.0 Ok");
+        }
+    }
+
+    @Test
     void scenario_swapped_at_runtime_applies_from_the_next_command() throws Exception {
         start();
         try (RawSmtp smtp = greeted()) {

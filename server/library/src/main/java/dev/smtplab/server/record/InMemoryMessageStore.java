@@ -12,21 +12,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * The default store: bounded, in memory, oldest evicted first. Adding takes no global lock (a
+ * The default store: bounded in messages, sessions and bytes of message content, in memory, oldest
+ * evicted first (the newest message is always kept). Adding takes no global lock (a
  * skip-list map per kind), so concurrent sessions do not queue behind each other; waiters are
  * woken only when someone waits.
  */
 public final class InMemoryMessageStore implements MessageStore {
     public static final int DEFAULT_MAX_MESSAGES = 1_000;
     public static final int DEFAULT_MAX_SESSIONS = 1_000;
+    /** 256 MB of message content: a thousand messages of a few hundred kilobytes, or ten at the size limit. */
+    public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
 
     private final int maxMessages;
     private final int maxSessions;
+    private final long maxBytes;
 
     // Keyed by arrival sequence, so iteration order is arrival order and eviction takes the first key.
     private final ConcurrentSkipListMap<Long, RecordedMessage> messagesBySequence = new ConcurrentSkipListMap<>();
     private final Map<String, Long> messageSequenceById = new ConcurrentHashMap<>();
     private final AtomicInteger messageCount = new AtomicInteger();
+    private final AtomicLong messageBytes = new AtomicLong();
     private final AtomicLong nextMessageSequence = new AtomicLong();
     private final AtomicLong lastTakenSequence = new AtomicLong(-1);
 
@@ -43,14 +48,32 @@ public final class InMemoryMessageStore implements MessageStore {
     }
 
     public InMemoryMessageStore(int maxMessages, int maxSessions) {
+        this(maxMessages, maxSessions, DEFAULT_MAX_BYTES);
+    }
+
+    /** @param maxBytes message content kept in all; past it the oldest messages go */
+    public InMemoryMessageStore(int maxMessages, int maxSessions, long maxBytes) {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("maxMessages must be at least 1, got " + maxMessages);
         }
         if (maxSessions < 1) {
             throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
         }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
+        }
         this.maxMessages = maxMessages;
         this.maxSessions = maxSessions;
+        this.maxBytes = maxBytes;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Octets of message content held now. */
+    public long bytes() {
+        return messageBytes.get();
     }
 
     public int maxMessages() {
@@ -68,8 +91,12 @@ public final class InMemoryMessageStore implements MessageStore {
             throw new IllegalArgumentException("a message with id " + message.id() + " is stored already");
         }
         messagesBySequence.put(sequence, message);
-        if (messageCount.incrementAndGet() > maxMessages) {
-            evictOldestMessage();
+        messageCount.incrementAndGet();
+        messageBytes.addAndGet(message.size());
+        while ((messageCount.get() > maxMessages || messageBytes.get() > maxBytes) && messageCount.get() > 1) {
+            if (!evictOldestMessage()) {
+                break;
+            }
         }
         wakeWaiters();
     }
@@ -82,12 +109,19 @@ public final class InMemoryMessageStore implements MessageStore {
         }
     }
 
-    private void evictOldestMessage() {
+    private boolean evictOldestMessage() {
         Map.Entry<Long, RecordedMessage> oldest = messagesBySequence.pollFirstEntry();
-        if (oldest != null) {
-            messageSequenceById.remove(oldest.getValue().id());
-            messageCount.decrementAndGet();
+        if (oldest == null) {
+            return false;
         }
+        forget(oldest.getValue());
+        return true;
+    }
+
+    private void forget(RecordedMessage message) {
+        messageSequenceById.remove(message.id());
+        messageCount.decrementAndGet();
+        messageBytes.addAndGet(-message.size());
     }
 
     @Override
@@ -145,11 +179,12 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public boolean deleteMessage(String id) {
-        Long sequence = messageSequenceById.remove(id);
-        if (sequence == null || messagesBySequence.remove(sequence) == null) {
+        Long sequence = messageSequenceById.get(id);
+        RecordedMessage removed = sequence == null ? null : messagesBySequence.remove(sequence);
+        if (removed == null) {
             return false;
         }
-        messageCount.decrementAndGet();
+        forget(removed);
         return true;
     }
 
@@ -158,8 +193,7 @@ public final class InMemoryMessageStore implements MessageStore {
         for (Long sequence : messagesBySequence.keySet()) {
             RecordedMessage removed = messagesBySequence.remove(sequence);
             if (removed != null) {
-                messageSequenceById.remove(removed.id());
-                messageCount.decrementAndGet();
+                forget(removed);
             }
         }
         for (Long sequence : sessionsBySequence.keySet()) {

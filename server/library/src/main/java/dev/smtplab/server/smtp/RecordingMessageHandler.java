@@ -12,7 +12,6 @@ import org.subethamail.smtp.server.Session;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +40,17 @@ final class RecordingMessageHandler implements MessageHandler {
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
+        try {
+            return receive(data);
+        } catch (RejectException e) {
+            // The message is over, refused or not: the next MAIL starts a new transaction (RFC 5321,
+            // 4.1.1.4; Postfix resets too). SubEthaSMTP leaves the refused one open, so it is reset here.
+            session.resetMailTransaction();
+            throw e;
+        }
+    }
+
+    private String receive(InputStream data) throws RejectException, IOException {
         Tapped socket = Tapped.of(session);
         ConnectionRecorder recorder = socket.recorder();
         ConnectionRecorder.MessageCut cut = recorder.takeMessageCut();
@@ -52,17 +62,23 @@ final class RecordingMessageHandler implements MessageHandler {
             throw new IOException("connection reset during the message, as a rule asked");
         }
         int maxMessageSize = server.maxMessageSize;
-        byte[] content = data.readNBytes(maxMessageSize + 1);
-        if (content.length > maxMessageSize) {
-            // Read to the end before rejecting: what is left in the socket would be parsed as commands.
-            long total = content.length + data.transferTo(OutputStream.nullOutputStream());
-            throw new RejectException(552, "5.3.4 Message size exceeds fixed maximum message size ("
-                    + total + " octets received, " + maxMessageSize + " allowed)");
+        // The budget is held until the message is stored (or refused): it is in flight until then.
+        try (MessageContent message = new MessageContent(server.dataBudget, maxMessageSize).readFrom(data)) {
+            if (message.refusal() == MessageContent.Refusal.TOO_BIG) {
+                throw new RejectException(552, "5.3.4 Message size exceeds fixed maximum message size ("
+                        + message.total() + " octets received, " + maxMessageSize + " allowed)");
+            }
+            if (message.refusal() == MessageContent.Refusal.NO_MEMORY) {
+                recorder.event("the message (" + message.total() + " octets) did not fit in the memory left for "
+                        + "messages in flight (--max-data-in-flight)");
+                throw new RejectException(452, "4.3.1 Insufficient system storage");
+            }
+            byte[] content = message.bytes();
+            if (applyRules(content, recorder, socket)) {
+                return "2.0.0 Ok: queued";
+            }
+            return "2.0.0 Ok: queued as " + recorder.completeTransaction(content).id();
         }
-        if (applyRules(content, recorder, socket)) {
-            return "2.0.0 Ok: queued";
-        }
-        return "2.0.0 Ok: queued as " + recorder.completeTransaction(content).id();
     }
 
     /** Returns true when a rule discarded the message; throws when a rule rejects it. */

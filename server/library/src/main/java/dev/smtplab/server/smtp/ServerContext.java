@@ -30,6 +30,7 @@ final class ServerContext {
     final SmtpSettings settings;
     /** Postfix's answers to malformed commands; null in the lenient mode. */
     final StrictDialogue strict;
+    final DataBudget dataBudget;
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final Set<ConnectionRecorder> openConnections = ConcurrentHashMap.newKeySet();
@@ -40,6 +41,7 @@ final class ServerContext {
     ServerContext(SmtpSettings settings, MessageStore store, Clock clock, RuleEngine rules) {
         this.settings = settings;
         this.strict = settings.lenient() ? null : new StrictDialogue(settings);
+        this.dataBudget = new DataBudget(settings.limits().maxDataInFlight());
         this.store = store;
         this.clock = clock;
         this.maxMessageSize = settings.maxMessageSize();

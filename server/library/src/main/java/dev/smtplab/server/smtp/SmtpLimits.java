@@ -17,13 +17,14 @@ import java.time.Duration;
  * @param commandTimeout          how long a whole command line may take to arrive after the previous reply
  * @param dataTimeout             how long the whole message content may take, from the 354 to the lone dot
  * @param maxSessionTime          how long a whole session may last
+ * @param maxDataInFlight         message content all sessions may hold while it arrives; past it 452 4.3.1
  */
 public record SmtpLimits(int maxRecipients, int maxErrors, int maxJunkCommands, int maxConnections,
                          int maxConnectionsPerClient, Duration commandTimeout, Duration dataTimeout,
-                         Duration maxSessionTime) {
-    /** Postfix 3.7's defaults, and an hour for a session. */
+                         Duration maxSessionTime, long maxDataInFlight) {
+    /** Postfix 3.7's defaults, an hour for a session, and 256 MB of messages in flight. */
     public static final SmtpLimits DEFAULTS = new SmtpLimits(1000, 20, 100, 1000, 50, Duration.ofSeconds(300),
-            Duration.ofSeconds(600), Duration.ofHours(1));
+            Duration.ofSeconds(600), Duration.ofHours(1), 256L * 1024 * 1024);
 
     public SmtpLimits {
         atLeastOne("max recipients", maxRecipients);
@@ -34,31 +35,39 @@ public record SmtpLimits(int maxRecipients, int maxErrors, int maxJunkCommands, 
         positive("command timeout", commandTimeout);
         positive("data timeout", dataTimeout);
         positive("max session time", maxSessionTime);
+        if (maxDataInFlight < 1) {
+            throw new IllegalArgumentException("max data in flight must be 1 or more octets, got " + maxDataInFlight);
+        }
     }
 
     public SmtpLimits withMaxRecipients(int n) {
         return new SmtpLimits(n, maxErrors, maxJunkCommands, maxConnections, maxConnectionsPerClient, commandTimeout,
-                dataTimeout, maxSessionTime);
+                dataTimeout, maxSessionTime, maxDataInFlight);
     }
 
     public SmtpLimits withMaxErrors(int n) {
         return new SmtpLimits(maxRecipients, n, maxJunkCommands, maxConnections, maxConnectionsPerClient,
-                commandTimeout, dataTimeout, maxSessionTime);
+                commandTimeout, dataTimeout, maxSessionTime, maxDataInFlight);
     }
 
     public SmtpLimits withMaxJunkCommands(int n) {
         return new SmtpLimits(maxRecipients, maxErrors, n, maxConnections, maxConnectionsPerClient, commandTimeout,
-                dataTimeout, maxSessionTime);
+                dataTimeout, maxSessionTime, maxDataInFlight);
     }
 
     public SmtpLimits withMaxConnections(int total, int perClient) {
         return new SmtpLimits(maxRecipients, maxErrors, maxJunkCommands, total, perClient, commandTimeout,
-                dataTimeout, maxSessionTime);
+                dataTimeout, maxSessionTime, maxDataInFlight);
     }
 
     public SmtpLimits withTimeouts(Duration command, Duration data, Duration session) {
         return new SmtpLimits(maxRecipients, maxErrors, maxJunkCommands, maxConnections, maxConnectionsPerClient,
-                command, data, session);
+                command, data, session, maxDataInFlight);
+    }
+
+    public SmtpLimits withMaxDataInFlight(long octets) {
+        return new SmtpLimits(maxRecipients, maxErrors, maxJunkCommands, maxConnections, maxConnectionsPerClient,
+                commandTimeout, dataTimeout, maxSessionTime, octets);
     }
 
     private static void atLeastOne(String what, int value) {

@@ -154,6 +154,11 @@ public final class SmtpListener {
         return port(smtp);
     }
 
+    /** Octets of message content being received right now, in all sessions. */
+    public long dataInFlight() {
+        return context.dataBudget.inUse();
+    }
+
     /** The implicit-TLS port, or -1 when there is none. */
     public int implicitTlsPort() {
         return smtps == null ? -1 : port(smtps);

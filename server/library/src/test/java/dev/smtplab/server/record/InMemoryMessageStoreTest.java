@@ -32,6 +32,24 @@ class InMemoryMessageStoreTest {
     }
 
     @Test
+    void keeps_the_newest_messages_within_its_byte_bound_and_always_the_newest() {
+        InMemoryMessageStore store = new InMemoryMessageStore(100, 10, 1_000);
+        for (int i = 1; i <= 5; i++) {
+            store.addMessage(message(i, 300));
+        }
+        assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("3", "4", "5");
+        assertThat(store.bytes()).isEqualTo(900);
+        store.addMessage(message(6, 5_000));
+        assertThat(store.messages()).as("one message over the bound is still kept").extracting(RecordedMessage::id)
+                .containsExactly("6");
+        assertThat(store.deleteMessage("6")).isTrue();
+        assertThat(store.bytes()).isZero();
+        store.addMessage(message(7, 300));
+        store.clear();
+        assertThat(store.bytes()).isZero();
+    }
+
+    @Test
     void keeps_the_newest_sessions_and_replaces_snapshots_in_place() {
         InMemoryMessageStore store = new InMemoryMessageStore(10, 2);
         store.putSession(session("1", SessionOutcome.ACTIVE));
@@ -135,12 +153,19 @@ class InMemoryMessageStoreTest {
     void limits_below_one_are_refused() {
         assertThatThrownBy(() -> new InMemoryMessageStore(0, 1)).hasMessage("maxMessages must be at least 1, got 0");
         assertThatThrownBy(() -> new InMemoryMessageStore(1, 0)).hasMessage("maxSessions must be at least 1, got 0");
+        assertThatThrownBy(() -> new InMemoryMessageStore(1, 1, 0)).hasMessage("maxBytes must be at least 1, got 0");
     }
 
     static RecordedMessage message(int id) {
         return new RecordedMessage(Integer.toString(id), "1", 1, id, Instant.EPOCH, "127.0.0.1", 40000, "client.test",
                 "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
                 ("Subject: " + id + "\r\n\r\nbody\r\n").getBytes());
+    }
+
+    static RecordedMessage message(int id, int size) {
+        return new RecordedMessage(Integer.toString(id), "1", 1, id, Instant.EPOCH, "127.0.0.1", 40000, "client.test",
+                "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
+                new byte[size]);
     }
 
     static RecordedSession session(String id, SessionOutcome outcome) {
