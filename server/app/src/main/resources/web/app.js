@@ -102,7 +102,8 @@ async function openMessage(id) {
     ...entry("Client", m.clientAddress + ":" + m.clientPort + (m.helo ? " (HELO " + m.helo + ")" : "")),
     ...entry("Received", time(m.receivedAt) + ", " + size(m.size) + ", connection " + m.connectionIndex + ", transaction " + m.transactionIndex),
     ...(m.suspiciousEndOfData.length ? entry("Warning", "the content holds " + m.suspiciousEndOfData.join(", ")
-      + ": end-of-data look-alikes that a lenient server would take as the end (SMTP smuggling); SMTP Lab kept the message whole") : []));
+      + ": end-of-data look-alikes that a lenient server would take as the end (SMTP smuggling); SMTP Lab kept the message whole") : []),
+    ...(m.partsOmitted.length ? entry("Not shown", m.partsOmitted.join("; ") + " (see the raw message)") : []));
   $("#message-raw").href = m.links.raw;
   $("#message-session").href = "#/session/" + m.sessionId;
   $("#message-delete").onclick = async () => { await api("DELETE", "/api/v1/messages/" + m.id); location.hash = "#/inbox"; };

@@ -41,7 +41,7 @@ final class Dtos {
                          Map<String, String> mailParameters, List<Recipient> recipients, String subject,
                          List<Header> headers, String text, String html, List<MessageParts.Attachment> attachments,
                          int size, boolean tls, String tlsProtocol, String tlsCipher, String authUser,
-                         List<String> suspiciousEndOfData, Map<String, String> links) {
+                         List<String> suspiciousEndOfData, List<String> partsOmitted, Map<String, String> links) {
         static MessageDetail of(RecordedMessage message) {
             MessageParts view = MessageParts.of(message);
             List<Header> headers = new ArrayList<>();
@@ -52,7 +52,7 @@ final class Dtos {
                     message.helo().orElse(null), message.mailFrom(), message.mailParameters(), message.recipients(),
                     message.subject().orElse(""), headers, view.text().orElse(null), view.html().orElse(null), view.attachments(), message.size(),
                     message.overTls(), message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null),
-                    message.authUser().orElse(null), message.suspiciousEndOfData(),
+                    message.authUser().orElse(null), message.suspiciousEndOfData(), view.omitted(),
                     Map.of("raw", base + "/raw", "html", base + "/html",
                     "session", "/api/v1/sessions/" + message.sessionId()));
         }

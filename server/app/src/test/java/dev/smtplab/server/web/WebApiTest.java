@@ -438,4 +438,32 @@ class WebApiTest {
         JsonNode session = get("/api/v1/sessions/" + message.get("sessionId").asText());
         assertThat(session.get("transcript").toString()).contains("end-of-data look-alikes");
     }
+
+    @Test
+    void a_message_nested_too_deep_says_what_was_not_opened() throws Exception {
+        StringBuilder content = new StringBuilder("Subject: deep\r\nMIME-Version: 1.0\r\n");
+        for (int level = 0; level < 150; level++) {
+            content.append("Content-Type: multipart/mixed; boundary=\"b").append(level).append("\"\r\n\r\n--b")
+                    .append(level).append("\r\n");
+        }
+        content.append("Content-Type: text/plain\r\n\r\nbottom\r\n");
+        for (int level = 149; level >= 0; level--) {
+            content.append("--b").append(level).append("--\r\n");
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
+            var out = socket.getOutputStream();
+            BufferedReader replies = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            awaitReply(replies, "220");
+            for (String[] step : new String[][] {{"EHLO x", "250"}, {"MAIL FROM:<a@x.test>", "250"},
+                    {"RCPT TO:<b@x.test>", "250"}, {"DATA", "354"}, {content + ".", "250"}, {"QUIT", "221"}}) {
+                out.write((step[0] + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                awaitReply(replies, step[1]);
+            }
+        }
+        JsonNode message = get("/api/v1/messages/1");
+        assertThat(message.get("partsOmitted")).extracting(JsonNode::asText)
+                .containsExactly("parts nested deeper than 100 levels were not opened");
+        assertThat(get("/api/v1/messages/1").get("subject").asText()).isEqualTo("deep");
+    }
 }

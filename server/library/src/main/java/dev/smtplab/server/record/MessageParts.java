@@ -22,6 +22,11 @@ import java.util.Optional;
  * text/html leaf that are not attachments are the bodies.
  */
 public final class MessageParts {
+    /** Multiparts this deep are not opened: each level re-reads what it holds, so depth costs time. */
+    static final int MAX_DEPTH = 100;
+    /** Parts past this many are not opened. */
+    static final int MAX_PARTS = 10_000;
+
     /**
      * An attachment.
      *
@@ -42,6 +47,8 @@ public final class MessageParts {
     private boolean parsed;
     private final List<Attachment> attachments = new ArrayList<>();
     private final List<Part> attachmentParts = new ArrayList<>();
+    private final java.util.Set<String> omitted = new java.util.LinkedHashSet<>();
+    private int partsOpened;
 
     private MessageParts() {
     }
@@ -49,7 +56,7 @@ public final class MessageParts {
     public static MessageParts of(RecordedMessage message) {
         MessageParts parts = new MessageParts();
         try {
-            parts.walk(message.toMimeMessage());
+            parts.walk(message.toMimeMessage(), 0);
             parts.parsed = true;
         } catch (MessagingException | IOException | RuntimeException e) {
             // A message that does not parse is still readable raw; its parts are unknown.
@@ -57,17 +64,29 @@ public final class MessageParts {
             parts.html = null;
             parts.attachments.clear();
             parts.attachmentParts.clear();
+            parts.omitted.clear();
         }
         return parts;
     }
 
-    private void walk(Part part) throws MessagingException, IOException {
-        if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                BodyPart child = multipart.getBodyPart(i);
-                walk(child);
+    private void walk(Part part, int depth) throws MessagingException, IOException {
+        if (part.isMimeType("multipart/*")) {
+            if (depth >= MAX_DEPTH) {
+                omitted.add("parts nested deeper than " + MAX_DEPTH + " levels were not opened");
+                return;
             }
-            return;
+            if (part.getContent() instanceof Multipart multipart) {
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    if (partsOpened == MAX_PARTS) {
+                        omitted.add("only the first " + MAX_PARTS + " parts were opened");
+                        return;
+                    }
+                    partsOpened++;
+                    BodyPart child = multipart.getBodyPart(i);
+                    walk(child, depth + 1);
+                }
+                return;
+            }
         }
         boolean isAttachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null
                 || !part.isMimeType("text/*");
@@ -128,6 +147,11 @@ public final class MessageParts {
 
     public List<Attachment> attachments() {
         return List.copyOf(attachments);
+    }
+
+    /** What of a hostile message was left unopened (too deep, too many parts); empty for ordinary mail. */
+    public List<String> omitted() {
+        return List.copyOf(omitted);
     }
 
     /** False when the message could not be parsed as MIME; it then has a raw text body and no parts. */
