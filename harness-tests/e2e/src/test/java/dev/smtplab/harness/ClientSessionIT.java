@@ -92,8 +92,8 @@ class ClientSessionIT {
                 QUIT
                 """, Map.of(), "--ca-file", data.resolve("ca.pem").toString(), "localhost",
                 Integer.toString(server.port()));
-        assertThat(result.out()).contains("220 Ready to start TLS\n(TLS started: TLSv1.3, ")
-                .contains("250-AUTH PLAIN LOGIN CRAM-MD5").contains("235 Authentication successful.")
+        assertThat(result.out()).contains("220 2.0.0 Ready to start TLS\n(TLS started: TLSv1.3, ")
+                .contains("250-AUTH PLAIN LOGIN CRAM-MD5").contains("235 2.7.0 Authentication successful")
                 .doesNotContain("s3cret");
         var session = server.awaitSession(s -> s.ended().isPresent(), Duration.ofSeconds(5));
         assertThat(session.tlsProtocol()).isEqualTo("TLSv1.3");
@@ -109,7 +109,7 @@ class ClientSessionIT {
         Result result = session("MAIL FROM:<alice@example.test>\nQUIT\n", Map.of(), "--starttls", "--ca-file",
                 data.resolve("ca.pem").toString(), "--auth-user", "alice", "--auth-password", "s3cret", "localhost",
                 Integer.toString(server.port()));
-        assertThat(result.out()).contains("(TLS started: TLSv1.3").contains("235 Authentication successful.")
+        assertThat(result.out()).contains("(TLS started: TLSv1.3").contains("235 2.7.0 Authentication successful")
                 .contains("250 2.1.0 Ok\n221 2.0.0 Bye");
         Result both = session("", Map.of(), "--tls", "--starttls", "localhost", Integer.toString(server.port()));
         assertThat(both.exitCode()).isEqualTo(1);

@@ -7,19 +7,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static dev.smtplab.harness.Dialogues.c;
+import static dev.smtplab.harness.Dialogues.pipelined;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,19 +25,6 @@ class ConformanceIT {
     private static PostfixPeer postfix;
     private static FakeSmtpServer lab;
 
-    /** One dialogue: the lines sent in turn (a 354 turns the following lines into message text). */
-    private record Case(String name, List<String> lines, boolean pipelined) {
-    }
-
-    private static Case c(String name, String... lines) {
-        return new Case(name, List.of(lines), false);
-    }
-
-    /** Sent in one write, as a client that pipelines (RFC 2920) does; the replies must come in order. */
-    private static Case pipelined(String name, String... lines) {
-        return new Case(name, List.of(lines), true);
-    }
-
     @SafeVarargs
     private static String[] concat(List<String>... parts) {
         return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);
@@ -55,7 +34,7 @@ class ConformanceIT {
     private static final String MAIL = "MAIL FROM:<alice@example.org>";
     private static final String RCPT = "RCPT TO:<root@example.test>";
 
-    static final List<Case> CASES = List.of(
+    static final List<Dialogues.Case> CASES = List.of(
             c("ehlo", EHLO),
             c("helo", "HELO client.example.test"),
             c("ehlo without a name", "EHLO"),
@@ -167,94 +146,12 @@ class ConformanceIT {
 
     @Test
     void smtp_lab_answers_like_postfix() throws Exception {
-        int sameCodes = 0;
-        List<String> classDifferences = new ArrayList<>();
-        List<String> codeDifferences = new ArrayList<>();
-        for (Case dialogue : CASES) {
-            List<String> fromPostfix = talk(postfix.port(), dialogue);
-            List<String> fromLab = talk(lab.port(), dialogue);
-            boolean sameClass = fromPostfix.size() == fromLab.size();
-            boolean same = sameClass;
-            for (int i = 0; sameClass && i < fromPostfix.size(); i++) {
-                sameClass = fromPostfix.get(i).charAt(0) == fromLab.get(i).charAt(0);
-                same &= codes(fromPostfix.get(i)).equals(codes(fromLab.get(i)));
-            }
-            String shown = dialogue.name() + ": " + dialogue.lines() + "\n    Postfix:  " + fromPostfix
-                    + "\n    SMTP Lab: " + fromLab;
-            if (!sameClass) {
-                classDifferences.add(shown);
-            } else if (!same) {
-                codeDifferences.add(shown);
-            } else {
-                sameCodes++;
-            }
-        }
-        double agreement = 100.0 * sameCodes / CASES.size();
-        System.out.printf("conformance: %d cases; reply classes agree on %d; full codes on %d (%.1f %%)%n",
-                CASES.size(), CASES.size() - classDifferences.size(), sameCodes, agreement);
-        codeDifferences.forEach(difference -> System.out.println("  code differs: " + difference));
+        Dialogues.Comparison comparison = Dialogues.compare(CASES, "Postfix", postfix.port(), lab.port(),
+                Dialogues::fullCodes);
+        comparison.print(System.out);
         assertThat(CASES).hasSizeGreaterThanOrEqualTo(80);
-        assertThat(classDifferences).as("cases whose reply classes differ").isEmpty();
-        assertThat(agreement).as("cases with the same full codes, %%; differing: %s", codeDifferences)
-                .isGreaterThanOrEqualTo(95.0);
-    }
-
-    private static final Pattern CODES = Pattern.compile("^(\\d{3})[ -]?(\\d\\.\\d{1,3}\\.\\d{1,3})?");
-
-    /** "250 2.1.0" of "250 2.1.0 Ok"; "250" when there is no enhanced code. */
-    private static String codes(String reply) {
-        Matcher matcher = CODES.matcher(reply);
-        if (!matcher.find()) {
-            return reply;
-        }
-        return matcher.group(2) == null ? matcher.group(1) : matcher.group(1) + " " + matcher.group(2);
-    }
-
-    /** The replies to the dialogue's lines (the greeting not counted), each as its last line. */
-    private static List<String> talk(int port, Case dialogue) throws IOException {
-        List<String> replies = new ArrayList<>();
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8));
-            OutputStream out = socket.getOutputStream();
-            reply(in);
-            if (dialogue.pipelined()) {
-                StringBuilder group = new StringBuilder();
-                dialogue.lines().forEach(line -> group.append(line).append("\r\n"));
-                out.write(group.toString().getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                for (int i = 0; i < dialogue.lines().size(); i++) {
-                    replies.add(reply(in));
-                }
-                return replies;
-            }
-            boolean inMessage = false;
-            for (String line : dialogue.lines()) {
-                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                if (inMessage && !line.equals(".")) {
-                    continue;
-                }
-                String reply = reply(in);
-                replies.add(reply);
-                inMessage = reply.startsWith("354");
-                if (reply.startsWith("221") || reply.startsWith("421") || reply.equals("<closed>")) {
-                    break;
-                }
-            }
-        }
-        return replies;
-    }
-
-    private static String reply(BufferedReader in) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                return "<closed>";
-            }
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return line;
+        assertThat(comparison.classDifferences()).as("cases whose reply classes differ").isEmpty();
+        assertThat(comparison.agreement()).as("cases with the same full codes, %%; differing: %s",
+                comparison.codeDifferences()).isGreaterThanOrEqualTo(95.0);
     }
 }

@@ -88,7 +88,7 @@ class TlsAuthTest {
         assertThat(session.tlsProtocol()).isEqualTo("TLSv1.3");
         assertThat(session.tlsCipher()).startsWith("TLS_");
         assertThat(session.authUser()).isEqualTo("alice");
-        assertThat(session.transcriptText()).contains("C: STARTTLS\nS: 220 Ready to start TLS\n-- TLS started: TLSv1.3")
+        assertThat(session.transcriptText()).contains("C: STARTTLS\nS: 220 2.0.0 Ready to start TLS\n-- TLS started: TLSv1.3")
                 .contains("-- authenticated as alice").doesNotContain("s3cret");
     }
 

@@ -74,6 +74,10 @@ class StrictDialogueTest {
             -                     | RSET                                   | 250 2.0.0 Ok
             -                     | HELO                                   | 501 Syntax: HELO hostname
             -                     | VRFY root                              | 502 5.5.1 VRFY command is disabled
+            -                     | EXPN root                              | 500 5.5.2 Error: command not recognized
+            -                     | STARTTLS                               | 502 5.5.1 Error: command not implemented
+            -                     | BDAT 0 LAST                            | 503 5.5.1 Error: need RCPT command
+            MAIL FROM:<a@b.test>  | BDAT 0 LAST                            | 554 5.5.1 Error: no valid recipients
             -                     | QUIT                                   | 221 2.0.0 Bye
             """)
     void malformed_and_out_of_order_commands_get_postfix_replies(String before, String command, String postfix)
@@ -91,6 +95,53 @@ class StrictDialogueTest {
             """)
     void the_lenient_mode_accepts_them_as_a_plain_catcher(String command) throws Exception {
         assertThat(lastReply(FakeSmtpServer.builder().lenient(), command)).isEqualTo("250 Ok");
+    }
+
+    @Test
+    void the_library_s_own_replies_are_worded_as_postfix_words_them(@TempDir Path data) throws Exception {
+        String plain = java.util.Base64.getEncoder().encodeToString("\0alice\0s3cret".getBytes(StandardCharsets.UTF_8));
+        assertThat(lastReply(FakeSmtpServer.builder().authUser("alice", "s3cret").allowPlaintextAuth(),
+                "AUTH PLAIN " + plain)).isEqualTo("235 2.7.0 Authentication successful");
+        server.stop();
+        assertThat(lastReply(FakeSmtpServer.builder().tls(TlsMaterial.localCa(data, "localhost")), "STARTTLS"))
+                .isEqualTo("220 2.0.0 Ready to start TLS");
+        server.stop();
+        server = FakeSmtpServer.builder().build().start();
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            smtp.command("MAIL FROM:<a@example.test>");
+            smtp.command("RCPT TO:<b@example.test>");
+            assertThat(smtp.command("BDAT 12\r\nSubject: x")).isEqualTo("250 2.0.0 Ok: 12 bytes");
+            assertThat(smtp.command("BDAT 0 LAST")).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(smtp.command("BDAT 7\r\nhello")).as("a refused BDAT's chunk is read and discarded")
+                    .isEqualTo("503 5.5.1 Error: need RCPT command");
+            assertThat(smtp.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+    }
+
+    @Test
+    void every_reply_but_the_greeting_helo_ehlo_and_help_carries_an_enhanced_code() throws Exception {
+        String good = java.util.Base64.getEncoder().encodeToString("\0alice\0s3cret".getBytes(StandardCharsets.UTF_8));
+        String bad = java.util.Base64.getEncoder().encodeToString("\0alice\0nope".getBytes(StandardCharsets.UTF_8));
+        server = FakeSmtpServer.builder().authUser("alice", "s3cret").allowPlaintextAuth().maxRecipients(1).build()
+                .start();
+        List<String> replies = new ArrayList<>();
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            for (String command : List.of("NOOP", "RSET", "VRFY root", "EXPN root", "FOO", "STARTTLS", "DATA",
+                    "BDAT 0 LAST", "RCPT TO:<b@example.test>", "AUTH", "AUTH NTLM", "AUTH PLAIN " + bad, "AUTH LOGIN",
+                    "*", "AUTH PLAIN " + good, "AUTH PLAIN " + good, "MAIL FROM:<a", "MAIL FROM:<alice>",
+                    "MAIL FROM:<a@example.test> FOO=1", "MAIL FROM:<a@example.test>", "MAIL FROM:<a@example.test>",
+                    "RCPT TO:<b", "DATA", "RCPT TO:<b@example.test>", "RCPT TO:<c@example.test>", "DATA",
+                    "Subject: x\r\n\r\ny\r\n.", "MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>",
+                    "BDAT 5\r\nabc", "NOOP", "BDAT 0 LAST", "QUIT")) {
+                String reply = smtp.command(command);
+                replies.add(command.split("\r")[0] + " -> " + reply);
+            }
+        }
+        assertThat(replies).allSatisfy(reply -> assertThat(reply).matches("(?s).* -> (354 |334 |[245]\\d\\d [245]\\.\\d{1,3}\\.\\d{1,3} ).*"));
     }
 
     @Test

@@ -104,11 +104,26 @@ final class InboundTap extends InputStream {
         }
     }
 
-    /** The BDAT command is done; a chunk it did not read is parsed as commands, as SubEthaSMTP does. */
-    synchronized void chunkCommandDone() {
-        if (mode == Mode.CHUNK) {
-            mode = Mode.COMMAND;
+    /**
+     * The BDAT command is done. A chunk it did not read (the BDAT was refused) is read and
+     * discarded in the strict mode, as Postfix does; the lenient mode parses it as commands, as
+     * SubEthaSMTP does.
+     */
+    synchronized void chunkCommandDone() throws IOException {
+        if (mode != Mode.CHUNK) {
+            return;
         }
+        if (recorder.strict()) {
+            long discarded = 0;
+            while (chunkRemaining > 0 && fill()) {
+                int n = (int) Math.min(bufferEnd - bufferPos, chunkRemaining);
+                bufferPos += n;
+                chunkRemaining -= n;
+                discarded += n;
+            }
+            recorder.clientLine("[BDAT chunk: " + discarded + " octets, discarded with the refused BDAT]");
+        }
+        mode = Mode.COMMAND;
     }
 
     /** The reply for the malformed line just handed over as {@link #REJECTED_LINE_VERB}. */

@@ -15,6 +15,7 @@ final class OutboundTap extends OutputStream {
     private final OutputStream out;
     private final Consumer<String> lineListener;
     private final ReplyWording wording;
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
     private byte[] line = new byte[256];
     private int lineLength;
     /** Octets of the current line already sent by a flush; such a line goes out unchanged. */
@@ -33,7 +34,10 @@ final class OutboundTap extends OutputStream {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
-    /** Only lines that were written are recorded. */
+    /**
+     * Only lines that were written are recorded. The whole lines of one write leave in one write,
+     * so a multi-line reply is one TCP segment, not one per line waiting on the last one's ACK.
+     */
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
         if (passthrough) {
@@ -49,22 +53,30 @@ final class OutboundTap extends OutputStream {
                 lineDone();
             }
         }
+        sendPending();
     }
 
-    private void lineDone() throws IOException {
+    private void lineDone() {
         String text = new String(line, 0, lineLength - 2, StandardCharsets.UTF_8);
         String sent = lineSent > 0 ? text : wording.reword(text);
         if (sent != null) {
             if (sent.equals(text)) {
-                send(line, lineSent, lineLength - lineSent);
+                pending.write(line, lineSent, lineLength - lineSent);
             } else {
-                byte[] replacement = (sent + "\r\n").getBytes(StandardCharsets.UTF_8);
-                send(replacement, 0, replacement.length);
+                pending.writeBytes((sent + "\r\n").getBytes(StandardCharsets.UTF_8));
             }
             lineListener.accept(sent);
         }
         lineLength = 0;
         lineSent = 0;
+    }
+
+    private void sendPending() throws IOException {
+        if (pending.size() > 0) {
+            byte[] bytes = pending.toByteArray();
+            pending.reset();
+            send(bytes, 0, bytes.length);
+        }
     }
 
     private void send(byte[] bytes, int offset, int length) throws IOException {

@@ -55,6 +55,9 @@ final class StrictDialogue {
             case "DATA" -> !argument(commandLine, verb).isEmpty() ? "501 5.5.4 Syntax: DATA"
                     : !session.isMailTransactionInProgress() ? "503 5.5.1 Error: need RCPT command"
                     : session.getRecipientCount() == 0 ? "554 5.5.1 Error: no valid recipients" : null;
+            // The first BDAT of a transaction; SubEthaSMTP reads the ones after it itself.
+            case "BDAT" -> !session.isMailTransactionInProgress() ? "503 5.5.1 Error: need RCPT command"
+                    : session.getRecipientCount() == 0 ? "554 5.5.1 Error: no valid recipients" : null;
             case "STARTTLS" -> !argument(commandLine, verb).isEmpty() ? "501 5.5.4 Syntax: STARTTLS" : null;
             case "HELO", "EHLO" -> argument(commandLine, verb).isEmpty() ? "501 Syntax: " + verb + " hostname" : null;
             default -> null;
