@@ -70,6 +70,45 @@ class ServerRobustnessIT {
         assertThat(output).as("the server's console").doesNotContain("Exception").doesNotContain("\tat ");
     }
 
+    /**
+     * bench/abuse.py, scaled down: idle, slowloris and 2,000 fuzzed sessions from their own loopback
+     * addresses while a normal client sends. Every normal message must arrive, the server must live,
+     * and its console must hold no stack trace.
+     */
+    @org.junit.jupiter.api.Test
+    void a_short_fuzzing_run_leaves_no_stack_trace_and_every_normal_message_arrives() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path console = Files.createTempFile("smtplab-console", ".log");
+        Process server = new ProcessBuilder(Peers.java(), Peers.hostsFileFlag(), "-jar", Peers.serverJar().toString(),
+                "--smtp-port", Integer.toString(port), "--no-web", "--no-tls", "--command-timeout", "3")
+                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+        String figures;
+        try {
+            awaitListening(port);
+            Process abuse = new ProcessBuilder(Peers.python(), Peers.root().resolve("bench/abuse.py").toString(),
+                    "--port", Integer.toString(port), "--pid", Long.toString(server.pid()), "--idle", "200",
+                    "--slowloris", "60", "--fuzz", "2000", "--duration", "8", "--settle", "1")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            figures = new String(abuse.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(abuse.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.isAlive()).as("the server is alive").isTrue();
+        } finally {
+            server.destroy();
+            server.waitFor(20, TimeUnit.SECONDS);
+        }
+        com.fasterxml.jackson.databind.JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(figures);
+        assertThat(result.at("/normal/attempts").asInt()).as(figures).isGreaterThan(10);
+        assertThat(result.at("/normal/success_rate").asDouble()).as(figures).isEqualTo(1.0);
+        assertThat(result.at("/idle/refused (421)").asInt()).as("past 50 from one address: " + figures).isEqualTo(150);
+        assertThat(result.at("/slowloris/cut off by the server").asInt()).as(figures).isEqualTo(50);
+        assertThat(result.at("/fuzz/sessions").asInt()).as(figures).isGreaterThan(100);
+        String output = Files.readString(console, StandardCharsets.UTF_8);
+        assertThat(output).as("the server's console").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     private static void send(int port, String conversation) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(3_000);

@@ -45,6 +45,32 @@ class SessionLimitsTest {
     }
 
     @Test
+    void a_flood_of_100000_recipients_ends_after_the_limit_and_20_refusals() throws Exception {
+        server = FakeSmtpServer.builder().build().start();
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            smtp.command("MAIL FROM:<a@example.test>");
+            int accepted = 0;
+            int refused = 0;
+            String reply = null;
+            for (int i = 0; i < 100_000; i++) {
+                reply = smtp.command("RCPT TO:<r" + i + "@example.test>");
+                if (reply.startsWith("250 ")) {
+                    accepted++;
+                } else if (reply.startsWith("452 4.5.3")) {
+                    refused++;
+                } else {
+                    break;
+                }
+            }
+            assertThat(accepted).isEqualTo(1000);
+            assertThat(refused).isEqualTo(20);
+            assertThat(reply).isEqualTo("421 4.7.0 localhost Error: too many errors");
+        }
+    }
+
+    @Test
     void an_accepted_message_forgives_errors_and_junk_as_postfix_does() throws Exception {
         server = FakeSmtpServer.builder().build().start();
         try (RawSmtp smtp = new RawSmtp(server.port())) {
