@@ -47,7 +47,7 @@ final class ConnectHook implements SessionHandler {
                         + scenario.maxConnectionsPerMinute() + " allowed");
                 return TOO_MANY;
             }
-            int open = server.openConnectionsFrom(client);
+            int open = recorder.openAtConnect().fromClient();
             if (scenario.maxConnectionsPerClient() > 0 && open > scenario.maxConnectionsPerClient()) {
                 recorder.event("rate limit: " + open + " open connections from " + client + ", "
                         + scenario.maxConnectionsPerClient() + " allowed");
@@ -61,7 +61,7 @@ final class ConnectHook implements SessionHandler {
                 return SessionAcceptance.failure(421, "4.7.0 " + settings.hostName()
                         + " Error: too many connections from " + client);
             }
-            int total = server.openConnections();
+            int total = recorder.openAtConnect().total();
             if (total > settings.limits().maxConnections()) {
                 recorder.endedBy(total + " open connections, " + settings.limits().maxConnections() + " allowed (--max-connections)");
                 return SessionAcceptance.failure(421, "4.7.0 " + settings.hostName()

@@ -31,6 +31,7 @@ final class ConnectionRecorder {
     private final String clientAddress;
     private final int clientPort;
     private final Instant startedAt;
+    private final ServerContext.OpenCounts openAtConnect;
 
     private final List<TranscriptLine> transcript = new ArrayList<>();
     private long omittedTranscriptLines;
@@ -77,12 +78,17 @@ final class ConnectionRecorder {
         this.clientAddress = clientAddress;
         this.clientPort = clientPort;
         this.startedAt = server.clock.instant();
-        server.opened(this);
+        this.openAtConnect = server.opened(this);
         server.store.putSession(snapshot());
     }
 
     String sessionId() {
         return sessionId;
+    }
+
+    /** Connections open when this one was accepted, this one included. */
+    ServerContext.OpenCounts openAtConnect() {
+        return openAtConnect;
     }
 
     String clientAddress() {

@@ -88,9 +88,19 @@ final class ServerContext {
         return Long.toString(messages.incrementAndGet());
     }
 
-    void opened(ConnectionRecorder connection) {
+    /**
+     * How many connections were open, this one included, when it was accepted: from its address and
+     * in all. Connections are accepted one at a time, so each gets its own place in line, and a
+     * burst is judged as it arrived (the 51st is refused, never the 50th).
+     */
+    record OpenCounts(int fromClient, int total) {
+    }
+
+    OpenCounts opened(ConnectionRecorder connection) {
         openConnections.add(connection);
-        openByClient.computeIfAbsent(connection.clientAddress(), key -> new AtomicInteger()).incrementAndGet();
+        int fromClient = openByClient.computeIfAbsent(connection.clientAddress(), key -> new AtomicInteger())
+                .incrementAndGet();
+        return new OpenCounts(fromClient, openConnections.size());
     }
 
     void closed(ConnectionRecorder connection) {
@@ -100,16 +110,6 @@ final class ServerContext {
         }
     }
 
-    /** Open connections from every address, this one included. */
-    int openConnections() {
-        return openConnections.size();
-    }
-
-    /** Open connections from this address, this one included. */
-    int openConnectionsFrom(String clientAddress) {
-        AtomicInteger count = openByClient.get(clientAddress);
-        return count == null ? 0 : count.get();
-    }
 
     /** Counts a connection from this address and returns how many it opened in the last minute, this one included. */
     int connectionsInLastMinute(String clientAddress) {
