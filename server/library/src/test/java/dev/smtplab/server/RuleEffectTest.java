@@ -206,6 +206,20 @@ class RuleEffectTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void a_catastrophic_regular_expression_answers_at_once() throws Exception {
+        // (.*a){20}$ backtracks for ever in java.util.regex on 39 a's and a b; RE2/J is linear.
+        start(Rule.at("slow", SmtpStage.RCPT, new Effect.Reply(SmtpReply.of(550, "5.1.1", "No")))
+                .when(new Match.Recipient(Match.TextPattern.regex("(.*a){20}$"))));
+        try (RawSmtp smtp = greeted()) {
+            smtp.replyTimeout(java.time.Duration.ofSeconds(5));
+            smtp.command("MAIL FROM:<a@example.test>");
+            assertThat(smtp.command("RCPT TO:<" + "a".repeat(39) + "b@x.test>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(smtp.command("RCPT TO:<" + "a".repeat(20) + "@ex.sa>")).isEqualTo("550 5.1.1 No");
+        }
+    }
+
+    @Test
     void a_refused_message_ends_its_transaction_so_the_next_mail_starts_a_new_one() throws Exception {
         start(Rule.at("spam-header", SmtpStage.MESSAGE, new Effect.Reply(SmtpReply.of(554, "5.7.1", "Spam")))
                 .when(new Match.Header("X-Spam-Flag", Match.TextPattern.glob("yes"))));

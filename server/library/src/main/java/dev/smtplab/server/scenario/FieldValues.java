@@ -60,8 +60,9 @@ final class FieldValues {
         String text = text(value, key);
         try {
             return Match.TextPattern.regex(text);
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw new FieldException(key + ": not a valid regular expression: " + e.getDescription());
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw new FieldException(key + ": not a valid regular expression (RE2 syntax: no backreferences or "
+                    + "lookaround): " + e.getDescription());
         }
     }
 

@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** Which events at a stage a rule applies to. Every match is a pure value. */
 public sealed interface Match {
@@ -206,7 +206,12 @@ public sealed interface Match {
         return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** Text matched by a glob ("*@example.test", case-insensitive) or a regular expression. */
+    /**
+     * Text matched by a glob ("*@example.test", case-insensitive) or a regular expression. Both run
+     * on RE2/J, whose matching takes time linear in the text: no expression (such as {@code (.*a){20}$})
+     * can make a session hang. RE2 has no backreferences or lookaround; such an expression is refused
+     * when the rule is read.
+     */
     record TextPattern(String source, Pattern pattern, boolean isRegex) {
         public TextPattern {
             Objects.requireNonNull(source);

@@ -102,6 +102,14 @@ class RulesFileTest {
         assertMistake("""
                 rules:
                   - id: a
+                    stage: rcpt
+                    match: { recipient-regex: "(a)\\\\1" }
+                    effect: { reset: true }
+                """, "rules file rules.yaml: rule 1 (id \"a\"): match.recipient-regex: not a valid regular expression "
+                + "(RE2 syntax: no backreferences or lookaround): invalid escape sequence");
+        assertMistake("""
+                rules:
+                  - id: a
                     stage: mail
                     effect: { reset: true, delay: 1s }
                 """, "rules file rules.yaml: rule 1 (id \"a\"): effect: give exactly one of reply, reply-and-close, "
