@@ -1,6 +1,7 @@
 package dev.smtplab.harness;
 
 import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.web.WebAccess;
 import dev.smtplab.server.web.WebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -72,7 +73,7 @@ class WebUiIT {
     @BeforeEach
     void startServer() {
         smtp = FakeSmtpServer.builder().build().start();
-        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
     }
 
     @AfterEach

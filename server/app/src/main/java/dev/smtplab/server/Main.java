@@ -143,7 +143,7 @@ public final class Main implements Callable<Integer> {
         try {
             tls.exportCa(server);
             if (!web.noWeb) {
-                webServer = new WebServer(server, web.webBindAddress, web.webPort, web.webAuth).start();
+                webServer = new WebServer(server, web.webBindAddress, web.webPort, web.access()).start();
             }
         } catch (RuntimeException e) {
             server.stop();
@@ -151,6 +151,10 @@ public final class Main implements Callable<Integer> {
         }
         CountDownLatch stopped = stopOnShutdown(server, webServer);
         printStarted(server, webServer);
+        String warning = web.exposureWarning();
+        if (warning != null) {
+            spec.commandLine().getErr().println(warning);
+        }
         stopped.await();
         return ServerExit.STOPPED.code;
     }

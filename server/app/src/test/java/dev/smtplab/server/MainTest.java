@@ -102,6 +102,24 @@ class MainTest {
     }
 
     @Test
+    void an_exposed_web_ui_without_a_password_is_warned_about_and_a_bad_cors_origin_refused() {
+        Main exposed = new Main();
+        new CommandLine(exposed).parseArgs("--web-bind", "0.0.0.0");
+        assertThat(exposed.web.exposureWarning()).isEqualTo("warning: the web UI listens on 0.0.0.0 without "
+                + "--web-auth: anyone who can reach this port can read every captured message");
+        Main guarded = new Main();
+        new CommandLine(guarded).parseArgs("--web-bind", "0.0.0.0", "--web-auth", "admin:secret");
+        assertThat(guarded.web.exposureWarning()).isNull();
+        Main local = new Main();
+        new CommandLine(local).parseArgs();
+        assertThat(local.web.exposureWarning()).isNull();
+        Run badCors = run("--web-cors", "localhost:3000");
+        assertThat(badCors.exitCode()).isEqualTo(2);
+        assertThat(badCors.err()).isEqualTo("smtplab-server: --web-cors takes an origin such as http://localhost:3000 "
+                + "(scheme, host and port, no path), got \"localhost:3000\"\n");
+    }
+
+    @Test
     void help_and_version_print_and_exit_0() {
         Run help = run("--help");
         assertThat(help.exitCode()).isZero();

@@ -19,9 +19,9 @@ final class MessageController {
     static final int MAX_WAIT_SECONDS = 300;
     /** What a message's HTML may load: inline styles and data: images; nothing remote, never a script. */
     static final String MESSAGE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data: cid:; "
-            + "font-src data:";
+            + "font-src data:; frame-ancestors 'self'";
     static final String MESSAGE_CSP_REMOTE = "sandbox; default-src 'none'; style-src 'unsafe-inline' http: https:; "
-            + "img-src data: cid: http: https:; font-src data: http: https:";
+            + "img-src data: cid: http: https:; font-src data: http: https:; frame-ancestors 'self'";
 
     private final MessageStore store;
 

@@ -26,7 +26,8 @@ import java.util.Map;
 public final class WebServer implements AutoCloseable {
     /** The UI's own pages: only our scripts and styles; messages' HTML goes in a sandboxed frame. */
     static final String UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+            + "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'";
 
     private static final String API_ERROR = "smtplab.apiError";
 
@@ -37,21 +38,19 @@ public final class WebServer implements AutoCloseable {
     private final FakeSmtpServer smtp;
     private final InetAddress bindAddress;
     private final int requestedPort;
-    private final String basicAuth;
+    private final WebGuard guard;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final Metrics metrics;
     private final EventStream events = new EventStream();
     private Javalin app;
 
-    /**
-     * @param basicAuth "user:password" to require HTTP basic auth on everything but /healthz; null for none
-     */
-    public WebServer(FakeSmtpServer smtp, InetAddress bindAddress, int port, String basicAuth) {
+    /** @param access who may use it: host names, other origins, basic auth */
+    public WebServer(FakeSmtpServer smtp, InetAddress bindAddress, int port, WebAccess access) {
         this.smtp = smtp;
         this.bindAddress = bindAddress;
         this.requestedPort = port;
-        this.basicAuth = basicAuth;
+        this.guard = new WebGuard(access);
         this.metrics = new Metrics(smtp.store());
         smtp.addListener(metrics);
         smtp.addListener(events);
@@ -108,9 +107,7 @@ public final class WebServer implements AutoCloseable {
             staticFiles.headers = Map.of("Content-Security-Policy", UI_CSP, "Cache-Control", "no-cache",
                     "X-Content-Type-Options", "nosniff");
         });
-        if (basicAuth != null) {
-            config.routes.before(this::requireBasicAuth);
-        }
+        config.routes.before(guard::check);
         for (Route route : routes()) {
             config.routes.addHttpHandler(route.method(), route.path(), route.handler());
         }
@@ -125,18 +122,6 @@ public final class WebServer implements AutoCloseable {
                 ctx.json(new Dtos.ApiError(404, "no such route: " + ctx.method() + " " + ctx.path()));
             }
         });
-    }
-
-    private void requireBasicAuth(Context ctx) {
-        if (ctx.path().equals("/healthz")) {
-            return;
-        }
-        String header = ctx.header("Authorization");
-        String expected = "Basic " + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8));
-        if (!expected.equals(header)) {
-            ctx.header("WWW-Authenticate", "Basic realm=\"SMTP Lab\", charset=\"UTF-8\"");
-            throw new ApiException(401, "authentication required: this SMTP Lab was started with --web-auth");
-        }
     }
 
     private void health(Context ctx) {

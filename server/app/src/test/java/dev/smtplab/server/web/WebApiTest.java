@@ -48,7 +48,7 @@ class WebApiTest {
     @BeforeEach
     void start() {
         smtp = FakeSmtpServer.builder().build().start();
-        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
     }
 
     @AfterEach
@@ -367,7 +367,7 @@ class WebApiTest {
     @Test
     void basic_auth_guards_everything_but_health() throws Exception {
         web.stop();
-        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, "admin:secret").start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.withBasicAuth("admin:secret")).start();
         HttpResponse<String> refused = call("GET", "/api/v1/messages", null);
         assertError(refused, 401, "authentication required: this SMTP Lab was started with --web-auth");
         assertThat(refused.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"SMTP Lab\", charset=\"UTF-8\"");
@@ -387,7 +387,7 @@ class WebApiTest {
         web.stop();
         smtp.stop();
         smtp = FakeSmtpServer.builder().tls(dev.smtplab.server.tls.TlsMaterial.localCa(data, "localhost")).build().start();
-        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, null).start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
         HttpResponse<String> pem = call("GET", "/api/v1/tls/ca.pem", null);
         assertThat(pem.statusCode()).isEqualTo(200);
         assertThat(pem.body()).isEqualTo(java.nio.file.Files.readString(data.resolve("ca.pem")));
