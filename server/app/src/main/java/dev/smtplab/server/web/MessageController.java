@@ -1,7 +1,6 @@
 package dev.smtplab.server.web;
 
 import dev.smtplab.server.record.MessageStore;
-import dev.smtplab.server.record.MessageWaitTimeoutException;
 import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.RecordedMessage;
 import io.javalin.http.Context;
@@ -25,7 +24,10 @@ final class MessageController {
 
     private final MessageStore store;
 
-    MessageController(MessageStore store) {
+    private final MessageWaits waits;
+
+    MessageController(MessageStore store, MessageWaits waits) {
+        this.waits = waits;
         this.store = store;
     }
 
@@ -107,17 +109,13 @@ final class MessageController {
     }
 
     /** Long poll: the first message after {@code after} that matches, or 408 when the timeout passes. */
-    void await(Context ctx) throws InterruptedException {
+    /** A long poll that holds no thread while it waits (see {@link MessageWaits}). */
+    void await(Context ctx) {
         long after = longParam(ctx, "after", 0);
         int timeout = intParam(ctx, "timeout", 30, 0, MAX_WAIT_SECONDS);
         Predicate<RecordedMessage> filter = filter(ctx);
-        try {
-            RecordedMessage message = store.awaitMessage(m -> numericId(m) > after && filter.test(m),
-                    Duration.ofSeconds(timeout));
-            ctx.json(Dtos.MessageSummary.of(message));
-        } catch (MessageWaitTimeoutException e) {
-            throw new ApiException(408, "no matching message arrived within " + timeout + " s");
-        }
+        var waiting = waits.await(m -> numericId(m) > after && filter.test(m), Duration.ofSeconds(timeout), ctx.ip());
+        ctx.future(() -> waiting.thenAccept(message -> ctx.json(Dtos.MessageSummary.of(message))));
     }
 
     private RecordedMessage message(Context ctx) {

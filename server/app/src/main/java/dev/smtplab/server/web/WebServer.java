@@ -43,6 +43,7 @@ public final class WebServer implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final Metrics metrics;
     private final EventStream events = new EventStream();
+    private final MessageWaits waits;
     private Javalin app;
 
     /** @param access who may use it: host names, other origins, basic auth */
@@ -54,11 +55,13 @@ public final class WebServer implements AutoCloseable {
         this.metrics = new Metrics(smtp.store());
         smtp.addListener(metrics);
         smtp.addListener(events);
+        this.waits = new MessageWaits(smtp.store());
+        smtp.addListener(waits);
     }
 
     /** Every route of the API, method and path. */
     public List<Route> routes() {
-        MessageController messages = new MessageController(smtp.store());
+        MessageController messages = new MessageController(smtp.store(), waits);
         SessionController sessions = new SessionController(smtp.store());
         FailureModeController failures = new FailureModeController(smtp.scenarios(), json);
         List<Route> routes = new ArrayList<>();
@@ -148,8 +151,14 @@ public final class WebServer implements AutoCloseable {
         return app.port();
     }
 
+    /** Long polls waiting now. */
+    int openWaits() {
+        return waits.open();
+    }
+
     public synchronized void stop() {
         events.closeAll();
+        waits.close();
         if (app != null) {
             app.stop();
             app = null;

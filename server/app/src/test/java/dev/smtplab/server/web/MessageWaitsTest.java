@@ -1,0 +1,115 @@
+package dev.smtplab.server.web;
+
+import dev.smtplab.server.FakeSmtpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Long polls hold no thread: a thousand open waits leave the UI, the API and /healthz answering. */
+class MessageWaitsTest {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Socket> waits = new ArrayList<>();
+    private FakeSmtpServer smtp;
+    private WebServer web;
+
+    @AfterEach
+    void stop() throws IOException {
+        for (Socket socket : waits) {
+            socket.close();
+        }
+        if (web != null) {
+            web.stop();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    /** Opens a wait from the given loopback address, as a separate host would. */
+    private Socket openWait(String from, String query) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), web.port()), 5_000);
+        socket.setSoTimeout(30_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /api/v1/messages/wait?timeout=120" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        waits.add(socket);
+        return socket;
+    }
+
+    private static String response(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void a_thousand_open_waits_leave_the_server_answering_and_all_get_their_message() throws Exception {
+        smtp = FakeSmtpServer.builder().build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
+        for (int host = 2; host <= 11; host++) {
+            for (int i = 0; i < MessageWaits.MAX_PER_CLIENT; i++) {
+                openWait("127.0.0." + host, "&to=bob");
+            }
+        }
+        long ends = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < ends && webWaitsOpen() < 1000) {
+            Thread.sleep(20);
+        }
+        assertThat(webWaitsOpen()).isEqualTo(1000);
+
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/messages").statusCode()).isEqualTo(200);
+        assertThat(get("/").statusCode()).isEqualTo(200);
+        Socket oneTooMany = openWait("127.0.0.2", "");
+        assertThat(response(oneTooMany)).startsWith("HTTP/1.1 429").contains("127.0.0.2 has 100 waits open already");
+
+        sendTo("bob@example.test", "hi");
+        for (Socket wait : waits.subList(0, 1000)) {
+            assertThat(response(wait)).startsWith("HTTP/1.1 200").contains("\"subject\":\"hi\"");
+        }
+        assertThat(webWaitsOpen()).as("answered waits are let go").isZero();
+    }
+
+    private int webWaitsOpen() {
+        return web.openWaits();
+    }
+
+    private void sendTo(String recipient, String subject) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtp.port())) {
+            socket.setSoTimeout(10_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            in.readLine();
+            for (String line : List.of("HELO x", "MAIL FROM:<alice@example.test>", "RCPT TO:<" + recipient + ">", "DATA",
+                    "Subject: " + subject + "\r\n\r\nbody\r\n.", "QUIT")) {
+                out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(in.readLine()).as(line).matches("[23]\\d\\d .*");
+            }
+        }
+    }
+}
