@@ -24,6 +24,12 @@ final class LimitsOptions {
                     + "as Postfix's smtpd_junk_command_limit (default: ${DEFAULT-VALUE}).")
     int maxJunkCommands;
 
+    @Option(names = "--max-auth-failures", paramLabel = "N", defaultValue = "3",
+            converter = OptionConverters.PositiveConverter.class,
+            description = "Failed logins a session may make; the next AUTH gets 421 4.7.0 and the connection "
+                    + "closes (default: ${DEFAULT-VALUE}).")
+    int maxAuthFailures;
+
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
             converter = OptionConverters.PositiveConverter.class,
             description = "Open SMTP connections in all; past them 421 4.7.0 and close (default: ${DEFAULT-VALUE}).")
@@ -62,6 +68,7 @@ final class LimitsOptions {
         builder.maxRecipients(maxRecipients)
                 .maxErrors(maxErrors)
                 .maxJunkCommands(maxJunkCommands)
+                .maxAuthFailures(maxAuthFailures)
                 .maxConnections(maxConnections, maxConnectionsPerClient)
                 .maxDataInFlight(maxDataInFlight)
                 .timeouts(Duration.ofSeconds(commandTimeoutSeconds), Duration.ofSeconds(dataTimeoutSeconds),

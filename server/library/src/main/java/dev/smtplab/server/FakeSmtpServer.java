@@ -388,6 +388,16 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
 
         /**
+         * Failed logins a session may make (default 3); the next AUTH gets {@code 421 4.7.0} and the
+         * connection closes. Independently, an address with 3 failed logins in ten minutes waits
+         * 1, 2, 4, then 8 s before each AUTH.
+         */
+        public Builder maxAuthFailures(int maxAuthFailures) {
+            this.limits = limits.withMaxAuthFailures(maxAuthFailures);
+            return this;
+        }
+
+        /**
          * HELO, EHLO, NOOP, RSET and VRFY commands a session may send (default 100, as Postfix's
          * smtpd_junk_command_limit) before each further one counts as an error; a message accepted
          * forgives them, as it forgives errors.

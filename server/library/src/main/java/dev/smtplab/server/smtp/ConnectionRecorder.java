@@ -50,6 +50,7 @@ final class ConnectionRecorder {
     /** Error replies and junk commands since the last accepted message, which forgives them (as Postfix does). */
     private int errors;
     private int junkCommands;
+    private int authFailures;
 
     private int transactionsStarted;
     private Transaction transaction;
@@ -188,6 +189,15 @@ final class ConnectionRecorder {
             default -> {
             }
         }
+    }
+
+    /** An AUTH exchange ended in 535: counted for the session. */
+    synchronized int authFailed() {
+        return ++authFailures;
+    }
+
+    synchronized int authFailures() {
+        return authFailures;
     }
 
     /** The MAIL FROM address of the transaction in progress, or null. */

@@ -62,6 +62,7 @@ final class InboundTap extends InputStream {
     private long contentBytes;
     private long chunkRemaining;
     private boolean authResponseExpected;
+    private boolean secretMayFollow;
     private String pendingRejection;
     private boolean hungUpRecorded;
 
@@ -249,6 +250,12 @@ final class InboundTap extends InputStream {
     }
 
     private void judgeLine() {
+        // A client that pipelines its AUTH answer sends it before any 334: if the AUTH was refused
+        // (538, 503, ...), that answer arrives as a command line. It is a secret all the same.
+        boolean unaskedAnswer = secretMayFollow && !authResponseExpected;
+        String whole = new String(line, 0, Math.max(0, lineLength - 2), StandardCharsets.UTF_8);
+        secretMayFollow = !authResponseExpected && AuthRedaction.awaitsAnswer(whole);
+        unaskedAnswer &= !KNOWN_VERBS.contains(DialogueVerb.of(whole));
         String problem = LineProblems.problem(line, lineLength, lineOverflow,
                 authResponseExpected ? MAX_AUTH_LINE : MAX_COMMAND_LINE);
         if (problem == null && !authResponseExpected && recorder.strict()) {
@@ -264,7 +271,8 @@ final class InboundTap extends InputStream {
             if (!authResponseExpected) {
                 recorder.replyStage(stageOf(text));
             }
-            recorder.clientLine(AuthRedaction.transcriptText(text, authResponseExpected));
+            recorder.clientLine(unaskedAnswer ? AuthRedaction.UNASKED
+                    : AuthRedaction.transcriptText(text, authResponseExpected));
             expectChunkIfBdat(text);
         } else {
             pendingRejection = problem;
@@ -273,8 +281,9 @@ final class InboundTap extends InputStream {
             if (!authResponseExpected) {
                 recorder.replyStage(SmtpStage.ANY_COMMAND);
             }
+            boolean secret = authResponseExpected || unaskedAnswer;
             authResponseExpected = false;
-            recorder.clientLine(shown());
+            recorder.clientLine(secret ? AuthRedaction.UNASKED : shown());
         }
     }
 

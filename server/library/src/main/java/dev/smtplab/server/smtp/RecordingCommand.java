@@ -37,6 +37,9 @@ final class RecordingCommand implements Command {
             if (server.strict != null && server.strict.tooManyErrors(recorder, session)) {
                 return;
             }
+            if (verb.equals("AUTH") && !mayTryToLogIn(recorder, session)) {
+                return;
+            }
             if (!refusedByPolicy(verb, session) && !refusedAsMalformed(verb, commandLine, session)
                     && !applyRules(commandLine, envelope, session, socket)
                     && (server.strict == null || !server.strict.perform(verb, commandLine, session))) {
@@ -46,12 +49,44 @@ final class RecordingCommand implements Command {
             if (verb.equals("BDAT")) {
                 socket.inbound().chunkCommandDone();
             }
+            if (verb.equals("AUTH") && recorder.lastReplyCode() == 535) {
+                recorder.authFailed();
+                server.authThrottle.failed(recorder.clientAddress());
+            }
             if (verb.equals("AUTH") && session.isAuthenticated()) {
                 session.getAuthenticationHandler().map(handler -> handler.getIdentity())
                         .ifPresent(identity -> recorder.authenticated(String.valueOf(identity)));
             }
             recorder.commandAnswered(verb, envelope, session.getHelo().orElse(null));
         }
+    }
+
+    /**
+     * Password guessing made slow: after --max-auth-failures failed logins the session ends with 421,
+     * and an address with recent failures waits before each AUTH (see {@link AuthThrottle}).
+     */
+    private boolean mayTryToLogIn(ConnectionRecorder recorder, Session session) throws IOException {
+        SmtpSettings settings = server.settings;
+        if (recorder.authFailures() >= settings.limits().maxAuthFailures()) {
+            recorder.endedBy("the client failed to log in " + recorder.authFailures() + " times, the most a session "
+                    + "may (--max-auth-failures)");
+            session.sendResponse("421 4.7.0 " + settings.hostName() + " Error: too many failed authentications");
+            session.quit();
+            return false;
+        }
+        int recent = server.authThrottle.recentFailures(recorder.clientAddress());
+        java.time.Duration delay = AuthThrottle.delayAfter(recent);
+        if (!delay.isZero()) {
+            recorder.event("AUTH waits " + delay.toSeconds() + " s: " + recent + " failed logins from "
+                    + recorder.clientAddress() + " in the last 10 minutes");
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while slowing down a login");
+            }
+        }
+        return true;
     }
 
     private static final Set<String> ALLOWED_BEFORE_TLS = Set.of("EHLO", "HELO", "STARTTLS", "NOOP", "RSET", "QUIT");

@@ -31,6 +31,7 @@ final class ServerContext {
     /** Postfix's answers to malformed commands; null in the lenient mode. */
     final StrictDialogue strict;
     final DataBudget dataBudget;
+    final AuthThrottle authThrottle;
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final Set<ConnectionRecorder> openConnections = ConcurrentHashMap.newKeySet();
@@ -42,6 +43,7 @@ final class ServerContext {
         this.settings = settings;
         this.strict = settings.lenient() ? null : new StrictDialogue(settings);
         this.dataBudget = new DataBudget(settings.limits().maxDataInFlight());
+        this.authThrottle = new AuthThrottle(clock);
         this.store = store;
         this.clock = clock;
         this.maxMessageSize = settings.maxMessageSize();

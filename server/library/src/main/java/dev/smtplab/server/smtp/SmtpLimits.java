@@ -18,13 +18,14 @@ import java.time.Duration;
  * @param dataTimeout             how long the whole message content may take, from the 354 to the lone dot
  * @param maxSessionTime          how long a whole session may last
  * @param maxDataInFlight         message content all sessions may hold while it arrives; past it 452 4.3.1
+ * @param maxAuthFailures         failed logins in a session; the next AUTH gets 421 4.7.0 and the connection closes
  */
 public record SmtpLimits(int maxRecipients, int maxErrors, int maxJunkCommands, int maxConnections,
                          int maxConnectionsPerClient, Duration commandTimeout, Duration dataTimeout,
-                         Duration maxSessionTime, long maxDataInFlight) {
-    /** Postfix 3.7's defaults, an hour for a session, and 256 MB of messages in flight. */
+                         Duration maxSessionTime, long maxDataInFlight, int maxAuthFailures) {
+    /** Postfix 3.7's defaults, an hour for a session, 256 MB of messages in flight, 3 failed logins a session. */
     public static final SmtpLimits DEFAULTS = new SmtpLimits(1000, 20, 100, 1000, 50, Duration.ofSeconds(300),
-            Duration.ofSeconds(600), Duration.ofHours(1), 256L * 1024 * 1024);
+            Duration.ofSeconds(600), Duration.ofHours(1), 256L * 1024 * 1024, 3);
 
     public SmtpLimits {
         atLeastOne("max recipients", maxRecipients);
@@ -32,6 +33,7 @@ public record SmtpLimits(int maxRecipients, int maxErrors, int maxJunkCommands, 
         atLeastOne("max junk commands", maxJunkCommands);
         atLeastOne("max connections", maxConnections);
         atLeastOne("max connections per client", maxConnectionsPerClient);
+        atLeastOne("max auth failures", maxAuthFailures);
         positive("command timeout", commandTimeout);
         positive("data timeout", dataTimeout);
         positive("max session time", maxSessionTime);
@@ -42,32 +44,37 @@ public record SmtpLimits(int maxRecipients, int maxErrors, int maxJunkCommands, 
 
     public SmtpLimits withMaxRecipients(int n) {
         return new SmtpLimits(n, maxErrors, maxJunkCommands, maxConnections, maxConnectionsPerClient, commandTimeout,
-                dataTimeout, maxSessionTime, maxDataInFlight);
+                dataTimeout, maxSessionTime, maxDataInFlight, maxAuthFailures);
     }
 
     public SmtpLimits withMaxErrors(int n) {
         return new SmtpLimits(maxRecipients, n, maxJunkCommands, maxConnections, maxConnectionsPerClient,
-                commandTimeout, dataTimeout, maxSessionTime, maxDataInFlight);
+                commandTimeout, dataTimeout, maxSessionTime, maxDataInFlight, maxAuthFailures);
     }
 
     public SmtpLimits withMaxJunkCommands(int n) {
         return new SmtpLimits(maxRecipients, maxErrors, n, maxConnections, maxConnectionsPerClient, commandTimeout,
-                dataTimeout, maxSessionTime, maxDataInFlight);
+                dataTimeout, maxSessionTime, maxDataInFlight, maxAuthFailures);
     }
 
     public SmtpLimits withMaxConnections(int total, int perClient) {
         return new SmtpLimits(maxRecipients, maxErrors, maxJunkCommands, total, perClient, commandTimeout,
-                dataTimeout, maxSessionTime, maxDataInFlight);
+                dataTimeout, maxSessionTime, maxDataInFlight, maxAuthFailures);
     }
 
     public SmtpLimits withTimeouts(Duration command, Duration data, Duration session) {
         return new SmtpLimits(maxRecipients, maxErrors, maxJunkCommands, maxConnections, maxConnectionsPerClient,
-                command, data, session, maxDataInFlight);
+                command, data, session, maxDataInFlight, maxAuthFailures);
     }
 
     public SmtpLimits withMaxDataInFlight(long octets) {
         return new SmtpLimits(maxRecipients, maxErrors, maxJunkCommands, maxConnections, maxConnectionsPerClient,
-                commandTimeout, dataTimeout, maxSessionTime, octets);
+                commandTimeout, dataTimeout, maxSessionTime, octets, maxAuthFailures);
+    }
+
+    public SmtpLimits withMaxAuthFailures(int n) {
+        return new SmtpLimits(maxRecipients, maxErrors, maxJunkCommands, maxConnections, maxConnectionsPerClient,
+                commandTimeout, dataTimeout, maxSessionTime, maxDataInFlight, n);
     }
 
     private static void atLeastOne(String what, int value) {
