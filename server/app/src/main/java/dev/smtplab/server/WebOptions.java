@@ -28,6 +28,10 @@ final class WebOptions {
                     + "repeatable. None by default.")
     java.util.List<String> webCorsOrigins = new java.util.ArrayList<>();
 
+    @Option(names = "--metrics-open", negatable = false,
+            description = "Serve /metrics without --web-auth's password, for a metrics scraper.")
+    boolean metricsOpen;
+
     @Option(names = "--no-web", negatable = false, description = "Run the SMTP server only, without the web UI and API.")
     boolean noWeb;
 
@@ -42,7 +46,7 @@ final class WebOptions {
     /** Who may use the web UI; a bad --web-cors origin throws with a message that names it. */
     dev.smtplab.server.web.WebAccess access() {
         try {
-            return new dev.smtplab.server.web.WebAccess(webHosts, webCorsOrigins, webAuth);
+            return new dev.smtplab.server.web.WebAccess(webHosts, webCorsOrigins, webAuth, metricsOpen);
         } catch (IllegalArgumentException e) {
             throw ServerExit.badConfiguration(e.getMessage());
         }

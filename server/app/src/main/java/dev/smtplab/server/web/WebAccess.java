@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param corsOrigins other origins allowed to call the API from a browser (--web-cors), such as
  *                    {@code http://localhost:3000}; none by default
  * @param basicAuth   "user:password" for HTTP basic auth on everything but /healthz; null for none
+ * @param metricsOpen /metrics needs no password even with basic auth (--metrics-open), for a scraper
  */
-public record WebAccess(List<String> hosts, List<String> corsOrigins, String basicAuth) {
+public record WebAccess(List<String> hosts, List<String> corsOrigins, String basicAuth, boolean metricsOpen) {
     public WebAccess {
         hosts = hosts.stream().map(host -> host.toLowerCase(Locale.ROOT)).toList();
         corsOrigins = corsOrigins.stream().map(origin -> origin.toLowerCase(Locale.ROOT)).toList();
@@ -27,10 +28,10 @@ public record WebAccess(List<String> hosts, List<String> corsOrigins, String bas
 
     /** Loopback names and IP addresses only, no other origin, no password: the default. */
     public static WebAccess local() {
-        return new WebAccess(List.of(), List.of(), null);
+        return new WebAccess(List.of(), List.of(), null, false);
     }
 
     public static WebAccess withBasicAuth(String basicAuth) {
-        return new WebAccess(List.of(), List.of(), Objects.requireNonNull(basicAuth, "basicAuth"));
+        return new WebAccess(List.of(), List.of(), Objects.requireNonNull(basicAuth, "basicAuth"), false);
     }
 }

@@ -139,7 +139,7 @@ class WebSecurityTest {
 
     @Test
     void a_name_given_with_web_host_is_answered() throws Exception {
-        start(new WebAccess(List.of("smtplab"), List.of(), null));
+        start(new WebAccess(List.of("smtplab"), List.of(), null, false));
         assertThat(request("GET", "/api/v1/messages", null, "Host", "smtplab:8025").status()).isEqualTo(200);
         assertThat(request("GET", "/api/v1/messages", null, "Host", "other:8025").status()).isEqualTo(403);
     }
@@ -191,7 +191,7 @@ class WebSecurityTest {
 
     @Test
     void an_origin_named_with_web_cors_gets_its_preflight_and_its_answers() throws Exception {
-        start(new WebAccess(List.of(), List.of("http://localhost:3000"), null));
+        start(new WebAccess(List.of(), List.of("http://localhost:3000"), null, false));
         Response preflight = request("OPTIONS", "/api/v1/failure-modes/rules", null, "Origin", "http://localhost:3000",
                 "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type");
         assertThat(preflight.status()).isEqualTo(204);
@@ -233,5 +233,12 @@ class WebSecurityTest {
         String almost = "Basic " + Base64.getEncoder().encodeToString("admin:secreT".getBytes(StandardCharsets.UTF_8));
         assertThat(request("GET", "/api/v1/messages/1/raw", null, "Authorization", right).body()).contains("reset link");
         assertThat(request("GET", "/api/v1/messages/1/raw", null, "Authorization", almost).status()).isEqualTo(401);
+    }
+
+    @Test
+    void metrics_open_serves_metrics_without_the_password_and_nothing_else() throws Exception {
+        start(new WebAccess(List.of(), List.of(), "admin:secret", true));
+        assertThat(request("GET", "/metrics", null).status()).isEqualTo(200);
+        assertThat(request("GET", "/api/v1/messages", null).status()).isEqualTo(401);
     }
 }
