@@ -45,10 +45,11 @@ class ConnectionLimitsTest {
         assertThat(third.reply()).isEqualTo("421 4.7.0 localhost Error: too many connections from 127.0.0.1");
         assertThat(third.reply()).as("closed").isNull();
         second.close();
+        // Both the one closed and the one refused count until their sockets are closed.
         server.awaitSession(s -> s.connectionIndex() == 2 && s.ended().isPresent(), Duration.ofSeconds(5));
-        assertThat(connect().reply()).startsWith("220 ");
         RecordedSession refused = server.awaitSession(s -> s.connectionIndex() == 3 && s.ended().isPresent(),
                 Duration.ofSeconds(5));
+        assertThat(connect().reply()).startsWith("220 ");
         assertThat(refused.outcomeDetail()).isEqualTo("3 open connections from 127.0.0.1, 2 allowed "
                 + "(--max-connections-per-client)");
     }
