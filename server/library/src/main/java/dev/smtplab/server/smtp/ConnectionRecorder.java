@@ -51,6 +51,8 @@ final class ConnectionRecorder {
     private int errors;
     private int junkCommands;
     private int authFailures;
+    /** The message whose 250 is being written; stored as that reply is recorded. */
+    private RecordedMessage acceptedMessage;
 
     private int transactionsStarted;
     private Transaction transaction;
@@ -110,11 +112,29 @@ final class ConnectionRecorder {
     }
 
     /**
-     * A server line as written; a line with a space (or nothing) after the code ends the reply.
+     * A server line, recorded before it is sent; a line with a space (or nothing) after the code ends
+     * the reply. The reply that ends a message's transaction stores the message: only now, so that
+     * whoever finds the message finds its session complete up to that reply, and still before the
+     * client can read it, so a client that saw the 250 finds the message.
      *
      * @return true when the line ended a reply
      */
-    synchronized boolean serverLine(String line) {
+    boolean serverLine(String line) {
+        boolean lastLineOfReply;
+        RecordedMessage accepted = null;
+        synchronized (this) {
+            lastLineOfReply = recordServerLine(line);
+            if (lastLineOfReply && acceptedMessage != null) {
+                accepted = takeAcceptedMessage();
+            }
+        }
+        if (accepted != null) {
+            store(accepted);
+        }
+        return lastLineOfReply;
+    }
+
+    private boolean recordServerLine(String line) {
         append(Direction.SERVER, line);
         if (replyInProgress.length() > 0) {
             replyInProgress.append("\r\n");
@@ -270,27 +290,38 @@ final class ConnectionRecorder {
         transaction = null;
     }
 
-    /** Records the message of the transaction in progress and returns it; called before the 250. */
-    RecordedMessage completeTransaction(byte[] data) {
-        RecordedMessage message;
-        synchronized (this) {
-            if (transaction == null) {
-                throw new IllegalStateException("message data without a MAIL transaction in session " + sessionId);
-            }
-            message = new RecordedMessage(server.nextMessageId(), sessionId, connectionIndex, transaction.index(),
-                    server.clock.instant(), clientAddress, clientPort, transaction.helo(),
-                    transaction.mailFrom().address(), transaction.mailFrom().parameters(),
-                    transaction.recipients(), data, tlsProtocol, tlsCipher, authUser, lookAlikes);
-            lookAlikes = List.of();
-            errors = 0;
-            junkCommands = 0;
-            messageIds.add(message.id());
-            transaction = null;
+    /**
+     * Ends the transaction in progress with its message and returns it; called before the 250, which
+     * stores it (see {@link #serverLine}).
+     */
+    synchronized RecordedMessage completeTransaction(byte[] data) {
+        if (transaction == null) {
+            throw new IllegalStateException("message data without a MAIL transaction in session " + sessionId);
         }
+        RecordedMessage message = new RecordedMessage(server.nextMessageId(), sessionId, connectionIndex,
+                transaction.index(), server.clock.instant(), clientAddress, clientPort, transaction.helo(),
+                transaction.mailFrom().address(), transaction.mailFrom().parameters(),
+                transaction.recipients(), data, tlsProtocol, tlsCipher, authUser, lookAlikes);
+        lookAlikes = List.of();
+        errors = 0;
+        junkCommands = 0;
+        transaction = null;
+        acceptedMessage = message;
+        return message;
+    }
+
+    private RecordedMessage takeAcceptedMessage() {
+        RecordedMessage message = acceptedMessage;
+        acceptedMessage = null;
+        messageIds.add(message.id());
+        return message;
+    }
+
+    /** The session's snapshot first: whoever the message wakes finds its session up to date. */
+    private void store(RecordedMessage message) {
+        publish();
         server.store.addMessage(message);
         server.messageReceived(message);
-        publish();
-        return message;
     }
 
     synchronized void clientHungUp() {
@@ -313,11 +344,17 @@ final class ConnectionRecorder {
 
     /** The socket closed: settle the outcome and publish the final snapshot. Idempotent. */
     void finish() {
+        RecordedMessage accepted;
         synchronized (this) {
             if (finished) {
                 return;
             }
             finished = true;
+            // Accepted, but the connection ended before its reply was written: still kept.
+            accepted = acceptedMessage != null ? takeAcceptedMessage() : null;
+        }
+        if (accepted != null) {
+            store(accepted);
         }
         server.closed(this);
         server.sessionEnded(publish());
