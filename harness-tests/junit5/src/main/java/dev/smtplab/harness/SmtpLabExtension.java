@@ -54,6 +54,14 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     private final AtomicInteger queued = new AtomicInteger();
     private volatile FakeSmtpServer server;
 
+    /**
+     * For {@code @ExtendWith(SmtpLabExtension.class)}: a fresh server with the defaults for each test,
+     * handed to the test as a {@code FakeSmtpServer} parameter.
+     */
+    public SmtpLabExtension() {
+        this(builder -> { }, false);
+    }
+
     private SmtpLabExtension(Consumer<FakeSmtpServer.Builder> settings, boolean perClass) {
         this.settings = settings;
         this.perClass = perClass;
