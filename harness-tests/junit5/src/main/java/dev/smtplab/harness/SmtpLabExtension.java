@@ -52,7 +52,12 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     private final Consumer<FakeSmtpServer.Builder> settings;
     private final boolean perClass;
     private final AtomicInteger queued = new AtomicInteger();
-    private volatile FakeSmtpServer server;
+    /** The class's server, with {@link #perClass()}. */
+    private volatile FakeSmtpServer classServer;
+    /** The servers of the tests running now: under JUnit's concurrent mode, several at once. */
+    private final Set<FakeSmtpServer> testServers = ConcurrentHashMap.newKeySet();
+    /** The server of the test this thread runs (and of the threads it starts). */
+    private final InheritableThreadLocal<FakeSmtpServer> ofThisThread = new InheritableThreadLocal<>();
 
     /**
      * For {@code @ExtendWith(SmtpLabExtension.class)}: a fresh server with the defaults for each test,
@@ -117,16 +122,24 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
         FakeSmtpServer started = builder.build().start();
         RUNNING.add(started);
         context.getStore(NAMESPACE).put(this, started);
-        server = started;
-        queued.set(0);
+        if (perClass) {
+            classServer = started;
+        } else {
+            testServers.add(started);
+            ofThisThread.set(started);
+        }
     }
 
     private void stop(ExtensionContext context) {
         FakeSmtpServer running = context.getStore(NAMESPACE).remove(this, FakeSmtpServer.class);
         if (running != null) {
             RUNNING.remove(running);
-            if (server == running) {
-                server = null;
+            if (classServer == running) {
+                classServer = null;
+            }
+            testServers.remove(running);
+            if (ofThisThread.get() == running) {
+                ofThisThread.remove();
             }
             running.stop();
         }
@@ -144,7 +157,11 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
             return this;
         }
         FakeSmtpServer ofThisTest = context.getStore(NAMESPACE).get(this, FakeSmtpServer.class);
-        return ofThisTest != null ? ofThisTest : server();
+        if (ofThisTest == null) {
+            throw new org.junit.jupiter.api.extension.ParameterResolutionException("no SMTP Lab server for "
+                    + context.getDisplayName() + ": it runs only during a test");
+        }
+        return ofThisTest;
     }
 
     /** The running server that recorded this message, if a test's server did. */
@@ -154,13 +171,37 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
                 .findFirst();
     }
 
+    /**
+     * The server of the test calling: the one started for the test running on this thread (or the
+     * thread that started this one), so concurrent test methods each get their own.
+     */
     public FakeSmtpServer server() {
-        FakeSmtpServer running = server;
-        if (running == null) {
-            throw new IllegalStateException("the SMTP Lab server runs only during a test (register the extension with "
-                    + "@RegisterExtension on a static field)");
+        if (perClass) {
+            FakeSmtpServer running = classServer;
+            if (running == null) {
+                throw notDuringATest();
+            }
+            return running;
         }
-        return running;
+        FakeSmtpServer mine = ofThisThread.get();
+        if (mine != null && testServers.contains(mine)) {
+            return mine;
+        }
+        List<FakeSmtpServer> running = List.copyOf(testServers);
+        if (running.size() == 1) {
+            return running.get(0);
+        }
+        if (running.isEmpty()) {
+            throw notDuringATest();
+        }
+        throw new IllegalStateException(running.size() + " tests use this SMTP Lab extension at once, and this "
+                + "thread belongs to none of them: call it on the test's own thread (or one it started), or take "
+                + "the server as a parameter: void test(FakeSmtpServer smtp)");
+    }
+
+    private static IllegalStateException notDuringATest() {
+        return new IllegalStateException("the SMTP Lab server runs only during a test (register the extension with "
+                + "@RegisterExtension, or @ExtendWith(SmtpLabExtension.class))");
     }
 
     public int port() {

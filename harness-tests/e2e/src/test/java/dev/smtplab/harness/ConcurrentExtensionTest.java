@@ -1,0 +1,38 @@
+package dev.smtplab.harness;
+
+import org.junit.jupiter.api.Test;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
+/** The README's ways of using the extension are safe when JUnit runs test methods concurrently. */
+class ConcurrentExtensionTest {
+    @Test
+    void a_50_test_suite_passes_10_times_in_junit_s_concurrent_mode() {
+        Launcher launcher = LauncherFactory.create();
+        for (int run = 1; run <= 10; run++) {
+            LauncherDiscoveryRequest suite = request().selectors(selectClass(ConcurrentMailSuite.class))
+                    .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
+                    .build();
+            SummaryGeneratingListener summary = new SummaryGeneratingListener();
+            launcher.execute(suite, summary);
+            TestExecutionSummary result = summary.getSummary();
+            StringWriter failures = new StringWriter();
+            result.printFailuresTo(new PrintWriter(failures), 20);
+            assertThat(result.getTestsSucceededCount()).as("run %d:%n%s", run, failures).isEqualTo(50);
+            assertThat(result.getTotalFailureCount()).as("run %d:%n%s", run, failures).isZero();
+        }
+    }
+}
