@@ -108,13 +108,16 @@ final class MessageController {
         ctx.status(204);
     }
 
-    /** Long poll: the first message after {@code after} that matches, or 408 when the timeout passes. */
-    /** A long poll that holds no thread while it waits (see {@link MessageWaits}). */
+    /**
+     * Long poll: the first message after {@code after} that matches, or 408 when the timeout passes.
+     * It holds no thread while it waits (see {@link MessageWaits}).
+     */
     void await(Context ctx) {
         long after = longParam(ctx, "after", 0);
         int timeout = intParam(ctx, "timeout", 30, 0, MAX_WAIT_SECONDS);
         Predicate<RecordedMessage> filter = filter(ctx);
-        var waiting = waits.await(m -> numericId(m) > after && filter.test(m), Duration.ofSeconds(timeout), ctx.ip());
+        var waiting = waits.await(m -> numericId(m) > after && filter.test(m), Duration.ofSeconds(timeout), ctx.ip(),
+                ClientConnection.of(ctx));
         ctx.future(() -> waiting.thenAccept(message -> ctx.json(Dtos.MessageSummary.of(message))));
     }
 

@@ -74,11 +74,7 @@ class MessageWaitsTest {
                 openWait("127.0.0." + host, "&to=bob");
             }
         }
-        long ends = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < ends && webWaitsOpen() < 1000) {
-            Thread.sleep(20);
-        }
-        assertThat(webWaitsOpen()).isEqualTo(1000);
+        awaitOpenWaits(1000);
 
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         assertThat(get("/api/v1/messages").statusCode()).isEqualTo(200);
@@ -91,6 +87,87 @@ class MessageWaitsTest {
             assertThat(response(wait)).startsWith("HTTP/1.1 200").contains("\"subject\":\"hi\"");
         }
         assertThat(webWaitsOpen()).as("answered waits are let go").isZero();
+    }
+
+    @Test
+    void a_wait_ends_when_its_client_closes_the_connection_not_at_its_timeout() throws Exception {
+        smtp = FakeSmtpServer.builder().build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
+        List<Socket> leaving = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            leaving.add(openWait("127.0.0.2", "&to=nobody"));
+        }
+        Socket staying = openWait("127.0.0.3", "&to=bob");
+        awaitOpenWaits(51);
+
+        for (Socket socket : leaving) {
+            socket.close();
+        }
+        // The waits' timeout is 120 s; the sweep runs every second.
+        awaitOpenWaits(1);
+        assertThat(webWaitsOpen()).as("only the wait whose client stayed").isEqualTo(1);
+
+        sendTo("bob@example.test", "still here");
+        assertThat(response(staying)).startsWith("HTTP/1.1 200").contains("\"subject\":\"still here\"");
+    }
+
+    @Test
+    void a_request_pipelined_in_the_same_packet_as_a_wait_is_answered_after_it() throws Exception {
+        smtp = FakeSmtpServer.builder().build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
+        Socket socket = rawConnection();
+        send(socket, WAIT_FOR_BOB + HEALTHZ);
+        awaitOpenWaits(1);
+        Thread.sleep(2 * MessageWaits.SWEEP_INTERVAL.toMillis());
+        assertThat(webWaitsOpen()).as("the wait is still open after two sweeps").isEqualTo(1);
+
+        sendTo("bob@example.test", "pipelined");
+        socket.shutdownOutput();
+        assertThat(response(socket)).startsWith("HTTP/1.1 200").contains("\"subject\":\"pipelined\"")
+                .contains("\"status\":\"ok\"");
+    }
+
+    @Test
+    void a_request_sent_while_a_wait_is_open_is_not_taken_as_a_close_and_the_answer_says_connection_close()
+            throws Exception {
+        smtp = FakeSmtpServer.builder().build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
+        Socket socket = rawConnection();
+        send(socket, WAIT_FOR_BOB);
+        awaitOpenWaits(1);
+        send(socket, HEALTHZ);
+        Thread.sleep(2 * MessageWaits.SWEEP_INTERVAL.toMillis());
+        assertThat(webWaitsOpen()).as("the wait is still open after two sweeps").isEqualTo(1);
+
+        sendTo("bob@example.test", "pipelined later");
+        // The bytes of the second request were read to look for the close; RFC 9112, 9.3.2 has the
+        // client send it again on a new connection, which Connection: close tells it to do.
+        assertThat(response(socket)).startsWith("HTTP/1.1 200").containsIgnoringCase("Connection: close")
+                .contains("\"subject\":\"pipelined later\"").doesNotContain("\"status\":\"ok\"");
+    }
+
+    private static final String WAIT_FOR_BOB = "GET /api/v1/messages/wait?timeout=60&to=bob HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\n\r\n";
+    private static final String HEALTHZ = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+    private Socket rawConnection() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), web.port());
+        waits.add(socket);
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    private void awaitOpenWaits(int expected) throws InterruptedException {
+        long ends = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < ends && webWaitsOpen() != expected) {
+            Thread.sleep(20);
+        }
+        assertThat(webWaitsOpen()).isEqualTo(expected);
     }
 
     private int webWaitsOpen() {

@@ -214,8 +214,8 @@ public final class InMemoryMessageStore implements MessageStore {
         List<RecordedMessage> stored = waitFor(() -> messageCount.get() >= count ? messages() : null, timeout);
         if (stored == null) {
             List<RecordedMessage> arrived = messages();
-            throw new MessageWaitTimeoutException("expected " + count + " message(s) within " + describe(timeout)
-                    + " but " + arrived.size() + " arrived" + (arrived.isEmpty() ? "" : ": " + arrived));
+            throw timedOut("expected " + count + " message(s) within " + describe(timeout) + " but " + arrived.size()
+                    + " arrived" + (arrived.isEmpty() ? "" : ": " + arrived), arrived.size());
         }
         return stored;
     }
@@ -224,8 +224,9 @@ public final class InMemoryMessageStore implements MessageStore {
     public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
         RecordedMessage taken = waitFor(this::takeNext, timeout);
         if (taken == null) {
-            throw new MessageWaitTimeoutException("no message arrived within " + describe(timeout)
-                    + " (" + messageCount.get() + " stored, all taken already)");
+            int stored = messageCount.get();
+            throw timedOut("no message arrived within " + describe(timeout) + " (" + stored
+                    + " stored, all taken already)", stored);
         }
         return taken;
     }
@@ -242,8 +243,9 @@ public final class InMemoryMessageStore implements MessageStore {
             return null;
         }, timeout);
         if (found == null) {
-            throw new MessageWaitTimeoutException("no matching message arrived within " + describe(timeout) + "; "
-                    + messageCount.get() + " stored");
+            int stored = messageCount.get();
+            throw timedOut("no matching message arrived within " + describe(timeout) + " (" + stored
+                    + " stored, none matching)", stored);
         }
         return found;
     }
@@ -264,6 +266,12 @@ public final class InMemoryMessageStore implements MessageStore {
                     + sessionCount.get() + " stored");
         }
         return found;
+    }
+
+    /** The headline, then what the sessions that delivered nothing did. */
+    private MessageWaitTimeoutException timedOut(String headline, int messagesStored) {
+        String story = WhatHappened.inSessions(sessions(), messagesStored);
+        return new MessageWaitTimeoutException(headline + "." + (story.isEmpty() ? "" : " " + story));
     }
 
     private RecordedMessage takeNext() {

@@ -102,7 +102,7 @@ class InMemoryMessageStoreTest {
         assertThat(store.takeMessage(SHORT).id()).isEqualTo("2");
         assertThatThrownBy(() -> store.takeMessage(SHORT))
                 .isInstanceOf(MessageWaitTimeoutException.class)
-                .hasMessage("no message arrived within 200 ms (2 stored, all taken already)");
+                .hasMessage("no message arrived within 200 ms (2 stored, all taken already).");
         store.addMessage(message(3));
         assertThat(store.takeMessage(SHORT).id()).isEqualTo("3");
     }
