@@ -95,6 +95,24 @@ class SessionRecordingTest {
     }
 
     @Test
+    void a_cancelled_auth_login_shows_the_star_but_not_the_user_name_given_before_it() throws Exception {
+        server.stop();
+        server = FakeSmtpServer.builder().authUser("alice", "s3cret").allowPlaintextAuth().build().start();
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            assertThat(smtp.command("AUTH LOGIN")).startsWith("334 ");
+            assertThat(smtp.command("YWxpY2U=")).startsWith("334 ");
+            assertThat(smtp.command("*")).startsWith("501 5.7.0");
+            smtp.command("QUIT");
+        }
+        RecordedSession session = ended();
+        assertThat(session.transcriptText()).contains("C: AUTH LOGIN\n", "C: ****\n", "C: *\n")
+                .doesNotContain("YWxpY2U=");
+        assertThat(session.authUser()).isNull();
+    }
+
+    @Test
     void client_silent_past_the_idle_timeout_is_timed_out() throws Exception {
         server.stop();
         server = FakeSmtpServer.builder().idleTimeout(Duration.ofSeconds(1)).build().start();
