@@ -1,14 +1,18 @@
 package dev.smtplab.server.web;
 
 import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.record.MessageLinks;
 import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.RecordedMessage;
 import io.javalin.http.Context;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** Messages: list, one, raw, HTML view, attachments, delete, and the long-poll wait. */
@@ -77,6 +81,37 @@ final class MessageController {
         ctx.header("Content-Security-Policy", remote ? MESSAGE_CSP_REMOTE : MESSAGE_CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.contentType("text/html; charset=utf-8").result(html);
+    }
+
+    /** The links a test follows, such as a sign-up confirmation, from any language. */
+    void links(Context ctx) {
+        ctx.json(Map.of("links", MessageLinks.of(message(ctx)).links()));
+    }
+
+    /**
+     * One-time codes. A pattern from the request is RE2 (linear time), as rule patterns are, so no
+     * request can hang the server with a pathological expression.
+     */
+    void codes(Context ctx) {
+        MessageLinks links = MessageLinks.of(message(ctx));
+        String pattern = ctx.queryParam("pattern");
+        if (pattern == null || pattern.isEmpty()) {
+            ctx.json(Map.of("codes", links.codes()));
+            return;
+        }
+        com.google.re2j.Pattern compiled;
+        try {
+            compiled = com.google.re2j.Pattern.compile(pattern);
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw ApiException.badRequest("pattern is not a regular expression RE2 accepts: " + e.getDescription()
+                    + " (backreferences and lookaround are not supported)");
+        }
+        Set<String> found = new LinkedHashSet<>();
+        com.google.re2j.Matcher matcher = compiled.matcher(links.searchableText());
+        while (matcher.find()) {
+            found.add(matcher.groupCount() > 0 && matcher.group(1) != null ? matcher.group(1) : matcher.group());
+        }
+        ctx.json(Map.of("codes", List.copyOf(found)));
     }
 
     void attachment(Context ctx) throws Exception {

@@ -72,6 +72,8 @@ public final class WebServer implements AutoCloseable {
         routes.add(new Route(HandlerType.DELETE, "/api/v1/messages/{id}", messages::delete));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/raw", messages::raw));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/html", messages::html));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/links", messages::links));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/codes", messages::codes));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/attachments/{index}", messages::attachment));
         routes.add(new Route(HandlerType.GET, "/api/v1/sessions", sessions::list));
         routes.add(new Route(HandlerType.GET, "/api/v1/sessions/{id}", sessions::one));

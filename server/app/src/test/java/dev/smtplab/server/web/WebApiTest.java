@@ -117,6 +117,24 @@ class WebApiTest {
     }
 
     @Test
+    void links_and_codes_are_served_for_tests_in_any_language() throws Exception {
+        send("Confirm", "<p>Your code is <b>482913</b>.</p><a href=\"https://shop.test/confirm?t=ab&amp;u=42\">Confirm</a>"
+                + "<p>Ref: ZX-77-QP</p>", false);
+        String id = get("/api/v1/messages").get("messages").get(0).get("id").asText();
+
+        assertThat(get("/api/v1/messages/" + id + "/links").get("links").toString())
+                .isEqualTo("[\"https://shop.test/confirm?t=ab&u=42\"]");
+        assertThat(get("/api/v1/messages/" + id + "/codes").get("codes").toString()).isEqualTo("[\"482913\"]");
+        assertThat(get("/api/v1/messages/" + id + "/codes?pattern=" + java.net.URLEncoder.encode("Ref: ([A-Z0-9-]+)",
+                StandardCharsets.UTF_8)).get("codes").toString()).isEqualTo("[\"ZX-77-QP\"]");
+
+        assertError(call("GET", "/api/v1/messages/" + id + "/codes?pattern=" + java.net.URLEncoder.encode("(\\d)\\1",
+                StandardCharsets.UTF_8), null), 400, "pattern is not a regular expression RE2 accepts: invalid escape "
+                + "sequence (backreferences and lookaround are not supported)");
+        assertError(call("GET", "/api/v1/messages/999/links", null), 404, "message 999 not found");
+    }
+
+    @Test
     void messages_list_pages_newest_first_and_filters() throws Exception {
         for (int i = 1; i <= 5; i++) {
             send("number " + i, "<p>" + i + "</p>", false);

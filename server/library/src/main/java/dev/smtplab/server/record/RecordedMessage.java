@@ -189,6 +189,26 @@ public final class RecordedMessage {
         return header("Subject");
     }
 
+    /** The http(s) links of the text and HTML bodies, decoded, once each (see {@link MessageLinks}). */
+    public List<String> links() {
+        return MessageLinks.of(this).links();
+    }
+
+    /** The first link in which the regular expression finds a match: {@code firstLink("/confirm\\?token=")}. */
+    public Optional<String> firstLink(String regex) {
+        return MessageLinks.of(this).firstLink(regex);
+    }
+
+    /** The first one-time code: 4 to 8 digits standing alone, outside links (see {@link MessageLinks#DEFAULT_CODE}). */
+    public Optional<String> code() {
+        return MessageLinks.of(this).code();
+    }
+
+    /** The first match of your pattern in the readable text (its group 1 if it has one), outside links. */
+    public Optional<String> code(java.util.regex.Pattern pattern) {
+        return MessageLinks.of(this).codes(pattern).stream().findFirst();
+    }
+
     /** A fresh Jakarta Mail view of the message, for bodies and attachments. */
     public MimeMessage toMimeMessage() {
         try {
