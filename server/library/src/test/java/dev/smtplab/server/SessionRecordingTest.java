@@ -113,6 +113,24 @@ class SessionRecordingTest {
     }
 
     @Test
+    void commands_sent_before_their_replies_are_counted_as_pipelined_and_waiting_commands_are_not() throws Exception {
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            smtp.reply();
+            smtp.command("EHLO client.test");
+            smtp.send("MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nRCPT TO:<c@example.test>\r\nDATA\r\n");
+            for (int i = 0; i < 4; i++) {
+                smtp.reply();
+            }
+            smtp.command("Subject: x\r\n\r\nbody\r\n.");
+            smtp.command("MAIL FROM:<a@example.test>");
+            smtp.command("RSET");
+            smtp.command("QUIT");
+        }
+        // EHLO, the second MAIL, RSET and QUIT waited for their replies. MAIL and both RCPTs had the next command behind them; DATA was the group's last.
+        assertThat(ended().pipelinedCommands()).isEqualTo(3);
+    }
+
+    @Test
     void client_silent_past_the_idle_timeout_is_timed_out() throws Exception {
         server.stop();
         server = FakeSmtpServer.builder().idleTimeout(Duration.ofSeconds(1)).build().start();

@@ -95,13 +95,14 @@ final class Dtos {
     }
 
     record SessionDetail(SessionSummary session, List<TranscriptEntry> transcript, long omittedTranscriptLines,
-                         List<String> messageIds, List<RuleFiringView> rulesFired, List<RejectionView> rejections) {
+                         List<String> messageIds, List<RuleFiringView> rulesFired, List<RejectionView> rejections,
+                         int pipelinedCommands) {
         static SessionDetail of(RecordedSession session) {
             return new SessionDetail(SessionSummary.of(session),
                     session.transcript().stream().map(TranscriptEntry::of).toList(),
                     session.omittedTranscriptLines(), session.messageIds(),
                     session.rulesFired().stream().map(RuleFiringView::of).toList(),
-                    session.rejections().stream().map(RejectionView::of).toList());
+                    session.rejections().stream().map(RejectionView::of).toList(), session.pipelinedCommands());
         }
     }
 

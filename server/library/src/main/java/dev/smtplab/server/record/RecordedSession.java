@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param authUser                the user the client logged in as; null if it did not
  * @param rulesFired              the rules (and responder answers) that fired, in order
  * @param rejections              every 4xx and 5xx reply, in order, with the stage it answered
+ * @param pipelinedCommands       commands that arrived with the client's next command already behind
+ *                                them, before their reply (RFC 2920 PIPELINING); 0 for a client that
+ *                                waits for each reply
  */
 public record RecordedSession(
         String id,
@@ -44,7 +47,8 @@ public record RecordedSession(
         String tlsCipher,
         String authUser,
         List<RuleFiring> rulesFired,
-        List<Rejection> rejections) {
+        List<Rejection> rejections,
+        int pipelinedCommands) {
 
     public RecordedSession {
         Objects.requireNonNull(id, "id");
@@ -58,12 +62,23 @@ public record RecordedSession(
         rejections = List.copyOf(rejections);
     }
 
+    /** A session whose client never pipelined. */
+    public RecordedSession(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
+                           Instant endedAt, String helo, SessionOutcome outcome, String outcomeDetail,
+                           List<TranscriptLine> transcript, long omittedTranscriptLines, List<String> messageIds,
+                           String tlsProtocol, String tlsCipher, String authUser, List<RuleFiring> rulesFired,
+                           List<Rejection> rejections) {
+        this(id, connectionIndex, clientAddress, clientPort, startedAt, endedAt, helo, outcome, outcomeDetail,
+                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser, rulesFired, rejections,
+                0);
+    }
+
     /** A session without TLS, AUTH, rule or rejection facts. */
     public RecordedSession(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
                            Instant endedAt, String helo, SessionOutcome outcome, String outcomeDetail,
                            List<TranscriptLine> transcript, long omittedTranscriptLines, List<String> messageIds) {
         this(id, connectionIndex, clientAddress, clientPort, startedAt, endedAt, helo, outcome, outcomeDetail,
-                transcript, omittedTranscriptLines, messageIds, null, null, null, List.of(), List.of());
+                transcript, omittedTranscriptLines, messageIds, null, null, null, List.of(), List.of(), 0);
     }
 
     /** The last 4xx or 5xx reply the server sent, if any. */

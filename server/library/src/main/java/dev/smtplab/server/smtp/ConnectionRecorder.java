@@ -38,6 +38,7 @@ final class ConnectionRecorder {
     private final List<String> messageIds = new ArrayList<>();
     private final List<RuleFiring> rulesFired = new ArrayList<>();
     private final List<Rejection> rejections = new ArrayList<>();
+    private int pipelinedCommands;
     private String helo;
 
     /** The stage the next reply answers: set as each command line, or the message's end, arrives. */
@@ -105,6 +106,11 @@ final class ConnectionRecorder {
 
     synchronized void clientLine(String text) {
         append(Direction.CLIENT, text);
+    }
+
+    /** The command just recorded arrived with the client's next command behind it (RFC 2920). */
+    synchronized void commandPipelined() {
+        pipelinedCommands++;
     }
 
     synchronized void event(String text) {
@@ -381,7 +387,8 @@ final class ConnectionRecorder {
         SessionOutcome outcome = finished ? outcome() : SessionOutcome.ACTIVE;
         return new RecordedSession(sessionId, connectionIndex, clientAddress, clientPort, startedAt,
                 finished ? server.clock.instant() : null, helo, outcome, outcomeDetail(outcome),
-                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser, rulesFired, rejections);
+                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser, rulesFired, rejections,
+                pipelinedCommands);
     }
 
     private SessionOutcome outcome() {

@@ -273,6 +273,9 @@ final class InboundTap extends InputStream {
             }
             recorder.clientLine(unaskedAnswer ? AuthRedaction.UNASKED
                     : AuthRedaction.transcriptText(text, authResponseExpected));
+            if (!authResponseExpected && nextCommandAlreadySent()) {
+                recorder.commandPipelined();
+            }
             expectChunkIfBdat(text);
         } else {
             pendingRejection = problem;
@@ -284,6 +287,21 @@ final class InboundTap extends InputStream {
             boolean secret = authResponseExpected || unaskedAnswer;
             authResponseExpected = false;
             recorder.clientLine(secret ? AuthRedaction.UNASKED : shown());
+        }
+    }
+
+    /**
+     * Whether bytes after this line were sent before its reply: the reply is only written once the
+     * line has been read, so anything already here, or waiting in the socket, came without it.
+     */
+    private boolean nextCommandAlreadySent() {
+        if (bufferPos < bufferEnd) {
+            return true;
+        }
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 
