@@ -37,7 +37,8 @@ public final class SessionAssert extends AbstractAssert<SessionAssert, RecordedS
             failWithMessage("call wasRejectedAt(stage) before withCode(code)");
         }
         if (rejection.code() != code) {
-            failWithMessage("expected the rejection to have code %d but it was \"%s\"%nits transcript:%n%s", code,
+            failWithActualExpectedAndMessage(rejection.code(), code,
+                    "expected the rejection to have code %d but it was \"%s\"%nits transcript:%n%s", code,
                     rejection.lastLine(), actual.transcriptText());
         }
         return this;

@@ -225,8 +225,8 @@ public final class InMemoryMessageStore implements MessageStore {
         RecordedMessage taken = waitFor(this::takeNext, timeout);
         if (taken == null) {
             int stored = messageCount.get();
-            throw timedOut("no message arrived within " + describe(timeout) + " (" + stored
-                    + " stored, all taken already)", stored);
+            throw timedOut("no message arrived within " + describe(timeout) + " (" + (stored == 0 ? "none stored"
+                    : stored + " stored, all taken already") + ")", stored);
         }
         return taken;
     }
