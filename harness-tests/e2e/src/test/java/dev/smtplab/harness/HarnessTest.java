@@ -65,6 +65,14 @@ class HarnessTest {
     }
 
     @Test
+    void a_server_without_tls_says_how_to_get_it() {
+        assertThatThrownBy(() -> smtp.clientSslContext()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("this SMTP Lab server has no TLS: register it with SmtpLabExtension.withTls()");
+        org.assertj.core.api.Assertions.assertThat(smtp.jakartaMailProperties()).containsEntry("mail.smtp.port",
+                Integer.toString(smtp.port())).doesNotContainKey("mail.smtp.starttls.enable");
+    }
+
+    @Test
     void a_second_test_starts_with_nothing() {
         org.assertj.core.api.Assertions.assertThat(smtp.messages()).isEmpty();
         org.assertj.core.api.Assertions.assertThat(smtp.sessions()).isEmpty();

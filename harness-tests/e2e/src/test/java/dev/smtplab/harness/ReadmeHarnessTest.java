@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadmeHarnessTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"WelcomeMailExampleTest", "ResponderExampleTest"})
+    @ValueSource(strings = {"WelcomeMailExampleTest", "ResponderExampleTest", "TlsExampleTest"})
     void readme_example_is_the_test_that_runs(String test) throws Exception {
         String source = Files.readString(Peers.root().resolve(
                 "harness-tests/e2e/src/test/java/dev/smtplab/harness/" + test + ".java"), StandardCharsets.UTF_8);

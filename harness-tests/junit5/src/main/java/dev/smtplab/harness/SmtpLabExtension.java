@@ -9,6 +9,7 @@ import dev.smtplab.server.scenario.Rule;
 import dev.smtplab.server.scenario.Scenario;
 import dev.smtplab.server.scenario.SmtpReply;
 import dev.smtplab.server.scenario.SmtpStage;
+import dev.smtplab.server.tls.TlsMaterial;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -18,10 +19,13 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import javax.net.ssl.SSLContext;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +84,24 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     /** A fresh server for each test, set up by you: {@code withServer(b -> b.authUser("alice", "secret"))}. */
     public static SmtpLabExtension withServer(Consumer<FakeSmtpServer.Builder> settings) {
         return new SmtpLabExtension(Objects.requireNonNull(settings), false);
+    }
+
+    /**
+     * A fresh server for each test that offers STARTTLS with a certificate of its own, made in
+     * memory; {@link #jakartaMailProperties()} or {@link #clientSslContext()} trust it. Add more
+     * with {@code withTls(b -> b.authUser("alice", "secret"))}.
+     */
+    public static SmtpLabExtension withTls() {
+        return withTls(builder -> { });
+    }
+
+    /** {@link #withTls()} set up further by you. */
+    public static SmtpLabExtension withTls(Consumer<FakeSmtpServer.Builder> settings) {
+        Objects.requireNonNull(settings);
+        return new SmtpLabExtension(builder -> {
+            builder.tls(TlsMaterial.ephemeral(FakeSmtpServer.DEFAULT_HOST_NAME));
+            settings.accept(builder);
+        }, false);
     }
 
     /** One server for the whole class instead (faster; tests then share messages and failures). */
@@ -232,6 +254,43 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
 
     public List<RecordedSession> sessions() {
         return server().sessions();
+    }
+
+    /**
+     * Jakarta Mail settings for this server: host, port, STARTTLS required, and a socket factory
+     * that trusts this server's certificate and checks its name, so a TLS test needs no trust-all
+     * setting: {@code Session.getInstance(smtp.jakartaMailProperties())}. Without TLS on the
+     * server, host and port only.
+     */
+    public Properties jakartaMailProperties() {
+        FakeSmtpServer server = server();
+        Properties properties = new Properties();
+        properties.setProperty("mail.smtp.host", "127.0.0.1");
+        properties.setProperty("mail.smtp.port", Integer.toString(server.port()));
+        properties.setProperty("mail.smtp.connectiontimeout", "10000");
+        properties.setProperty("mail.smtp.timeout", "10000");
+        server.tls().ifPresent(tls -> {
+            properties.setProperty("mail.smtp.starttls.enable", "true");
+            properties.setProperty("mail.smtp.starttls.required", "true");
+            properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+            properties.put("mail.smtp.ssl.socketFactory", tls.clientSslContext().getSocketFactory());
+        });
+        return properties;
+    }
+
+    /** An SSL context that trusts this server's certificate, for clients other than Jakarta Mail. */
+    public SSLContext clientSslContext() {
+        return tlsOf(server()).clientSslContext();
+    }
+
+    /** A PKCS#12 trust store (no password) with this server's CA, for clients configured by a trust store. */
+    public KeyStore trustStore() {
+        return tlsOf(server()).trustStore();
+    }
+
+    private static TlsMaterial tlsOf(FakeSmtpServer server) {
+        return server.tls().orElseThrow(() -> new IllegalStateException("this SMTP Lab server has no TLS: register "
+                + "it with SmtpLabExtension.withTls()"));
     }
 
     /** Turns a preset on, such as "greylist" or "unknown-recipient:addresses=bob@example.test". */

@@ -81,6 +81,24 @@ public final class TlsMaterial {
         }
     }
 
+    /**
+     * A fresh CA and a server certificate for the host name, localhost and 127.0.0.1, in memory
+     * only: for tests, which trust it through {@link #clientSslContext()} and never touch the disk.
+     */
+    public static TlsMaterial ephemeral(String hostName) {
+        try {
+            KeyPair caPair = Certificates.newKeyPair();
+            X509Certificate ca = Certificates.selfSignedCa(CA_NAME, caPair, CA_LIFETIME);
+            KeyPair pair = Certificates.newKeyPair();
+            X509Certificate server = Certificates.sign("CN=" + hostName + ", O=SMTP Lab", pair.getPublic(),
+                    ca.getSubjectX500Principal().getName(), ca.getPublicKey(), caPair.getPrivate(), hostName, false,
+                    SERVER_LIFETIME, Instant.now());
+            return new TlsMaterial(new X509Certificate[] {server, ca}, pair.getPrivate(), ca);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot make a certificate for " + hostName + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Still valid, and signed by this CA (a certificate from another CA, or a broken one, is made again). */
     private static boolean issuedBy(X509Certificate certificate, X509Certificate ca) {
         try {
@@ -149,6 +167,35 @@ public final class TlsMaterial {
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot use the server certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A trust store holding what a client must trust to verify this server: the CA when SMTP Lab
+     * made one, else the server's own certificate.
+     */
+    public KeyStore trustStore() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("smtplab", ca != null ? ca : chain[0]);
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a trust store: " + e.getMessage(), e);
+        }
+    }
+
+    /** An SSL context for clients that trusts this server's certificate (and nothing else). */
+    public SSLContext clientSslContext() {
+        try {
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trustStore());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a client SSL context: " + e.getMessage(), e);
         }
     }
 
