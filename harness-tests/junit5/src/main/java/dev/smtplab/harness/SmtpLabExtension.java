@@ -120,6 +120,10 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     public void beforeEach(ExtensionContext context) {
         if (!perClass) {
             start(context);
+        } else if (classServer == null) {
+            // JUnit calls beforeAll only on extensions in static fields.
+            throw new org.junit.jupiter.api.extension.ExtensionConfigurationException("SmtpLabExtension.perClass() "
+                    + "needs a static field: @RegisterExtension static SmtpLabExtension smtp = ...perClass()");
         }
     }
 
