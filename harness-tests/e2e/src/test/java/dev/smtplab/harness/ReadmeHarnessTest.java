@@ -13,10 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadmeHarnessTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"WelcomeMailExampleTest", "ResponderExampleTest", "TlsExampleTest"})
+    @ValueSource(strings = {"e2e/src/test/java/dev/smtplab/harness/WelcomeMailExampleTest.java",
+            "e2e/src/test/java/dev/smtplab/harness/ResponderExampleTest.java",
+            "e2e/src/test/java/dev/smtplab/harness/TlsExampleTest.java",
+            "testcontainers/src/test/java/dev/smtplab/testcontainers/ContainerExampleIT.java"})
     void readme_example_is_the_test_that_runs(String test) throws Exception {
-        String source = Files.readString(Peers.root().resolve(
-                "harness-tests/e2e/src/test/java/dev/smtplab/harness/" + test + ".java"), StandardCharsets.UTF_8);
+        String source = Files.readString(Peers.root().resolve("harness-tests/" + test), StandardCharsets.UTF_8);
         String begin = "    // README example: begin\n";
         String example = source.substring(source.indexOf(begin) + begin.length(),
                 source.indexOf("    // README example: end"));

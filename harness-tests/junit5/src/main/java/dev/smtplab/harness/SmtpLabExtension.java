@@ -111,7 +111,9 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (perClass) {
+        // A @Nested class inherits the extension: its tests share the outer class's server (the
+        // store looks up the enclosing class's), and its end leaves that server running.
+        if (perClass && context.getStore(NAMESPACE).get(this, FakeSmtpServer.class) == null) {
             start(context);
         }
     }
@@ -326,6 +328,12 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
      */
     public SmtpLabExtension responder(Responder responder) {
         server().setResponder(responder);
+        return this;
+    }
+
+    /** Forgets every message and session so far (GreenMail's purgeEmailFromAllMailboxes). */
+    public SmtpLabExtension clearMessages() {
+        server().store().clear();
         return this;
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * the jars this build just packaged.
  */
 final class Podman implements AutoCloseable {
+    /** What the ITs build; also tagged smtplab:latest, the name the README's example uses. */
     static final String IMAGE = "localhost/smtplab:it";
 
     private final Path socket;
@@ -73,7 +74,7 @@ final class Podman implements AutoCloseable {
     void buildImage(Path root) throws Exception {
         run(root, Duration.ofMinutes(10), "bash", "docker/base-image.sh");
         run(root, Duration.ofMinutes(5), "podman", "build", "--format", "docker", "--pull=never", "--network", "none",
-                "-q", "-t", IMAGE, "-f", "docker/Dockerfile", ".");
+                "-q", "-t", IMAGE, "-t", "localhost/smtplab:latest", "-f", "docker/Dockerfile", ".");
     }
 
     private static void run(Path directory, Duration limit, String... command) throws Exception {
