@@ -80,21 +80,22 @@ class GreenMailMigrationTest {
         assertThatThrownBy(() -> send(smtp.port(), null, null)).hasStackTraceContaining("451 4.7.1");
     }
 
+    /** Its own servers, with a user: these fields hide the outer class's. */
     @Nested
     class WithALogin {
         @RegisterExtension
-        static GreenMailExtension greenMailWithUser = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+        static GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
 
         @RegisterExtension
-        static SmtpLabExtension smtpWithUser = SmtpLabExtension.withServer(b -> b.authUser("alice", "s3cret")
-                .allowPlaintextAuth());
+        static SmtpLabExtension smtpWithUser =
+                SmtpLabExtension.withServer(b -> b.authUser("alice", "s3cret").allowPlaintextAuth());
 
         @Test
         void users() throws Exception {
-            greenMailWithUser.setUser("alice@example.test", "alice", "s3cret");
-            send(greenMailWithUser.getSmtp().getPort(), "alice", "s3cret");
+            greenMail.setUser("alice@example.test", "alice", "s3cret");
+            send(greenMail.getSmtp().getPort(), "alice", "s3cret");
             send(smtpWithUser.port(), "alice", "s3cret");
-            greenMailWithUser.waitForIncomingEmail(5000, 1);
+            greenMail.waitForIncomingEmail(5000, 1);
             assertThat(smtpWithUser.takeMessage(Duration.ofSeconds(5))).wasAuthenticatedAs("alice");
         }
     }

@@ -16,6 +16,9 @@ class ReadmeHarnessTest {
     @ValueSource(strings = {"e2e/src/test/java/dev/smtplab/harness/WelcomeMailExampleTest.java",
             "e2e/src/test/java/dev/smtplab/harness/ResponderExampleTest.java",
             "e2e/src/test/java/dev/smtplab/harness/TlsExampleTest.java",
+            "e2e/src/test/java/dev/smtplab/harness/JakartaMailExampleTest.java",
+            "e2e/src/test/java/dev/smtplab/harness/SpringMailExampleTest.java",
+            "e2e/src/test/java/dev/smtplab/harness/SimpleJavaMailExampleTest.java",
             "testcontainers/src/test/java/dev/smtplab/testcontainers/ContainerExampleIT.java"})
     void readme_example_is_the_test_that_runs(String test) throws Exception {
         String source = Files.readString(Peers.root().resolve("harness-tests/" + test), StandardCharsets.UTF_8);
