@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -17,18 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The README's Testcontainers example, run as written (the README shows the part between the markers). */
 class ContainerExampleIT {
-    private static Podman podman;
 
     @BeforeAll
     static void engineAndImage() throws Exception {
-        podman = Podman.start();
-        podman.buildImage(Path.of(System.getProperty("smtplab.root")));
+        Podman.shared();
     }
 
     @AfterAll
     static void stopEngine() throws Exception {
         smtp.stop();
-        podman.close();
     }
 
     /** The code under test: a sign-up that mails a confirmation link. */

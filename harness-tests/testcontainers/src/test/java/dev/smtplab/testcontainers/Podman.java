@@ -14,10 +14,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's podman as the Docker engine of the ITs: its Docker-compatible API on a socket of our
- * own (started here when nothing answers there, stopped when done), and SMTP Lab's image built from
- * the jars this build just packaged.
+ * own (started here when nothing answers there), and SMTP Lab's image built from the jars this
+ * build just packaged. One for the whole test JVM, stopped when it exits: Testcontainers keeps its
+ * client and pooled connections for the JVM's life, and a service stopped and started again
+ * between test classes broke them.
  */
 final class Podman implements AutoCloseable {
+    private static Podman shared;
     /** What the ITs build; also tagged smtplab:latest, the name the README's example uses. */
     static final String IMAGE = "localhost/smtplab:it";
 
@@ -28,8 +31,25 @@ final class Podman implements AutoCloseable {
         this.socket = socket;
     }
 
+    /** The engine, answering, with the image built: once per test JVM. */
+    static synchronized Podman shared() throws Exception {
+        if (shared == null) {
+            Podman podman = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    podman.close();
+                } catch (Exception ignored) {
+                    // The JVM is exiting; the service dies with nothing left to serve.
+                }
+            }, "stop-podman-service"));
+            podman.buildImage(Path.of(System.getProperty("smtplab.root")));
+            shared = podman;
+        }
+        return shared;
+    }
+
     /** The API on the socket the build names (see the pom), answering; or why it cannot. */
-    static Podman start() throws Exception {
+    private static Podman start() throws Exception {
         Path socket = Path.of(System.getProperty("smtplab.podman.socket", "/tmp/smtplab-podman.sock"));
         Podman podman = new Podman(socket);
         if (!podman.answers()) {
@@ -71,7 +91,7 @@ final class Podman implements AutoCloseable {
     }
 
     /** Builds the image from docker/Dockerfile with the packaged jars, offline (its base made locally if missing). */
-    void buildImage(Path root) throws Exception {
+    private void buildImage(Path root) throws Exception {
         run(root, Duration.ofMinutes(10), "bash", "docker/base-image.sh");
         run(root, Duration.ofMinutes(5), "podman", "build", "--format", "docker", "--pull=never", "--network", "none",
                 "-q", "-t", IMAGE, "-t", "localhost/smtplab:latest", "-f", "docker/Dockerfile", ".");

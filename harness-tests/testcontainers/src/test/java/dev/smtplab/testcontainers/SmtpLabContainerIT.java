@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static dev.smtplab.testcontainers.SmtpLabApiTest.send;
@@ -17,13 +16,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * socket, running the image built from docker/Dockerfile. Every port is reached on 127.0.0.1.
  */
 class SmtpLabContainerIT {
-    private static Podman podman;
     private static SmtpLabContainer smtp;
 
     @BeforeAll
     static void start() throws Exception {
-        podman = Podman.start();
-        podman.buildImage(Path.of(System.getProperty("smtplab.root")));
+        Podman.shared();
         smtp = new SmtpLabContainer(Podman.IMAGE);
         smtp.start();
     }
@@ -32,9 +29,6 @@ class SmtpLabContainerIT {
     static void stop() throws Exception {
         if (smtp != null) {
             smtp.stop();
-        }
-        if (podman != null) {
-            podman.close();
         }
     }
 
@@ -67,11 +61,11 @@ class SmtpLabContainerIT {
 
     @Test
     void a_preset_from_the_start_and_a_wait_that_times_out() throws Exception {
-        try (SmtpLabContainer greylisting = new SmtpLabContainer(Podman.IMAGE)
+        try (SmtpLabContainer refusing = new SmtpLabContainer(Podman.IMAGE)
                 .withPreset("unknown-recipient:addresses=erin@example.test")) {
-            greylisting.start();
-            assertThat(send(greylisting.smtpPort(), "erin@example.test", "Subject: x\r\n\r\nx")).startsWith("550");
-            assertThatThrownBy(() -> greylisting.awaitMessage("erin@example.test", Duration.ofSeconds(1)))
+            refusing.start();
+            assertThat(send(refusing.smtpPort(), "erin@example.test", "Subject: x\r\n\r\nx")).startsWith("550");
+            assertThatThrownBy(() -> refusing.awaitMessage("erin@example.test", Duration.ofSeconds(1)))
                     .isInstanceOfSatisfying(SmtpLabApiException.class, e -> assertThat(e.status()).isEqualTo(408))
                     .hasMessage("no message to erin@example.test arrived within 1 s; the server holds 0 message(s)");
         }
