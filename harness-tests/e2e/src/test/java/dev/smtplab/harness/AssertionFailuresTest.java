@@ -33,7 +33,11 @@ class AssertionFailuresTest {
         Dialogues.talk(smtp.port(), Dialogues.c("welcome", "EHLO app.example.test", "MAIL FROM:<shop@example.test>",
                 "RCPT TO:<bob@example.test>", "RCPT TO:<bob@example.test>", "DATA",
                 "From: shop@example.test", "To: bob@example.test", "Subject: Welcome", "", "Hello Bob", ".", "QUIT"));
-        return smtp.takeMessage(WAIT);
+        RecordedMessage message = smtp.takeMessage(WAIT);
+        // The session's QUIT is recorded when the connection is done with, a moment after the client
+        // read its 221: wait for that, so the transcript shown is the whole session every time.
+        smtp.server().awaitSession(s -> s.id().equals(message.sessionId()) && s.ended().isPresent(), WAIT);
+        return message;
     }
 
     @Test
@@ -56,6 +60,7 @@ class AssertionFailuresTest {
         smtp.failNext(SmtpStage.RCPT, "550 5.1.1 <bob@example.test>: Recipient address rejected: User unknown");
         Dialogues.talk(smtp.port(), Dialogues.c("refused", "EHLO app.example.test", "MAIL FROM:<shop@example.test>",
                 "RCPT TO:<bob@example.test>", "QUIT"));
+        smtp.server().awaitSession(s -> s.ended().isPresent(), WAIT);
 
         Throwable failure = catchThrowable(() -> smtp.takeMessage(Duration.ofSeconds(1)));
 
