@@ -116,12 +116,12 @@ class MessageAssertionsTest {
 
     @Test
     void dsn_parameters_are_checked() throws Exception {
-        send("EHLO app.test", "MAIL FROM:<shop@example.test> RET=HDRS ENVID=order-1001",
+        send("EHLO app.test", "MAIL FROM:<shop@example.test> RET=HDRS ENVID=order-1001 SMTPUTF8",
                 "RCPT TO:<bob@example.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example.test", "DATA",
                 "Subject: dsn\r\n\r\nhi", ".", "QUIT");
         RecordedMessage message = smtp.takeMessage(WAIT);
-        assertThat(message).hasDsnReturn("HDRS").hasDsnEnvelopeId("order-1001")
-                .hasDsnNotify("bob@example.test", "SUCCESS,FAILURE");
+        assertThat(message).hasDsnReturn("HDRS").hasDsnEnvelopeId("order-1001").hasMailParameter("ret", "HDRS")
+                .hasDsnNotify("bob@example.test", "SUCCESS,FAILURE").hasMailParameter("SMTPUTF8", "");
         assertThatThrownBy(() -> assertThat(message).hasDsnNotify("bob@example.test", "NEVER"))
                 .hasMessageStartingWith("expected RCPT TO:<bob@example.test> to carry NOTIFY=NEVER but it had "
                         + "NOTIFY=SUCCESS,FAILURE");

@@ -213,16 +213,16 @@ public final class MessageAssert extends AbstractAssert<MessageAssert, RecordedM
         return hasMailParameter("ENVID", envelopeId);
     }
 
-    /** MAIL FROM carried this parameter with this value (the keyword in any case): {@code ("SMTPUTF8", null)} for a bare one. */
+    /** MAIL FROM carried this parameter with this value (the keyword in any case); {@code ""} for a bare one such as SMTPUTF8. */
     public MessageAssert hasMailParameter(String keyword, String value) {
         isNotNull();
-        Optional<String> key = actual.mailParameters().keySet().stream().filter(k -> k.equalsIgnoreCase(keyword))
+        String wanted = value.isEmpty() ? keyword : keyword + "=" + value;
+        Optional<String> found = actual.mailParameters().entrySet().stream()
+                .filter(entry -> entry.getKey().equalsIgnoreCase(keyword)).map(java.util.Map.Entry::getValue)
                 .findFirst();
-        String found = key.map(k -> actual.mailParameters().get(k)).orElse(null);
-        if (key.isEmpty() || !java.util.Objects.equals(found, value)) {
-            fail("expected MAIL FROM to carry " + keyword + (value == null ? "" : "=" + value) + " but its parameters "
-                    + "were " + actual.mailParameters(), actual.mailParameters().toString(),
-                    Optional.ofNullable(value).map(v -> keyword + "=" + v).orElse(keyword));
+        if (found.isEmpty() || !found.get().equals(value)) {
+            fail("expected MAIL FROM to carry " + wanted + " but its parameters were " + actual.mailParameters(),
+                    actual.mailParameters().toString(), wanted);
         }
         return this;
     }
