@@ -3,6 +3,7 @@ package dev.smtplab.server.web;
 import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.StoredMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.Rejection;
 import dev.smtplab.server.record.RuleFiring;
@@ -22,15 +23,21 @@ final class Dtos {
     private Dtos() {
     }
 
+    /** A message in a list; {@code cursor} is its place in arrival order, for {@code before=} and {@code after=}. */
     record MessageSummary(String id, String sessionId, Instant receivedAt, String from, List<String> to,
-                          String subject, int size) {
-        static MessageSummary of(RecordedMessage message) {
+                          String subject, int size, long cursor) {
+        static MessageSummary of(StoredMessage stored) {
+            RecordedMessage message = stored.message();
             return new MessageSummary(message.id(), message.sessionId(), message.receivedAt(), message.mailFrom(),
-                    message.acceptedRecipients(), message.subject().orElse(""), message.size());
+                    message.acceptedRecipients(), message.subject().orElse(""), message.size(), stored.cursor());
         }
     }
 
     record MessagePage(List<MessageSummary> messages, int total, String nextBefore) {
+        static MessagePage of(dev.smtplab.server.record.MessagePage page) {
+            return new MessagePage(page.messages().stream().map(MessageSummary::of).toList(), page.total(),
+                    page.nextBefore().isPresent() ? Long.toString(page.nextBefore().getAsLong()) : null);
+        }
     }
 
     record Header(String name, String value) {

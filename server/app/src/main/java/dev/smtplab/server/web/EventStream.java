@@ -1,9 +1,11 @@
 package dev.smtplab.server.web;
 
+import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.ServerEventListener;
 import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.record.StoredMessage;
 import dev.smtplab.server.scenario.SmtpStage;
 import io.javalin.http.sse.SseClient;
 
@@ -35,6 +37,12 @@ final class EventStream implements ServerEventListener {
     }
 
     private final Map<Sink, Outbox> outboxes = new ConcurrentHashMap<>();
+    /** Where a message's cursor is read, for the summary each browser gets. */
+    private final MessageStore store;
+
+    EventStream(MessageStore store) {
+        this.store = store;
+    }
 
     void join(SseClient client) {
         Sink sink = new Sink() {
@@ -78,7 +86,8 @@ final class EventStream implements ServerEventListener {
 
     @Override
     public void messageReceived(RecordedMessage message) {
-        broadcast("message", () -> Dtos.MessageSummary.of(message));
+        broadcast("message", () -> Dtos.MessageSummary.of(new StoredMessage(store.cursorOf(message.id()).orElse(0),
+                message)));
     }
 
     @Override

@@ -2,18 +2,16 @@ package dev.smtplab.server.web;
 
 import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.MessageLinks;
+import dev.smtplab.server.record.MessageQuery;
 import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.RecordedMessage;
 import io.javalin.http.Context;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /** Messages: list, one, raw, HTML view, attachments, delete, and the long-poll wait. */
 final class MessageController {
@@ -35,29 +33,11 @@ final class MessageController {
         this.store = store;
     }
 
+    /** Newest first; {@code before} is a cursor (a summary's {@code cursor}, or the page's {@code nextBefore}). */
     void list(Context ctx) {
         int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         long before = longParam(ctx, "before", Long.MAX_VALUE);
-        Predicate<RecordedMessage> filter = filter(ctx);
-        List<RecordedMessage> all = store.messages();
-        List<Dtos.MessageSummary> page = new ArrayList<>();
-        int total = 0;
-        String nextBefore = null;
-        for (int i = all.size() - 1; i >= 0; i--) {
-            RecordedMessage message = all.get(i);
-            if (!filter.test(message)) {
-                continue;
-            }
-            total++;
-            if (numericId(message) < before) {
-                if (page.size() < limit) {
-                    page.add(Dtos.MessageSummary.of(message));
-                } else if (nextBefore == null) {
-                    nextBefore = page.get(page.size() - 1).id();
-                }
-            }
-        }
-        ctx.json(new Dtos.MessagePage(page, total, nextBefore));
+        ctx.json(Dtos.MessagePage.of(store.page(query(ctx), before, limit)));
     }
 
     void one(Context ctx) {
@@ -137,9 +117,7 @@ final class MessageController {
     }
 
     void deleteAll(Context ctx) {
-        for (RecordedMessage message : store.messages()) {
-            store.deleteMessage(message.id());
-        }
+        store.delete(MessageQuery.all());
         ctx.status(204);
     }
 
@@ -150,10 +128,8 @@ final class MessageController {
     void await(Context ctx) {
         long after = longParam(ctx, "after", 0);
         int timeout = intParam(ctx, "timeout", 30, 0, MAX_WAIT_SECONDS);
-        Predicate<RecordedMessage> filter = filter(ctx);
-        var waiting = waits.await(m -> numericId(m) > after && filter.test(m), Duration.ofSeconds(timeout), ctx.ip(),
-                ClientConnection.of(ctx));
-        ctx.future(() -> waiting.thenAccept(message -> ctx.json(Dtos.MessageSummary.of(message))));
+        var waiting = waits.await(after, query(ctx), Duration.ofSeconds(timeout), ctx.ip(), ClientConnection.of(ctx));
+        ctx.future(() -> waiting.thenAccept(stored -> ctx.json(Dtos.MessageSummary.of(stored))));
     }
 
     private RecordedMessage message(Context ctx) {
@@ -161,29 +137,9 @@ final class MessageController {
         return store.message(id).orElseThrow(() -> ApiException.notFound("message " + id));
     }
 
-    private static Predicate<RecordedMessage> filter(Context ctx) {
-        String from = lower(ctx.queryParam("from"));
-        String to = lower(ctx.queryParam("to"));
-        String subject = lower(ctx.queryParam("subject"));
-        String text = lower(ctx.queryParam("q"));
-        return message -> (from == null || message.mailFrom().toLowerCase(Locale.ROOT).contains(from))
-                && (to == null || message.acceptedRecipients().stream()
-                .anyMatch(recipient -> recipient.toLowerCase(Locale.ROOT).contains(to)))
-                && (subject == null || message.subject().orElse("").toLowerCase(Locale.ROOT).contains(subject))
-                && (text == null || message.dataAsString().toLowerCase(Locale.ROOT).contains(text)
-                || message.subject().orElse("").toLowerCase(Locale.ROOT).contains(text));
-    }
-
-    private static String lower(String value) {
-        return value == null || value.isBlank() ? null : value.toLowerCase(Locale.ROOT);
-    }
-
-    static long numericId(RecordedMessage message) {
-        try {
-            return Long.parseLong(message.id());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    private static MessageQuery query(Context ctx) {
+        return new MessageQuery(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("subject"),
+                ctx.queryParam("q"), null, null);
     }
 
     static int intParam(Context ctx, String name, int fallback, int min, int max) {
@@ -211,7 +167,8 @@ final class MessageController {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("query parameter " + name + "=\"" + value + "\": use a message id");
+            throw ApiException.badRequest("query parameter " + name + "=\"" + value + "\": use a message's cursor "
+                    + "(a whole number, from a list's cursor or nextBefore)");
         }
     }
 

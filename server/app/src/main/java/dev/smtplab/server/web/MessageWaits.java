@@ -1,11 +1,14 @@
 package dev.smtplab.server.web;
 
+import dev.smtplab.server.record.MessageQuery;
 import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.ServerEventListener;
+import dev.smtplab.server.record.StoredMessage;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +19,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 /**
  * The long polls of {@code GET /api/v1/messages/wait}, held without a thread each: a waiter is a
@@ -42,17 +44,23 @@ final class MessageWaits implements ServerEventListener {
      * connection is never read once the answer is on its way (Jetty reads it again after that).
      */
     private static final class Waiter {
-        private final Predicate<RecordedMessage> condition;
+        private final long after;
+        private final MessageQuery query;
         private final WaitingClient client;
-        private final CompletableFuture<RecordedMessage> result = new CompletableFuture<>();
+        private final CompletableFuture<StoredMessage> result = new CompletableFuture<>();
         private final ReentrantLock lock = new ReentrantLock();
 
-        Waiter(Predicate<RecordedMessage> condition, WaitingClient client) {
-            this.condition = condition;
+        Waiter(long after, MessageQuery query, WaitingClient client) {
+            this.after = after;
+            this.query = query;
             this.client = client;
         }
 
-        void answer(RecordedMessage message) {
+        boolean wants(StoredMessage stored) {
+            return stored.cursor() > after && query.test(stored.message());
+        }
+
+        void answer(StoredMessage message) {
             lock.lock();
             try {
                 result.complete(message);
@@ -100,16 +108,19 @@ final class MessageWaits implements ServerEventListener {
                 SWEEP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The first stored message that meets the condition, now or when it arrives; fails with 408 after the timeout. */
-    CompletableFuture<RecordedMessage> await(Predicate<RecordedMessage> condition, Duration timeout, String address,
-                                             WaitingClient client) {
+    /**
+     * The first stored message after the cursor that matches, now or when it arrives; fails with 408
+     * after the timeout.
+     */
+    CompletableFuture<StoredMessage> await(long after, MessageQuery query, Duration timeout, String address,
+                                           WaitingClient client) {
         AtomicInteger open = perClient.computeIfAbsent(address, key -> new AtomicInteger());
         if (open.incrementAndGet() > MAX_PER_CLIENT) {
             release(address);
             throw new ApiException(429, address + " has " + MAX_PER_CLIENT + " waits open already; wait for one "
                     + "to end");
         }
-        Waiter waiter = new Waiter(condition, client);
+        Waiter waiter = new Waiter(after, query, client);
         waiters.add(waiter);
         ScheduledFuture<?> expiry = timer.schedule(() -> waiter.fail(new ApiException(408,
                 "no matching message arrived within " + timeout.toSeconds() + " s")), timeout.toMillis(),
@@ -120,13 +131,16 @@ final class MessageWaits implements ServerEventListener {
             release(address);
         });
         // Listening first, then looking: a message stored in between is found either way.
-        for (RecordedMessage message : store.messages()) {
-            if (condition.test(message)) {
-                answers.execute(() -> waiter.answer(message));
-                break;
-            }
-        }
+        store.firstAfter(after, query).ifPresent(stored -> answers.execute(() -> answerWithTheFirst(waiter, stored)));
         return waiter.result;
+    }
+
+    /**
+     * Answers with the first message after the waiter's cursor, which is not always the one that
+     * woke it: two arrivals close together are answered on two threads, and the later must not win.
+     */
+    private void answerWithTheFirst(Waiter waiter, StoredMessage arrived) {
+        waiter.answer(store.firstAfter(waiter.after, waiter.query).orElse(arrived));
     }
 
     private void release(String address) {
@@ -146,9 +160,17 @@ final class MessageWaits implements ServerEventListener {
 
     @Override
     public void messageReceived(RecordedMessage message) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        OptionalLong cursor = store.cursorOf(message.id());
+        if (cursor.isEmpty()) {
+            return;   // already evicted or deleted
+        }
+        StoredMessage stored = new StoredMessage(cursor.getAsLong(), message);
         for (Waiter waiter : waiters) {
-            if (waiter.condition.test(message)) {
-                answers.execute(() -> waiter.answer(message));
+            if (waiter.wants(stored)) {
+                answers.execute(() -> answerWithTheFirst(waiter, stored));
             }
         }
     }

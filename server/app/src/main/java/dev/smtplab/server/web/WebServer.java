@@ -42,7 +42,7 @@ public final class WebServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final Metrics metrics;
-    private final EventStream events = new EventStream();
+    private final EventStream events;
     private final MessageWaits waits;
     private Javalin app;
 
@@ -53,6 +53,7 @@ public final class WebServer implements AutoCloseable {
         this.requestedPort = port;
         this.guard = new WebGuard(access);
         this.metrics = new Metrics(smtp.store());
+        this.events = new EventStream(smtp.store());
         smtp.addListener(metrics);
         smtp.addListener(events);
         this.waits = new MessageWaits(smtp.store());

@@ -18,7 +18,7 @@ class EventStreamTest {
     /** A deadlock guard, not a speed target: without outboxes the first test never returns. */
     private static final Duration NEVER_BLOCKS = Duration.ofSeconds(20);
 
-    private final EventStream stream = new EventStream();
+    private final EventStream stream = new EventStream(new dev.smtplab.server.record.InMemoryMessageStore());
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach

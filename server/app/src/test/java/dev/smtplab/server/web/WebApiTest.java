@@ -152,7 +152,7 @@ class WebApiTest {
         assertError(call("GET", "/api/v1/messages?limit=0", null), 400,
                 "query parameter limit=\"0\": use a whole number from 1 to 500");
         assertError(call("GET", "/api/v1/messages?before=abc", null), 400,
-                "query parameter before=\"abc\": use a message id");
+                "query parameter before=\"abc\": use a message's cursor (a whole number, from a list's cursor or nextBefore)");
     }
 
     @Test

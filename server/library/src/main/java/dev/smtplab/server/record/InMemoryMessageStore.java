@@ -13,9 +13,10 @@ import java.util.function.Predicate;
 
 /**
  * The default store: bounded in messages, sessions and bytes of message content, in memory, oldest
- * evicted first (the newest message is always kept). Adding takes no global lock (a
- * skip-list map per kind), so concurrent sessions do not queue behind each other; waiters are
- * woken only when someone waits.
+ * evicted first (the newest message is always kept). Readers take no lock (a skip-list map per
+ * kind); adding a message holds one only to give it the next cursor and make it visible together,
+ * so cursors follow the order in which messages can be seen. Waiters are woken only when someone
+ * waits.
  */
 public final class InMemoryMessageStore implements MessageStore {
     public static final int DEFAULT_MAX_MESSAGES = 1_000;
@@ -33,7 +34,9 @@ public final class InMemoryMessageStore implements MessageStore {
     private final AtomicInteger messageCount = new AtomicInteger();
     private final AtomicLong messageBytes = new AtomicLong();
     private final AtomicLong nextMessageSequence = new AtomicLong();
-    private final AtomicLong lastTakenSequence = new AtomicLong(-1);
+    private final AtomicLong lastTakenSequence = new AtomicLong(0);
+    /** Held while a message gets its cursor and becomes visible, so that the two happen in the same order. */
+    private final Object visibility = new Object();
 
     private final ConcurrentSkipListMap<Long, RecordedSession> sessionsBySequence = new ConcurrentSkipListMap<>();
     private final Map<String, Long> sessionSequenceById = new ConcurrentHashMap<>();
@@ -86,11 +89,13 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public void addMessage(RecordedMessage message) {
-        long sequence = nextMessageSequence.getAndIncrement();
-        if (messageSequenceById.putIfAbsent(message.id(), sequence) != null) {
-            throw new IllegalArgumentException("a message with id " + message.id() + " is stored already");
+        synchronized (visibility) {
+            long sequence = nextMessageSequence.incrementAndGet();
+            if (messageSequenceById.putIfAbsent(message.id(), sequence) != null) {
+                throw new IllegalArgumentException("a message with id " + message.id() + " is stored already");
+            }
+            messagesBySequence.put(sequence, message);
         }
-        messagesBySequence.put(sequence, message);
         messageCount.incrementAndGet();
         messageBytes.addAndGet(message.size());
         while ((messageCount.get() > maxMessages || messageBytes.get() > maxBytes) && messageCount.get() > 1) {
@@ -153,6 +158,70 @@ public final class InMemoryMessageStore implements MessageStore {
     public Optional<RecordedMessage> message(String id) {
         Long sequence = messageSequenceById.get(id);
         return sequence == null ? Optional.empty() : Optional.ofNullable(messagesBySequence.get(sequence));
+    }
+
+    @Override
+    public MessagePage page(MessageQuery query, long before, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a page holds at least 1 message, not " + limit);
+        }
+        List<StoredMessage> page = new ArrayList<>();
+        int total = 0;
+        long nextBefore = -1;
+        for (Map.Entry<Long, RecordedMessage> entry : messagesBySequence.descendingMap().entrySet()) {
+            if (!query.test(entry.getValue())) {
+                continue;
+            }
+            total++;
+            if (entry.getKey() < before) {
+                if (page.size() < limit) {
+                    page.add(new StoredMessage(entry.getKey(), entry.getValue()));
+                } else if (nextBefore < 0) {
+                    nextBefore = page.get(page.size() - 1).cursor();
+                }
+            }
+        }
+        return new MessagePage(page, total, nextBefore < 0 ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(nextBefore));
+    }
+
+    @Override
+    public int count(MessageQuery query) {
+        int count = 0;
+        for (RecordedMessage message : messagesBySequence.values()) {
+            if (query.test(message)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public int delete(MessageQuery query) {
+        int deleted = 0;
+        for (Map.Entry<Long, RecordedMessage> entry : messagesBySequence.entrySet()) {
+            if (query.test(entry.getValue()) && messagesBySequence.remove(entry.getKey(), entry.getValue())) {
+                forget(entry.getValue());
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public Optional<StoredMessage> firstAfter(long cursor, MessageQuery query) {
+        for (Map.Entry<Long, RecordedMessage> entry : messagesBySequence.tailMap(cursor, false).entrySet()) {
+            if (query.test(entry.getValue())) {
+                return Optional.of(new StoredMessage(entry.getKey(), entry.getValue()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public java.util.OptionalLong cursorOf(String id) {
+        Long sequence = messageSequenceById.get(id);
+        return sequence == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(sequence);
     }
 
     @Override

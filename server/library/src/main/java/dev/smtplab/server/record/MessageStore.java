@@ -32,6 +32,24 @@ public interface MessageStore {
 
     boolean deleteMessage(String id);
 
+    /**
+     * A page of the messages that match, newest first, older than the cursor {@code before}
+     * ({@code Long.MAX_VALUE} for the newest).
+     */
+    MessagePage page(MessageQuery query, long before, int limit);
+
+    /** How many stored messages match. */
+    int count(MessageQuery query);
+
+    /** Deletes the stored messages that match; returns how many. */
+    int delete(MessageQuery query);
+
+    /** The oldest stored message that matches and came after the cursor ({@code 0} for any). */
+    java.util.Optional<StoredMessage> firstAfter(long cursor, MessageQuery query);
+
+    /** The cursor of a stored message. */
+    java.util.OptionalLong cursorOf(String id);
+
     /** Forgets every message and session. */
     void clear();
 

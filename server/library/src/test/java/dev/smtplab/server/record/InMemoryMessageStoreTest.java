@@ -156,6 +156,50 @@ class InMemoryMessageStoreTest {
         assertThatThrownBy(() -> new InMemoryMessageStore(1, 1, 0)).hasMessage("maxBytes must be at least 1, got 0");
     }
 
+    @Test
+    void pages_counts_deletes_and_waits_are_answered_by_the_store_in_cursor_order() {
+        InMemoryMessageStore store = new InMemoryMessageStore();
+        // Stored in another order than their ids, as two sessions ending together can be.
+        for (int id : new int[] {2, 1, 4, 3, 5}) {
+            store.addMessage(message(id));
+        }
+        assertThat(store.cursorOf("2")).hasValue(1);
+        assertThat(store.cursorOf("1")).hasValue(2);
+        assertThat(store.cursorOf("9")).isEmpty();
+
+        MessagePage first = store.page(MessageQuery.all(), Long.MAX_VALUE, 2);
+        assertThat(first.messages()).extracting(m -> m.message().id()).containsExactly("5", "3");
+        assertThat(first.total()).isEqualTo(5);
+        assertThat(first.nextBefore()).hasValue(4);
+        MessagePage second = store.page(MessageQuery.all(), first.nextBefore().getAsLong(), 2);
+        assertThat(second.messages()).extracting(m -> m.message().id()).containsExactly("4", "1");
+        MessagePage last = store.page(MessageQuery.all(), second.nextBefore().getAsLong(), 2);
+        assertThat(last.messages()).extracting(m -> m.message().id()).containsExactly("2");
+        assertThat(last.nextBefore()).isEmpty();
+
+        assertThat(store.firstAfter(2, MessageQuery.all())).hasValueSatisfying(m -> assertThat(m.message().id())
+                .isEqualTo("4"));
+        assertThat(store.firstAfter(5, MessageQuery.all())).isEmpty();
+        assertThat(store.count(MessageQuery.all().withSubject("3"))).isEqualTo(1);
+        assertThat(store.delete(MessageQuery.all().withText("subject: 4"))).isEqualTo(1);
+        assertThat(store.count(MessageQuery.all())).isEqualTo(4);
+        assertThat(store.bytes()).isEqualTo(store.messages().stream().mapToLong(RecordedMessage::size).sum());
+        assertThatThrownBy(() -> store.page(MessageQuery.all(), Long.MAX_VALUE, 0))
+                .hasMessage("a page holds at least 1 message, not 0");
+    }
+
+    @Test
+    void queries_match_case_insensitive_parts_and_times() {
+        RecordedMessage message = message(7);
+        assertThat(MessageQuery.all().withTo("B@EXAMPLE").test(message)).isTrue();
+        assertThat(MessageQuery.all().withFrom("nobody").test(message)).isFalse();
+        assertThat(MessageQuery.all().between(Instant.EPOCH, Instant.EPOCH.plusSeconds(1)).test(message)).isTrue();
+        assertThat(MessageQuery.all().between(Instant.EPOCH.plusSeconds(1), Instant.EPOCH.plusSeconds(2)).test(message))
+                .isFalse();
+        assertThatThrownBy(() -> MessageQuery.all().between(Instant.EPOCH, Instant.EPOCH))
+                .hasMessage("since (1970-01-01T00:00:00Z) must be before until (1970-01-01T00:00:00Z)");
+    }
+
     static RecordedMessage message(int id) {
         return new RecordedMessage(Integer.toString(id), "1", 1, id, Instant.EPOCH, "127.0.0.1", 40000, "client.test",
                 "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
