@@ -1,6 +1,9 @@
 package dev.smtplab.server;
 
+import dev.smtplab.server.record.MessageQuery;
+import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.scenario.Scenario;
+import dev.smtplab.server.store.SqliteMessageStore;
 import dev.smtplab.server.web.WebServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,9 +13,11 @@ import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -58,6 +63,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300", converter = OptionConverters.PositiveConverter.class,
             description = "Seconds a client may stay silent before 421 and close (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
+
+    @Option(names = "--store", paramLabel = "memory|sqlite[:FILE]", defaultValue = "memory",
+            description = "Where messages and sessions are kept: memory (lost at exit), or an SQLite file that "
+                    + "outlives restarts and crashes (sqlite alone: smtplab.db in --data-dir). The --max-* limits "
+                    + "apply to both (default: ${DEFAULT-VALUE}).")
+    String store;
 
     @Option(names = "--lenient", negatable = false,
             description = "Accept what a real server refuses (a path without '>', unknown MAIL parameters, an "
@@ -134,9 +145,13 @@ public final class Main implements Callable<Integer> {
         web.validate();
         FakeSmtpServer.Builder settings = serverSettings();
         FakeSmtpServer server;
+        Optional<MessageStore> opened = Optional.empty();
         try {
+            opened = openStore();
+            opened.ifPresent(settings::store);
             server = settings.build().start();
         } catch (IllegalArgumentException | IllegalStateException e) {
+            opened.ifPresent(Main::closeStore);
             throw ServerExit.startFailed(e.getMessage());
         }
         WebServer webServer = null;
@@ -147,6 +162,7 @@ public final class Main implements Callable<Integer> {
             }
         } catch (RuntimeException e) {
             server.stop();
+            closeStore(server.store());
             throw e instanceof ServerExit.Failure ? e : ServerExit.startFailed(e.getMessage());
         }
         CountDownLatch stopped = stopOnShutdown(server, webServer);
@@ -167,7 +183,9 @@ public final class Main implements Callable<Integer> {
                 webServer.stop();
             }
             server.stop();
-            out.println("SMTP Lab stopped (" + server.messages().size() + " message(s) recorded)");
+            int kept = server.store().count(MessageQuery.all());
+            closeStore(server.store());
+            out.println("SMTP Lab stopped (" + kept + " message(s) recorded)");
             out.flush();
             stopped.countDown();
         }, "smtplab-shutdown"));
@@ -194,6 +212,30 @@ public final class Main implements Callable<Integer> {
                     + "; rules: " + scenario.rules().size() + "; port: " + scenario.connectionMode().key());
         }
         out.flush();
+    }
+
+    /** The store --store names, opened; empty for memory, which the builder makes itself. */
+    Optional<MessageStore> openStore() {
+        String kind = store.trim();
+        if (kind.equals("memory")) {
+            return Optional.empty();
+        }
+        if (kind.equals("sqlite") || kind.startsWith("sqlite:")) {
+            String file = kind.length() > "sqlite:".length() ? kind.substring("sqlite:".length()) : "";
+            Path path = file.isEmpty() ? tls.dataFolder().resolve("smtplab.db") : Path.of(file);
+            return Optional.of(SqliteMessageStore.open(path, maxMessages, maxSessions, maxStoreBytes));
+        }
+        throw new IllegalArgumentException("--store " + store + ": use memory, sqlite or sqlite:FILE");
+    }
+
+    private static void closeStore(Object store) {
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // Stopping anyway.
+            }
+        }
     }
 
     /** The server the command line describes; a bad value throws with a message that names it. */

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /** STARTTLS and implicit TLS: whose certificate, on which ports, and whether TLS is required. */
 final class TlsOptions {
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where the local CA and server certificate are kept (default: ~/.smtplab).")
+            description = "Where the local CA, the server certificate and the SQLite store are kept (default: "
+                    + "~/.smtplab).")
     Path dataDir;
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "Server certificate chain, PEM (with --tls-key).")
@@ -72,8 +73,12 @@ final class TlsOptions {
         if (tlsPkcs12 != null) {
             return TlsMaterial.fromPkcs12(tlsPkcs12, tlsPkcs12Password.toCharArray());
         }
-        Path folder = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".smtplab");
-        return TlsMaterial.localCa(folder, hostName);
+        return TlsMaterial.localCa(dataFolder(), hostName);
+    }
+
+    /** --data-dir, or ~/.smtplab: the local CA and the SQLite store live there. */
+    Path dataFolder() {
+        return dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".smtplab");
     }
 
     /** --export-ca: writes the local CA's certificate, for clients to trust. */

@@ -11,8 +11,31 @@ import java.util.function.Predicate;
  */
 public interface MessageStore {
 
-    /** Keeps a message; called before the server answers 250 to the final dot. */
+    /**
+     * Makes a message durable, before the server decides its reply to the final dot: a store that
+     * cannot throws, and the client gets {@code 451 4.3.0} instead of a 250 for mail not kept. The
+     * message is not visible until {@link #addMessage}. Stores in memory have nothing to do.
+     *
+     * @throws StoreUnavailableException when the message could not be written
+     */
+    default void keep(RecordedMessage message) {
+    }
+
+    /**
+     * Makes a message visible; called as the server records its 250 to the final dot, before that
+     * reply is sent. The order of these calls is the order of the messages' cursors.
+     */
     void addMessage(RecordedMessage message);
+
+    /** The highest numeric message id stored, so that a restarted server continues after it; 0 for none. */
+    default long lastMessageNumber() {
+        return 0;
+    }
+
+    /** The highest numeric session id stored, so that a restarted server continues after it; 0 for none. */
+    default long lastSessionNumber() {
+        return 0;
+    }
 
     /** Keeps a session snapshot, replacing an earlier snapshot with the same id. */
     void putSession(RecordedSession session);

@@ -316,6 +316,12 @@ final class ConnectionRecorder {
         return message;
     }
 
+    /** The message of the transaction just completed will not be stored after all (the store could not keep it). */
+    synchronized void abandonAcceptedMessage(String why) {
+        acceptedMessage = null;
+        append(Direction.EVENT, why);
+    }
+
     private RecordedMessage takeAcceptedMessage() {
         RecordedMessage message = acceptedMessage;
         acceptedMessage = null;

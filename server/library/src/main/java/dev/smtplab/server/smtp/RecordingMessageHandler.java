@@ -1,5 +1,7 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.StoreUnavailableException;
 import dev.smtplab.server.scenario.SmtpStage;
 import dev.smtplab.server.scenario.StageContext;
 import jakarta.mail.MessagingException;
@@ -77,7 +79,14 @@ final class RecordingMessageHandler implements MessageHandler {
             if (applyRules(content, recorder, socket)) {
                 return "2.0.0 Ok: queued";
             }
-            return "2.0.0 Ok: queued as " + recorder.completeTransaction(content).id();
+            RecordedMessage accepted = recorder.completeTransaction(content);
+            try {
+                server.store.keep(accepted);
+            } catch (StoreUnavailableException e) {
+                recorder.abandonAcceptedMessage("the message could not be stored: " + e.getMessage());
+                throw new RejectException(451, "4.3.0 Error: queue file write error");
+            }
+            return "2.0.0 Ok: queued as " + accepted.id();
         }
     }
 

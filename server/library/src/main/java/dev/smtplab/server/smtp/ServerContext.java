@@ -41,6 +41,9 @@ final class ServerContext {
 
     ServerContext(SmtpSettings settings, MessageStore store, Clock clock, RuleEngine rules) {
         this.settings = settings;
+        // A store that outlived a restart holds ids already: new ones continue after them.
+        connections.set(store.lastSessionNumber());
+        messages.set(store.lastMessageNumber());
         this.strict = settings.lenient() ? null : new StrictDialogue(settings);
         this.dataBudget = new DataBudget(settings.limits().maxDataInFlight());
         this.authThrottle = new AuthThrottle(clock);

@@ -1,0 +1,900 @@
+package dev.smtplab.server.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.smtplab.server.record.MessagePage;
+import dev.smtplab.server.record.MessageParts;
+import dev.smtplab.server.record.MessageQuery;
+import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.record.MessageWaitTimeoutException;
+import dev.smtplab.server.record.Recipient;
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.record.StoreUnavailableException;
+import dev.smtplab.server.record.StoredMessage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * Messages and sessions in an SQLite file, so that they outlive a restart or a crash.
+ *
+ * <p>A message is written in two steps. {@link #keep} commits it before the server decides its
+ * reply to the final dot, so a 250 is only ever sent for mail that is on disk (a failed write
+ * gives the client 451). {@link #addMessage}, as the 250 is recorded, gives it its cursor, which
+ * makes it visible. A message kept but never made visible (the server died in between) is made
+ * visible when the file is opened again: the client may or may not have seen its 250, and SMTP
+ * lets a message arrive twice rather than not at all.
+ *
+ * <p>One writer thread commits what every session asks for in batches (group commit), in WAL mode
+ * with {@code synchronous=NORMAL}: a commit survives the SMTP Lab process being killed, not the
+ * machine losing power. Readers use a small pool of their own connections. Sessions are kept in
+ * memory, bounded, and written behind for the next start.
+ */
+public final class SqliteMessageStore implements MessageStore, AutoCloseable {
+    private static final int READERS = 4;
+    private static final int BATCH = 512;
+    private static final Duration WRITE_WAIT = Duration.ofSeconds(30);
+    private static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
+            + "m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, "
+            + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data";
+
+    private final String file;
+    private final int maxMessages;
+    private final int maxSessions;
+    private final long maxBytes;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private final BlockingQueue<Write> writes = new ArrayBlockingQueue<>(10_000);
+    private final Connection writer;
+    private final Thread writerThread;
+    private final Object visibility = new Object();
+    private final Object arrivals = new Object();
+    private final ConcurrentSkipListMap<Long, RecordedSession> sessions = new ConcurrentSkipListMap<>();
+    private volatile boolean closed;
+    private long lastCursor;
+    private long lastTakenCursor;
+    private long lastMessageNumber;
+    private long lastSessionNumber;
+    // Kept by the writer thread only.
+    private long messageCount;
+    private long contentBytes;
+
+    /** One unit of work for the writer; its future completes once the batch holding it is committed. */
+    private record Write(SqlWork work, CompletableFuture<Void> done) {
+    }
+
+    @FunctionalInterface
+    private interface SqlWork {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private SqliteMessageStore(String file, Connection writer, int maxMessages, int maxSessions, long maxBytes) {
+        this.file = file;
+        this.writer = writer;
+        this.maxMessages = maxMessages;
+        this.maxSessions = maxSessions;
+        this.maxBytes = maxBytes;
+        this.writerThread = new Thread(this::writeLoop, "smtplab-store-writer");
+        this.writerThread.setDaemon(true);
+    }
+
+    /**
+     * Opens the file, made with its folder if missing, upgrading its schema if it is older.
+     *
+     * @throws IllegalStateException with a message naming the file and the problem: a folder that
+     *                               cannot be written, a file that is not an SQLite database, a
+     *                               schema from a newer SMTP Lab
+     */
+    public static SqliteMessageStore open(Path path, int maxMessages, int maxSessions, long maxBytes) {
+        Path absolute = path.toAbsolutePath();
+        String file = absolute.toString();
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make the folder of the store " + file + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(absolute.getParent()) || Files.exists(absolute) && !Files.isWritable(absolute)) {
+            throw new IllegalStateException("cannot write the store " + file + ": the folder or the file is not "
+                    + "writable by this user");
+        }
+        Connection writer = null;
+        try {
+            writer = connect(file);
+            try (Statement statement = writer.createStatement()) {
+                // Only takes effect on a new file: each commit that deletes gives the pages back to the file
+                // system. (Incremental vacuum frees one page per step, and JDBC steps a pragma once.)
+                statement.execute("PRAGMA auto_vacuum = FULL");
+                statement.execute("PRAGMA journal_mode = WAL");
+            }
+            SqliteSchema.migrate(writer, file);
+            SqliteMessageStore store = new SqliteMessageStore(file, writer, maxMessages, maxSessions, maxBytes);
+            store.load();
+            for (int i = 0; i < READERS; i++) {
+                store.readers.add(connect(file));
+            }
+            store.writerThread.start();
+            return store;
+        } catch (SQLException e) {
+            closeQuietly(writer);
+            String problem = e.getMessage() != null && (e.getMessage().contains("not a database")
+                    || e.getMessage().contains("malformed")) ? "it is not an SQLite database, or it is damaged; "
+                    + "move it away to start with an empty store" : e.getMessage();
+            throw new IllegalStateException("cannot open the store " + file + ": " + problem, e);
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    private static Connection connect(String file) throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = 10000");
+            statement.execute("PRAGMA synchronous = NORMAL");
+            statement.execute("PRAGMA foreign_keys = ON");
+        }
+        return connection;
+    }
+
+    /** Counters and sessions from the file; messages kept but not yet visible become visible, in order. */
+    private void load() throws SQLException {
+        try (Statement statement = writer.createStatement()) {
+            try (ResultSet row = statement.executeQuery("SELECT coalesce(max(cursor), 0), coalesce(max(number), 0), "
+                    + "count(*), coalesce(sum(size), 0) FROM message")) {
+                row.next();
+                lastCursor = row.getLong(1);
+                lastMessageNumber = row.getLong(2);
+                messageCount = row.getLong(3);
+                contentBytes = row.getLong(4);
+            }
+            List<Long> invisible = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery("SELECT number FROM message WHERE cursor IS NULL ORDER BY number")) {
+                while (rows.next()) {
+                    invisible.add(rows.getLong(1));
+                }
+            }
+            try (PreparedStatement reveal = writer.prepareStatement("UPDATE message SET cursor = ? WHERE number = ?")) {
+                for (long number : invisible) {
+                    reveal.setLong(1, ++lastCursor);
+                    reveal.setLong(2, number);
+                    reveal.executeUpdate();
+                }
+            }
+            try (ResultSet row = statement.executeQuery("SELECT coalesce(max(number), 0) FROM session")) {
+                row.next();
+                lastSessionNumber = row.getLong(1);
+            }
+            try (ResultSet rows = statement.executeQuery("SELECT number, snapshot FROM (SELECT number, snapshot FROM "
+                    + "session ORDER BY number DESC LIMIT " + maxSessions + ") ORDER BY number")) {
+                while (rows.next()) {
+                    RecordedSession session = json.readValue(rows.getString(2), RecordedSession.class);
+                    sessions.put(rows.getLong(1), endedByTheStop(session));
+                }
+            } catch (IOException e) {
+                throw new SQLException("a session in the store cannot be read: " + e.getMessage(), e);
+            }
+        }
+        lastTakenCursor = lastCursor;
+    }
+
+    /** A session still open when SMTP Lab stopped without closing it (a crash) ended there. */
+    private static RecordedSession endedByTheStop(RecordedSession session) {
+        if (session.outcome() != SessionOutcome.ACTIVE) {
+            return session;
+        }
+        return new RecordedSession(session.id(), session.connectionIndex(), session.clientAddress(),
+                session.clientPort(), session.startedAt(), session.startedAt(), session.helo(), SessionOutcome.DROPPED,
+                "SMTP Lab stopped during the session", session.transcript(), session.omittedTranscriptLines(),
+                session.messageIds(), session.tlsProtocol(), session.tlsCipher(), session.authUser(),
+                session.rulesFired(), session.rejections(), session.pipelinedCommands());
+    }
+
+    public String file() {
+        return file;
+    }
+
+    /**
+     * Caps the file at this many pages, as a full disk would (0 lifts the cap): for tests of what
+     * the server does when it cannot write.
+     */
+    void capPages(long pages) {
+        await(enqueue(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA max_page_count = " + (pages > 0 ? pages : 1_073_741_823L));
+            }
+        }), "cap the file");
+    }
+
+    /** Pages the file holds now. */
+    long pages() {
+        return read(connection -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("PRAGMA page_count")) {
+                row.next();
+                return row.getLong(1);
+            }
+        });
+    }
+
+    // ---- writing ----
+
+    @Override
+    public void keep(RecordedMessage message) {
+        await(enqueue(connection -> insert(connection, message, null)), "keep message " + message.id());
+    }
+
+    @Override
+    public void addMessage(RecordedMessage message) {
+        CompletableFuture<Void> done;
+        synchronized (visibility) {
+            long cursor = ++lastCursor;
+            done = enqueue(connection -> reveal(connection, message, cursor));
+        }
+        await(done, "make message " + message.id() + " visible");
+        wakeWaiters();
+    }
+
+    @Override
+    public void putSession(RecordedSession session) {
+        long number = number(session.id());
+        sessions.put(number, session);
+        while (sessions.size() > maxSessions) {
+            sessions.pollFirstEntry();
+        }
+        String snapshot;
+        try {
+            snapshot = json.writeValueAsString(session);
+        } catch (IOException e) {
+            throw new IllegalStateException("session " + session.id() + " cannot be written: " + e.getMessage(), e);
+        }
+        // Written behind: a session snapshot is not what a 250 promises.
+        enqueue(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO session (number, id, snapshot) "
+                    + "VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET snapshot = excluded.snapshot")) {
+                upsert.setLong(1, number);
+                upsert.setString(2, session.id());
+                upsert.setString(3, snapshot);
+                upsert.executeUpdate();
+            }
+        });
+        wakeWaiters();
+    }
+
+    private CompletableFuture<Void> enqueue(SqlWork work) {
+        if (closed) {
+            throw new StoreUnavailableException("the store " + file + " is closed", null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            if (!writes.offer(new Write(work, done), WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StoreUnavailableException("the store " + file + " is too far behind (its writes queue "
+                        + "is full)", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while writing to " + file, e);
+        }
+        return done;
+    }
+
+    private void await(CompletableFuture<Void> done, String what) {
+        try {
+            done.get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new StoreUnavailableException("cannot " + what + " in " + file + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("cannot " + what + " in " + file + ": no commit within "
+                    + WRITE_WAIT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while writing to " + file, e);
+        }
+    }
+
+    /** Takes what is queued, commits it as one transaction, and answers each writer; then keeps within bounds. */
+    private void writeLoop() {
+        List<Write> batch = new ArrayList<>(BATCH);
+        while (!closed || !writes.isEmpty()) {
+            try {
+                Write first = writes.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                writes.drainTo(batch, BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    writes.drainTo(batch);
+                    commit(batch);
+                    return;
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Write> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        long countBefore = messageCount;
+        long bytesBefore = contentBytes;
+        try {
+            writer.setAutoCommit(false);
+            for (Write write : batch) {
+                write.work().run(writer);
+            }
+            enforceBounds(writer);
+            writer.commit();
+            batch.forEach(write -> write.done().complete(null));
+        } catch (SQLException | RuntimeException e) {
+            messageCount = countBefore;
+            contentBytes = bytesBefore;
+            try {
+                writer.rollback();
+            } catch (SQLException ignored) {
+                // The failure below is what matters.
+            }
+            // One bad write must not fail the others: try each on its own.
+            if (batch.size() > 1) {
+                for (Write write : batch) {
+                    commit(List.of(write));
+                }
+            } else {
+                batch.get(0).done().completeExceptionally(e);
+            }
+        } finally {
+            try {
+                writer.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // The next batch sets it again.
+            }
+        }
+    }
+
+    private void insert(Connection connection, RecordedMessage message, Long cursor) throws SQLException {
+        byte[] data = message.data();
+        byte[] sha = sha256(data);
+        try (PreparedStatement content = connection.prepareStatement("INSERT INTO content (sha256, data, refs) "
+                + "VALUES (?, ?, 1) ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1")) {
+            content.setBytes(1, sha);
+            content.setBytes(2, data);
+            content.executeUpdate();
+        }
+        long number = number(message.id());
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO message (number, id, cursor, "
+                + "session_id, connection_index, transaction_index, received_at, client_address, client_port, helo, "
+                + "mail_from, mail_parameters, recipients, to_text, subject, size, tls_protocol, tls_cipher, auth_user, "
+                + "suspicious, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, number);
+            insert.setString(2, message.id());
+            if (cursor == null) {
+                insert.setNull(3, java.sql.Types.INTEGER);
+            } else {
+                insert.setLong(3, cursor);
+            }
+            insert.setString(4, message.sessionId());
+            insert.setLong(5, message.connectionIndex());
+            insert.setInt(6, message.transactionIndex());
+            insert.setLong(7, nanos(message.receivedAt()));
+            insert.setString(8, message.clientAddress());
+            insert.setInt(9, message.clientPort());
+            insert.setString(10, message.helo().orElse(null));
+            insert.setString(11, message.mailFrom());
+            insert.setString(12, write(message.mailParameters()));
+            insert.setString(13, write(message.recipients()));
+            insert.setString(14, String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT));
+            insert.setString(15, message.subject().orElse(null));
+            insert.setInt(16, message.size());
+            insert.setString(17, message.tlsProtocol().orElse(null));
+            insert.setString(18, message.tlsCipher().orElse(null));
+            insert.setString(19, message.authUser().orElse(null));
+            insert.setString(20, write(message.suspiciousEndOfData()));
+            insert.setBytes(21, sha);
+            insert.executeUpdate();
+        }
+        try (PreparedStatement text = connection.prepareStatement("INSERT INTO message_text (rowid, subject, "
+                + "addresses, body) VALUES (?, ?, ?, ?)")) {
+            text.setLong(1, number);
+            text.setString(2, message.subject().orElse(""));
+            text.setString(3, message.mailFrom() + " " + String.join(" ", message.acceptedRecipients()));
+            text.setString(4, searchableBody(message));
+            text.executeUpdate();
+        }
+        messageCount++;
+        contentBytes += message.size();
+    }
+
+    /** Gives a kept message its cursor; a message never kept (added directly) is written whole. */
+    private void reveal(Connection connection, RecordedMessage message, long cursor) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE message SET cursor = ? WHERE id = ?")) {
+            update.setLong(1, cursor);
+            update.setString(2, message.id());
+            if (update.executeUpdate() == 0) {
+                insert(connection, message, cursor);
+            }
+        }
+    }
+
+    /** The oldest go first while there are too many, or too many bytes; the newest always stays. */
+    private void enforceBounds(Connection connection) throws SQLException {
+        while ((messageCount > maxMessages || contentBytes > maxBytes) && messageCount > 1) {
+            Long oldest = null;
+            try (Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT number FROM message WHERE cursor IS NOT NULL "
+                         + "ORDER BY cursor LIMIT 1")) {
+                if (row.next()) {
+                    oldest = row.getLong(1);
+                }
+            }
+            if (oldest == null) {
+                return;
+            }
+            deleteNumber(connection, oldest);
+        }
+    }
+
+    private boolean deleteNumber(Connection connection, long number) throws SQLException {
+        byte[] sha;
+        int size;
+        try (PreparedStatement find = connection.prepareStatement("SELECT content_sha256, size FROM message WHERE "
+                + "number = ?")) {
+            find.setLong(1, number);
+            try (ResultSet row = find.executeQuery()) {
+                if (!row.next()) {
+                    return false;
+                }
+                sha = row.getBytes(1);
+                size = row.getInt(2);
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM message WHERE number = ?");
+             PreparedStatement text = connection.prepareStatement("DELETE FROM message_text WHERE rowid = ?");
+             PreparedStatement release = connection.prepareStatement("UPDATE content SET refs = refs - 1 WHERE "
+                     + "sha256 = ?");
+             PreparedStatement unused = connection.prepareStatement("DELETE FROM content WHERE sha256 = ? AND "
+                     + "refs <= 0")) {
+            delete.setLong(1, number);
+            delete.executeUpdate();
+            text.setLong(1, number);
+            text.executeUpdate();
+            release.setBytes(1, sha);
+            release.executeUpdate();
+            unused.setBytes(1, sha);
+            unused.executeUpdate();
+        }
+        messageCount--;
+        contentBytes -= size;
+        return true;
+    }
+
+    // ---- reading ----
+
+    @Override
+    public List<RecordedMessage> messages() {
+        return select("WHERE m.cursor IS NOT NULL ORDER BY m.cursor", statement -> { }).stream()
+                .map(StoredMessage::message).toList();
+    }
+
+    @Override
+    public Optional<RecordedMessage> message(String id) {
+        return select("WHERE m.cursor IS NOT NULL AND m.id = ?", statement -> statement.setString(1, id)).stream()
+                .map(StoredMessage::message).findFirst();
+    }
+
+    @Override
+    public List<RecordedSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    @Override
+    public Optional<RecordedSession> session(String id) {
+        return Optional.ofNullable(sessions.get(number(id)));
+    }
+
+    @Override
+    public List<RecordedMessage> messagesOfSession(String sessionId) {
+        return select("WHERE m.cursor IS NOT NULL AND m.session_id = ? ORDER BY m.cursor",
+                statement -> statement.setString(1, sessionId)).stream().map(StoredMessage::message).toList();
+    }
+
+    @Override
+    public boolean deleteMessage(String id) {
+        boolean[] deleted = new boolean[1];
+        await(enqueue(connection -> deleted[0] = deleteNumber(connection, number(id))), "delete message " + id);
+        return deleted[0];
+    }
+
+    @Override
+    public void clear() {
+        await(enqueue(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("DELETE FROM message");
+                statement.execute("DELETE FROM message_text");
+                statement.execute("DELETE FROM content");
+                statement.execute("DELETE FROM session");
+            }
+            messageCount = 0;
+            contentBytes = 0;
+        }), "clear the store");
+        sessions.clear();
+    }
+
+    @Override
+    public MessagePage page(MessageQuery query, long before, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a page holds at least 1 message, not " + limit);
+        }
+        Where where = Where.of(query);
+        List<StoredMessage> found = select("WHERE m.cursor IS NOT NULL AND m.cursor < ? " + where.sql()
+                + " ORDER BY m.cursor DESC LIMIT ?", statement -> {
+            statement.setLong(1, before);
+            int next = where.bind(statement, 2);
+            statement.setInt(next, limit + 1);
+        });
+        OptionalLong nextBefore = found.size() > limit ? OptionalLong.of(found.get(limit - 1).cursor())
+                : OptionalLong.empty();
+        return new MessagePage(found.subList(0, Math.min(limit, found.size())), count(query), nextBefore);
+    }
+
+    @Override
+    public int count(MessageQuery query) {
+        Where where = Where.of(query);
+        return read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM message m WHERE "
+                    + "m.cursor IS NOT NULL " + where.sql())) {
+                where.bind(statement, 1);
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return row.getInt(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int delete(MessageQuery query) {
+        Where where = Where.of(query);
+        int[] deleted = new int[1];
+        await(enqueue(connection -> {
+            List<Long> numbers = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT m.number FROM message m WHERE "
+                    + "m.cursor IS NOT NULL " + where.sql())) {
+                where.bind(statement, 1);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        numbers.add(rows.getLong(1));
+                    }
+                }
+            }
+            for (long number : numbers) {
+                if (deleteNumber(connection, number)) {
+                    deleted[0]++;
+                }
+            }
+        }), "delete messages");
+        return deleted[0];
+    }
+
+    @Override
+    public Optional<StoredMessage> firstAfter(long cursor, MessageQuery query) {
+        Where where = Where.of(query);
+        return select("WHERE m.cursor > ? " + where.sql() + " ORDER BY m.cursor LIMIT 1", statement -> {
+            statement.setLong(1, cursor);
+            where.bind(statement, 2);
+        }).stream().findFirst();
+    }
+
+    @Override
+    public OptionalLong cursorOf(String id) {
+        return read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT cursor FROM message WHERE id = ? "
+                    + "AND cursor IS NOT NULL")) {
+                statement.setString(1, id);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public long lastMessageNumber() {
+        return lastMessageNumber;
+    }
+
+    @Override
+    public long lastSessionNumber() {
+        return lastSessionNumber;
+    }
+
+    // ---- waiting ----
+
+    @Override
+    public List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {
+        List<RecordedMessage> stored = waitFor(() -> count(MessageQuery.all()) >= count ? messages() : null, timeout);
+        if (stored == null) {
+            throw new MessageWaitTimeoutException("expected " + count + " message(s) within " + timeout.toMillis()
+                    + " ms but " + count(MessageQuery.all()) + " arrived");
+        }
+        return stored;
+    }
+
+    @Override
+    public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
+        RecordedMessage taken = waitFor(() -> {
+            synchronized (this) {
+                Optional<StoredMessage> next = firstAfter(lastTakenCursor, MessageQuery.all());
+                next.ifPresent(stored -> lastTakenCursor = stored.cursor());
+                return next.map(StoredMessage::message).orElse(null);
+            }
+        }, timeout);
+        if (taken == null) {
+            throw new MessageWaitTimeoutException("no message arrived within " + timeout.toMillis() + " ms");
+        }
+        return taken;
+    }
+
+    @Override
+    public RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout)
+            throws InterruptedException {
+        RecordedMessage found = waitFor(() -> messages().stream().filter(condition).findFirst().orElse(null), timeout);
+        if (found == null) {
+            throw new MessageWaitTimeoutException("no matching message arrived within " + timeout.toMillis() + " ms");
+        }
+        return found;
+    }
+
+    @Override
+    public RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout)
+            throws InterruptedException {
+        RecordedSession found = waitFor(() -> sessions.values().stream().filter(condition).findFirst().orElse(null),
+                timeout);
+        if (found == null) {
+            throw new MessageWaitTimeoutException("no session matched within " + timeout.toMillis() + " ms");
+        }
+        return found;
+    }
+
+    private interface Attempt<T> {
+        T tryNow();
+    }
+
+    private <T> T waitFor(Attempt<T> attempt, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T result = attempt.tryNow();
+            if (result != null) {
+                return result;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
+            }
+            synchronized (arrivals) {
+                arrivals.wait(Math.max(1, Math.min(remaining / 1_000_000, 100)));
+            }
+        }
+    }
+
+    private void wakeWaiters() {
+        synchronized (arrivals) {
+            arrivals.notifyAll();
+        }
+    }
+
+    // ---- plumbing ----
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private interface Reading<T> {
+        T read(Connection connection) throws SQLException;
+    }
+
+    private List<StoredMessage> select(String where, Binder binder) {
+        return read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM message m "
+                    + "JOIN content c ON c.sha256 = m.content_sha256 " + where)) {
+                binder.bind(statement);
+                List<StoredMessage> found = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(new StoredMessage(rows.getLong(3), message(rows)));
+                    }
+                }
+                return found;
+            }
+        });
+    }
+
+    private <T> T read(Reading<T> reading) {
+        Connection connection;
+        try {
+            connection = readers.poll(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while reading " + file, e);
+        }
+        if (connection == null) {
+            throw new StoreUnavailableException("no free connection to read " + file, null);
+        }
+        try {
+            return reading.read(connection);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot read " + file + ": " + e.getMessage(), e);
+        } finally {
+            readers.add(connection);
+        }
+    }
+
+    private RecordedMessage message(ResultSet row) throws SQLException {
+        try {
+            Map<String, String> parameters = json.readValue(row.getString(12), new TypeReference<>() { });
+            List<Recipient> recipients = json.readValue(row.getString(13), new TypeReference<>() { });
+            List<String> suspicious = json.readValue(row.getString(17), new TypeReference<>() { });
+            long nanos = row.getLong(7);
+            return new RecordedMessage(row.getString(2), row.getString(4), row.getLong(5), row.getInt(6),
+                    Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
+                    row.getString(8), row.getInt(9), row.getString(10), row.getString(11), parameters, recipients,
+                    row.getBytes(18), row.getString(14), row.getString(15), row.getString(16), suspicious);
+        } catch (IOException e) {
+            throw new SQLException("message " + row.getString(2) + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What full-text search reads: the decoded text body, or the HTML's, or the raw content; at most 64 KB. */
+    private static String searchableBody(RecordedMessage message) {
+        MessageParts parts = MessageParts.of(message);
+        String body = parts.text().or(parts::html).orElseGet(message::dataAsString);
+        return body.length() > 65_536 ? body.substring(0, 65_536) : body;
+    }
+
+    /** Ids are numbers in text ("42"); one that is not is kept apart from them, after every number. */
+    private static long number(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE / 2 + (id.hashCode() & 0x7fffffffL);
+        }
+    }
+
+    private static long nanos(Instant at) {
+        return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Already failing.
+            }
+        }
+    }
+
+    /** Waits for what is queued to be committed, then closes every connection. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            writerThread.join(WRITE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(writer);
+        Connection reader;
+        while ((reader = readers.poll()) != null) {
+            closeQuietly(reader);
+        }
+    }
+
+    /** A query's conditions as SQL, with the values to bind in order. */
+    private record Where(String sql, List<Object> values) {
+        static Where of(MessageQuery query) {
+            StringBuilder sql = new StringBuilder();
+            List<Object> values = new ArrayList<>();
+            if (query.from() != null) {
+                sql.append(" AND lower(m.mail_from) LIKE ? ESCAPE '\\'");
+                values.add(like(query.from()));
+            }
+            if (query.to() != null) {
+                sql.append(" AND m.to_text LIKE ? ESCAPE '\\'");
+                values.add(like(query.to()));
+            }
+            if (query.subject() != null) {
+                sql.append(" AND lower(m.subject) LIKE ? ESCAPE '\\'");
+                values.add(like(query.subject()));
+            }
+            if (query.text() != null) {
+                sql.append(" AND m.number IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)");
+                values.add(match(query.text()));
+            }
+            if (query.since() != null) {
+                sql.append(" AND m.received_at >= ?");
+                values.add(nanos(query.since()));
+            }
+            if (query.until() != null) {
+                sql.append(" AND m.received_at < ?");
+                values.add(nanos(query.until()));
+            }
+            return new Where(sql.toString(), values);
+        }
+
+        int bind(PreparedStatement statement, int first) throws SQLException {
+            int index = first;
+            for (Object value : values) {
+                statement.setObject(index++, value);
+            }
+            return index;
+        }
+
+        private static String like(String part) {
+            return "%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        }
+
+        /** Each word of the text as a prefix, all of them required: "conf tok" finds "confirm your token". */
+        private static String match(String text) {
+            StringBuilder match = new StringBuilder();
+            for (String word : text.split("[^\\p{L}\\p{N}]+")) {
+                if (!word.isEmpty()) {
+                    match.append(match.length() == 0 ? "" : " ").append('"').append(word).append("\"*");
+                }
+            }
+            return match.length() == 0 ? "\"\"" : match.toString();
+        }
+    }
+}

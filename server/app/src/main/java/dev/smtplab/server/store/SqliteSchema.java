@@ -1,0 +1,82 @@
+package dev.smtplab.server.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The store's tables, versioned: each migration runs once, in order, and the file records the
+ * version it reached, so a newer SMTP Lab upgrades an older file and an older one refuses a newer.
+ */
+final class SqliteSchema {
+    /** Migration n brings the file from version n to n + 1. Append; never edit a released one. */
+    private static final List<List<String>> MIGRATIONS = List.of(List.of(
+            // Content once, however many messages carry the same bytes.
+            "CREATE TABLE content (sha256 BLOB PRIMARY KEY, data BLOB NOT NULL, refs INTEGER NOT NULL)",
+            """
+            CREATE TABLE message (
+                number INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                cursor INTEGER UNIQUE,
+                session_id TEXT NOT NULL,
+                connection_index INTEGER NOT NULL,
+                transaction_index INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                client_address TEXT NOT NULL,
+                client_port INTEGER NOT NULL,
+                helo TEXT,
+                mail_from TEXT NOT NULL,
+                mail_parameters TEXT NOT NULL,
+                recipients TEXT NOT NULL,
+                to_text TEXT NOT NULL,
+                subject TEXT,
+                size INTEGER NOT NULL,
+                tls_protocol TEXT,
+                tls_cipher TEXT,
+                auth_user TEXT,
+                suspicious TEXT NOT NULL,
+                content_sha256 BLOB NOT NULL REFERENCES content (sha256)
+            )""",
+            "CREATE INDEX message_session ON message (session_id)",
+            "CREATE INDEX message_received ON message (received_at)",
+            // Full-text search over subject, addresses and the decoded text; rowid is message.number.
+            "CREATE VIRTUAL TABLE message_text USING fts5(subject, addresses, body, content='', contentless_delete=1)",
+            "CREATE TABLE session (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, snapshot TEXT NOT NULL)"));
+
+    static final int VERSION = MIGRATIONS.size();
+
+    private SqliteSchema() {
+    }
+
+    /** Brings the file to {@link #VERSION}; fails on a file written by a newer SMTP Lab. */
+    static void migrate(Connection connection, String file) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            int version;
+            try (ResultSet row = statement.executeQuery("SELECT max(version) FROM schema_version")) {
+                version = row.next() ? row.getInt(1) : 0;
+            }
+            if (version > VERSION) {
+                throw new IllegalStateException("the store " + file + " was written by a newer SMTP Lab (schema "
+                        + version + "; this one knows " + VERSION + "): use that version, or another file");
+            }
+            for (int next = version; next < VERSION; next++) {
+                connection.setAutoCommit(false);
+                try {
+                    for (String sql : MIGRATIONS.get(next)) {
+                        statement.execute(sql);
+                    }
+                    statement.execute("INSERT INTO schema_version (version) VALUES (" + (next + 1) + ")");
+                    connection.commit();
+                } catch (SQLException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.smtplab.server.store;
+
+import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.record.MessagePage;
+import dev.smtplab.server.record.MessageQuery;
+import dev.smtplab.server.record.Recipient;
+import dev.smtplab.server.record.RecordedMessage;
+import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.record.StoreUnavailableException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqliteMessageStoreTest {
+    @TempDir
+    Path folder;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+    }
+
+    private SqliteMessageStore open(int maxMessages) {
+        SqliteMessageStore store = SqliteMessageStore.open(folder.resolve("data/smtplab.db"), maxMessages, 100,
+                1 << 30);
+        opened.add(store);
+        return store;
+    }
+
+    static RecordedMessage message(int id, String subject, String body) {
+        return new RecordedMessage(Integer.toString(id), "1", 1, id, Instant.parse("2026-12-05T10:00:00Z").plusSeconds(id),
+                "127.0.0.1", 40000, "client.test", "shop@example.test", Map.of("BODY", "8BITMIME"),
+                List.of(new Recipient("bob@example.test", Map.of("NOTIFY", "NEVER"), 250, "250 2.1.5 Ok"),
+                        new Recipient("nobody@example.test", Map.of(), 550, "550 5.1.1 no")),
+                ("Subject: " + subject + "\r\n\r\n" + body + "\r\n").getBytes(StandardCharsets.UTF_8),
+                "TLSv1.3", "TLS_AES_128_GCM_SHA256", "alice", List.of("bare LF"));
+    }
+
+    private static void store(SqliteMessageStore store, RecordedMessage message) {
+        store.keep(message);
+        store.addMessage(message);
+    }
+
+    @Test
+    void messages_and_sessions_outlive_a_restart_whole() {
+        SqliteMessageStore store = open(100);
+        RecordedMessage original = message(1, "Hello", "first");
+        store(store, original);
+        store.putSession(session("1", SessionOutcome.COMPLETED));
+        store.putSession(session("2", SessionOutcome.ACTIVE));
+        store.close();
+
+        SqliteMessageStore again = open(100);
+        RecordedMessage read = again.message("1").orElseThrow();
+        assertThat(read.data()).isEqualTo(original.data());
+        assertThat(read.recipients()).isEqualTo(original.recipients());
+        assertThat(read.mailParameters()).isEqualTo(original.mailParameters());
+        assertThat(read.receivedAt()).isEqualTo(original.receivedAt());
+        assertThat(read.tlsCipher()).isEqualTo(original.tlsCipher());
+        assertThat(read.authUser()).contains("alice");
+        assertThat(read.suspiciousEndOfData()).containsExactly("bare LF");
+        assertThat(again.lastMessageNumber()).isEqualTo(1);
+        assertThat(again.lastSessionNumber()).isEqualTo(2);
+        assertThat(again.sessions()).extracting(RecordedSession::outcome)
+                .containsExactly(SessionOutcome.COMPLETED, SessionOutcome.DROPPED);
+        assertThat(again.session("2").orElseThrow().outcomeDetail()).isEqualTo("SMTP Lab stopped during the session");
+        store(again, message(2, "Again", "second"));
+        assertThat(again.cursorOf("2")).hasValue(2);
+    }
+
+    @Test
+    void a_message_kept_but_not_yet_visible_when_the_server_died_is_visible_after_restart() {
+        SqliteMessageStore store = open(100);
+        store(store, message(1, "one", "x"));
+        store.keep(message(2, "two", "x"));
+        assertThat(store.message("2")).isEmpty();
+        store.close();
+
+        SqliteMessageStore again = open(100);
+        assertThat(again.messages()).extracting(RecordedMessage::id).containsExactly("1", "2");
+    }
+
+    @Test
+    void pages_counts_searches_and_deletes_happen_in_the_database() {
+        SqliteMessageStore store = open(100);
+        for (int id : new int[] {2, 1, 4, 3, 5}) {
+            store(store, message(id, "Order " + id, "Your code is " + (1000 + id)));
+        }
+        String encoded = Base64.getMimeEncoder().encodeToString("Bestätigen Sie Ihr Konto".getBytes(StandardCharsets.UTF_8));
+        RecordedMessage german = new RecordedMessage("6", "1", 1, 6, Instant.now(), "127.0.0.1", 1, null,
+                "shop@example.test", Map.of(), List.of(new Recipient("anna@example.test", Map.of(), 250, "250 Ok")),
+                ("Subject: Konto\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                        + encoded + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        store(store, german);
+
+        MessagePage first = store.page(MessageQuery.all(), Long.MAX_VALUE, 2);
+        assertThat(first.messages()).extracting(m -> m.message().id()).containsExactly("6", "5");
+        assertThat(first.total()).isEqualTo(6);
+        MessagePage second = store.page(MessageQuery.all(), first.nextBefore().getAsLong(), 2);
+        assertThat(second.messages()).extracting(m -> m.message().id()).containsExactly("3", "4");
+        assertThat(store.count(MessageQuery.all().withTo("ANNA"))).isEqualTo(1);
+        assertThat(store.count(MessageQuery.all().withTo("nobody"))).as("refused recipients do not count").isZero();
+        assertThat(store.page(MessageQuery.all().withText("bestät konto"), Long.MAX_VALUE, 10).messages())
+                .as("full-text search in the decoded body, by word prefixes").extracting(m -> m.message().id())
+                .containsExactly("6");
+        assertThat(store.count(MessageQuery.all().withText("1003"))).isEqualTo(1);
+        assertThat(store.count(MessageQuery.all().withSubject("order"))).isEqualTo(5);
+        assertThat(store.count(MessageQuery.all().withFrom("100%_"))).as("LIKE wildcards are literal").isZero();
+        assertThat(store.firstAfter(2, MessageQuery.all())).hasValueSatisfying(m -> assertThat(m.message().id())
+                .isEqualTo("4"));
+        assertThat(store.delete(MessageQuery.all().withSubject("order 4"))).isEqualTo(1);
+        assertThat(store.deleteMessage("5")).isTrue();
+        assertThat(store.deleteMessage("5")).isFalse();
+        assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("2", "1", "3", "6");
+    }
+
+    @Test
+    void the_oldest_go_first_past_the_limit_and_identical_content_is_stored_once() throws Exception {
+        SqliteMessageStore store = open(3);
+        for (int id = 1; id <= 5; id++) {
+            store(store, message(id, "same", "same body"));
+        }
+        assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("3", "4", "5");
+        RecordedMessage twin = new RecordedMessage("6", "1", 1, 6, Instant.now(), "127.0.0.1", 1, null, "a@x.test",
+                Map.of(), List.of(), message(5, "same", "same body").data());
+        store(store, twin);
+        store.close();
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + store.file());
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*), max(refs) FROM content")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("content rows").isEqualTo(1);
+            assertThat(rows.getInt(2)).as("messages sharing it").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void deleting_gives_pages_back() {
+        SqliteMessageStore store = open(1000);
+        String big = "x".repeat(200_000);
+        for (int id = 1; id <= 20; id++) {
+            store(store, message(id, "big", big + id));
+        }
+        long full = store.pages();
+        store.delete(MessageQuery.all());
+        assertThat(store.pages()).as("pages after deleting everything, of %d", full).isLessThan(full / 4);
+    }
+
+    @Test
+    void a_full_disk_refuses_the_write_and_the_store_recovers_when_there_is_room_again() {
+        SqliteMessageStore store = open(1000);
+        store(store, message(1, "fits", "x"));
+        store.capPages(store.pages());
+        assertThatThrownBy(() -> store.keep(message(2, "too big", "y".repeat(100_000))))
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("full");
+        store.capPages(0);
+        store(store, message(3, "fits again", "z"));
+        assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("1", "3");
+    }
+
+    @Test
+    void a_file_that_is_not_a_database_and_a_folder_that_cannot_be_made_are_named() throws Exception {
+        Path junk = folder.resolve("junk.db");
+        Files.writeString(junk, "this is not SQLite".repeat(100));
+        assertThatThrownBy(() -> SqliteMessageStore.open(junk, 10, 10, 1000))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("cannot open the store " + junk + ": it is not an SQLite database, or it is damaged; move it "
+                        + "away to start with an empty store");
+        Path aFile = Files.writeString(folder.resolve("plain-file"), "x");
+        assertThatThrownBy(() -> SqliteMessageStore.open(aFile.resolve("smtplab.db"), 10, 10, 1000))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot make the folder of the store " + aFile.resolve("smtplab.db"));
+    }
+
+    @Test
+    void a_file_from_a_newer_smtp_lab_is_refused() throws Exception {
+        open(10).close();
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));
+             var statement = connection.createStatement()) {
+            statement.execute("INSERT INTO schema_version (version) VALUES (99)");
+        }
+        assertThatThrownBy(() -> open(10)).hasMessageContaining("was written by a newer SMTP Lab (schema 99; this one "
+                + "knows " + SqliteSchema.VERSION + ")");
+    }
+
+    @Test
+    void through_the_server_a_restart_keeps_the_mail_and_new_ids_continue_after_the_old() throws Exception {
+        Path file = folder.resolve("server.db");
+        SqliteMessageStore store = SqliteMessageStore.open(file, 100, 100, 1 << 30);
+        FakeSmtpServer server = FakeSmtpServer.builder().store(store).build().start();
+        assertThat(send(server.port(), "first")).startsWith("250 2.0.0 Ok: queued as 1");
+        server.stop();
+        store.close();
+
+        SqliteMessageStore reopened = SqliteMessageStore.open(file, 100, 100, 1 << 30);
+        opened.add(reopened);
+        FakeSmtpServer restarted = FakeSmtpServer.builder().store(reopened).build().start();
+        try {
+            assertThat(restarted.messages()).extracting(m -> m.subject().orElse("")).containsExactly("first");
+            assertThat(send(restarted.port(), "second")).startsWith("250 2.0.0 Ok: queued as 2");
+            assertThat(restarted.sessions()).extracting(RecordedSession::id).containsExactly("1", "2");
+        } finally {
+            restarted.stop();
+        }
+    }
+
+    @Test
+    void a_server_whose_store_is_full_answers_451_and_accepts_again_once_there_is_room() throws Exception {
+        SqliteMessageStore store = open(1000);
+        FakeSmtpServer server = FakeSmtpServer.builder().store(store).build().start();
+        try {
+            send(server.port(), "warm-up");
+            store.capPages(store.pages());
+            assertThat(send(server.port(), "y".repeat(200_000))).isEqualTo("451 4.3.0 Error: queue file write error");
+            RecordedSession refused = server.awaitSession(s -> s.id().equals("2") && s.ended().isPresent(),
+                    Duration.ofSeconds(5));
+            assertThat(refused.transcriptText()).contains("-- the message could not be stored: ")
+                    .contains("S: 451 4.3.0 Error: queue file write error").doesNotContain("queued as 2");
+            assertThat(refused.messageIds()).isEmpty();
+            store.capPages(0);
+            assertThat(send(server.port(), "after")).startsWith("250 2.0.0 Ok: queued as 3");
+            assertThat(server.messages()).hasSize(2);
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** Sends one message with the subject; returns the reply to its final dot. */
+    static String send(int port, String subject) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            OutputStream out = socket.getOutputStream();
+            String reply = reply(in);
+            for (String line : List.of("EHLO app.test", "MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>", "DATA",
+                    "Subject: " + subject + "\r\n\r\nbody\r\n.")) {
+                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                reply = reply(in);
+            }
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            reply(in);
+            return reply;
+        }
+    }
+
+    private static String reply(BufferedReader in) throws Exception {
+        String line;
+        do {
+            line = in.readLine();
+        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
+        return line;
+    }
+
+    private static RecordedSession session(String id, SessionOutcome outcome) {
+        return new RecordedSession(id, Long.parseLong(id), "127.0.0.1", 40000, Instant.EPOCH,
+                outcome == SessionOutcome.ACTIVE ? null : Instant.EPOCH, "client.test", outcome, "detail", List.of(), 0,
+                List.of());
+    }
+}
