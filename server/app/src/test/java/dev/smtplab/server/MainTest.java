@@ -147,6 +147,32 @@ class MainTest {
     }
 
     @Test
+    void store_sqlite_keeps_messages_in_the_data_folder_and_a_bad_store_is_one_line(@TempDir Path folder)
+            throws Exception {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--smtp-port", "0", "--no-tls", "--data-dir", folder.toString(), "--store",
+                "sqlite", "--max-messages", "10");
+        var store = (dev.smtplab.server.store.SqliteMessageStore) main.openStore().orElseThrow();
+        try (FakeSmtpServer server = FakeSmtpServer.builder().store(store).build().start()) {
+            Sending.send(server.port(), "a@example.test", "b@example.test", "kept", "body");
+            assertThat(server.messages()).extracting(m -> m.subject().orElse("")).containsExactly("kept");
+        } finally {
+            store.close();
+        }
+        assertThat(store.file()).isEqualTo(folder.resolve("smtplab.db").toAbsolutePath().toString());
+        assertThat(java.nio.file.Files.size(folder.resolve("smtplab.db"))).isPositive();
+
+        Run bad = run("--smtp-port", "0", "--no-tls", "--store", "postgres://x");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("smtplab-server: --store postgres://x: use memory, sqlite or sqlite:FILE\n");
+        java.nio.file.Path junk = java.nio.file.Files.writeString(folder.resolve("junk.db"), "not a database".repeat(50));
+        Run broken = run("--smtp-port", "0", "--no-tls", "--store", "sqlite:" + junk);
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.err()).isEqualTo("smtplab-server: cannot open the store " + junk + ": it is not an SQLite "
+                + "database, or it is damaged; move it away to start with an empty store\n");
+    }
+
+    @Test
     void rules_file_with_a_mistake_stops_the_start_and_names_rule_and_field(@TempDir Path folder) throws Exception {
         Path rules = folder.resolve("rules.yaml");
         Files.writeString(rules, """

@@ -80,6 +80,9 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private final Object visibility = new Object();
     private final Object arrivals = new Object();
     private final ConcurrentSkipListMap<Long, RecordedSession> sessions = new ConcurrentSkipListMap<>();
+    private final java.util.Map<Long, RecordedSession> unwrittenSessions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean flushSessionsSoon = new java.util.concurrent.atomic.AtomicBoolean();
+    private long sessionsWrittenAt;
     private volatile boolean closed;
     private long lastCursor;
     private long lastTakenCursor;
@@ -250,7 +253,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public void keep(RecordedMessage message) {
-        await(enqueue(connection -> insert(connection, message, null)), "keep message " + message.id());
+        Row row = row(message);
+        await(enqueue(connection -> insert(connection, row, null)), "keep message " + message.id());
     }
 
     @Override
@@ -264,6 +268,11 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         wakeWaiters();
     }
 
+    /**
+     * Sessions live in memory and are written behind: at most once a second each, and when they end
+     * (a session snapshot is not what a 250 promises, and a busy kept connection is snapshot after
+     * every message, its transcript growing each time).
+     */
     @Override
     public void putSession(RecordedSession session) {
         long number = number(session.id());
@@ -271,23 +280,35 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         while (sessions.size() > maxSessions) {
             sessions.pollFirstEntry();
         }
-        String snapshot;
-        try {
-            snapshot = json.writeValueAsString(session);
-        } catch (IOException e) {
-            throw new IllegalStateException("session " + session.id() + " cannot be written: " + e.getMessage(), e);
+        unwrittenSessions.put(number, session);
+        if (session.outcome() != SessionOutcome.ACTIVE) {
+            flushSessionsSoon.set(true);
         }
-        // Written behind: a session snapshot is not what a 250 promises.
-        enqueue(connection -> {
-            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO session (number, id, snapshot) "
-                    + "VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET snapshot = excluded.snapshot")) {
-                upsert.setLong(1, number);
-                upsert.setString(2, session.id());
-                upsert.setString(3, snapshot);
+        wakeWaiters();
+    }
+
+    /** Writes the sessions changed since the last time; on the writer thread, inside its transaction. */
+    private void writeSessions(Connection connection) throws SQLException {
+        if (unwrittenSessions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO session (number, id, snapshot) "
+                + "VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET snapshot = excluded.snapshot")) {
+            for (Long number : List.copyOf(unwrittenSessions.keySet())) {
+                RecordedSession session = unwrittenSessions.remove(number);
+                if (session == null) {
+                    continue;
+                }
+                try {
+                    upsert.setLong(1, number);
+                    upsert.setString(2, session.id());
+                    upsert.setString(3, json.writeValueAsString(session));
+                } catch (IOException e) {
+                    throw new SQLException("session " + session.id() + " cannot be written: " + e.getMessage(), e);
+                }
                 upsert.executeUpdate();
             }
-        });
-        wakeWaiters();
+        }
     }
 
     private CompletableFuture<Void> enqueue(SqlWork work) {
@@ -328,22 +349,28 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         while (!closed || !writes.isEmpty()) {
             try {
                 Write first = writes.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                if (first != null) {
+                    batch.add(first);
+                    writes.drainTo(batch, BATCH - 1);
                 }
-                batch.add(first);
-                writes.drainTo(batch, BATCH - 1);
+                boolean sessionsDue = flushSessionsSoon.getAndSet(false)
+                        || System.nanoTime() - sessionsWrittenAt > TimeUnit.SECONDS.toNanos(1);
+                if (sessionsDue && !unwrittenSessions.isEmpty()) {
+                    sessionsWrittenAt = System.nanoTime();
+                    batch.add(new Write(this::writeSessions, new CompletableFuture<>()));
+                }
                 commit(batch);
             } catch (InterruptedException e) {
                 if (closed) {
-                    writes.drainTo(batch);
-                    commit(batch);
-                    return;
+                    break;
                 }
             } finally {
                 batch.clear();
             }
         }
+        writes.drainTo(batch);
+        batch.add(new Write(this::writeSessions, new CompletableFuture<>()));
+        commit(batch);
     }
 
     private void commit(List<Write> batch) {
@@ -363,6 +390,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             messageCount = countBefore;
             contentBytes = bytesBefore;
+            forgetStatements();
             try {
                 writer.rollback();
             } catch (SQLException ignored) {
@@ -385,67 +413,117 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         }
     }
 
-    private void insert(Connection connection, RecordedMessage message, Long cursor) throws SQLException {
+    /**
+     * A message as the tables hold it, worked out on the session's own thread (hashing, JSON, the
+     * searchable text), so the single writer only runs SQL.
+     */
+    private record Row(long number, RecordedMessage message, byte[] data, byte[] sha256, String mailParameters,
+                       String recipients, String toText, String subject, String suspicious, String addresses,
+                       String body) {
+    }
+
+    private Row row(RecordedMessage message) {
         byte[] data = message.data();
-        byte[] sha = sha256(data);
-        try (PreparedStatement content = connection.prepareStatement("INSERT INTO content (sha256, data, refs) "
-                + "VALUES (?, ?, 1) ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1")) {
-            content.setBytes(1, sha);
-            content.setBytes(2, data);
-            content.executeUpdate();
+        String subject = message.subject().orElse(null);
+        return new Row(number(message.id()), message, data, sha256(data), write(message.mailParameters()),
+                write(message.recipients()), String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT),
+                subject, write(message.suspiciousEndOfData()),
+                message.mailFrom() + " " + String.join(" ", message.acceptedRecipients()), searchableBody(message));
+    }
+
+    /** The writer's statements, prepared once: SQLite parses each only the first time. */
+    private final class Statements {
+        final PreparedStatement content;
+        final PreparedStatement message;
+        final PreparedStatement text;
+        final PreparedStatement reveal;
+
+        Statements(Connection connection) throws SQLException {
+            content = connection.prepareStatement("INSERT INTO content (sha256, data, refs) VALUES (?, ?, 1) "
+                    + "ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1");
+            message = connection.prepareStatement("INSERT INTO message (number, id, cursor, session_id, "
+                    + "connection_index, transaction_index, received_at, client_address, client_port, helo, mail_from, "
+                    + "mail_parameters, recipients, to_text, subject, size, tls_protocol, tls_cipher, auth_user, "
+                    + "suspicious, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            text = connection.prepareStatement("INSERT INTO message_text (rowid, subject, addresses, body) "
+                    + "VALUES (?, ?, ?, ?)");
+            reveal = connection.prepareStatement("UPDATE message SET cursor = ? WHERE id = ?");
         }
-        long number = number(message.id());
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO message (number, id, cursor, "
-                + "session_id, connection_index, transaction_index, received_at, client_address, client_port, helo, "
-                + "mail_from, mail_parameters, recipients, to_text, subject, size, tls_protocol, tls_cipher, auth_user, "
-                + "suspicious, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setLong(1, number);
-            insert.setString(2, message.id());
-            if (cursor == null) {
-                insert.setNull(3, java.sql.Types.INTEGER);
-            } else {
-                insert.setLong(3, cursor);
+    }
+
+    private Statements statements;
+
+    private Statements statements(Connection connection) throws SQLException {
+        if (statements == null) {
+            statements = new Statements(connection);
+        }
+        return statements;
+    }
+
+    /** After a failed write the driver may have closed them: they are prepared again when next needed. */
+    private void forgetStatements() {
+        if (statements != null) {
+            for (PreparedStatement statement : List.of(statements.content, statements.message, statements.text,
+                    statements.reveal)) {
+                try {
+                    statement.close();
+                } catch (SQLException ignored) {
+                    // closed already
+                }
             }
-            insert.setString(4, message.sessionId());
-            insert.setLong(5, message.connectionIndex());
-            insert.setInt(6, message.transactionIndex());
-            insert.setLong(7, nanos(message.receivedAt()));
-            insert.setString(8, message.clientAddress());
-            insert.setInt(9, message.clientPort());
-            insert.setString(10, message.helo().orElse(null));
-            insert.setString(11, message.mailFrom());
-            insert.setString(12, write(message.mailParameters()));
-            insert.setString(13, write(message.recipients()));
-            insert.setString(14, String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT));
-            insert.setString(15, message.subject().orElse(null));
-            insert.setInt(16, message.size());
-            insert.setString(17, message.tlsProtocol().orElse(null));
-            insert.setString(18, message.tlsCipher().orElse(null));
-            insert.setString(19, message.authUser().orElse(null));
-            insert.setString(20, write(message.suspiciousEndOfData()));
-            insert.setBytes(21, sha);
-            insert.executeUpdate();
+            statements = null;
         }
-        try (PreparedStatement text = connection.prepareStatement("INSERT INTO message_text (rowid, subject, "
-                + "addresses, body) VALUES (?, ?, ?, ?)")) {
-            text.setLong(1, number);
-            text.setString(2, message.subject().orElse(""));
-            text.setString(3, message.mailFrom() + " " + String.join(" ", message.acceptedRecipients()));
-            text.setString(4, searchableBody(message));
-            text.executeUpdate();
+    }
+
+    private void insert(Connection connection, Row row, Long cursor) throws SQLException {
+        Statements prepared = statements(connection);
+        RecordedMessage message = row.message();
+        prepared.content.setBytes(1, row.sha256());
+        prepared.content.setBytes(2, row.data());
+        prepared.content.executeUpdate();
+        PreparedStatement insert = prepared.message;
+        insert.setLong(1, row.number());
+        insert.setString(2, message.id());
+        if (cursor == null) {
+            insert.setNull(3, java.sql.Types.INTEGER);
+        } else {
+            insert.setLong(3, cursor);
         }
+        insert.setString(4, message.sessionId());
+        insert.setLong(5, message.connectionIndex());
+        insert.setInt(6, message.transactionIndex());
+        insert.setLong(7, nanos(message.receivedAt()));
+        insert.setString(8, message.clientAddress());
+        insert.setInt(9, message.clientPort());
+        insert.setString(10, message.helo().orElse(null));
+        insert.setString(11, message.mailFrom());
+        insert.setString(12, row.mailParameters());
+        insert.setString(13, row.recipients());
+        insert.setString(14, row.toText());
+        insert.setString(15, row.subject());
+        insert.setInt(16, row.data().length);
+        insert.setString(17, message.tlsProtocol().orElse(null));
+        insert.setString(18, message.tlsCipher().orElse(null));
+        insert.setString(19, message.authUser().orElse(null));
+        insert.setString(20, row.suspicious());
+        insert.setBytes(21, row.sha256());
+        insert.executeUpdate();
+        prepared.text.setLong(1, row.number());
+        prepared.text.setString(2, row.subject() == null ? "" : row.subject());
+        prepared.text.setString(3, row.addresses());
+        prepared.text.setString(4, row.body());
+        prepared.text.executeUpdate();
         messageCount++;
-        contentBytes += message.size();
+        contentBytes += row.data().length;
     }
 
     /** Gives a kept message its cursor; a message never kept (added directly) is written whole. */
     private void reveal(Connection connection, RecordedMessage message, long cursor) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE message SET cursor = ? WHERE id = ?")) {
-            update.setLong(1, cursor);
-            update.setString(2, message.id());
-            if (update.executeUpdate() == 0) {
-                insert(connection, message, cursor);
-            }
+        PreparedStatement update = statements(connection).reveal;
+        update.setLong(1, cursor);
+        update.setString(2, message.id());
+        if (update.executeUpdate() == 0) {
+            insert(connection, row(message), cursor);
         }
     }
 

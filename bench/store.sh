@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The stores side by side: Postfix's smtp-source sends the same load to SMTP Lab with --store memory
+# and with --store sqlite, interleaved over several rounds, each server started fresh; then the
+# SQLite file's bytes per message, and the API's list and full-text search over a filled store.
+#
+#   bench/store.sh [--messages N] [--sessions N] [--size BYTES] [--rounds N] [--fill N]
+#
+# Needs: postfix (smtp-source), curl. Every figure is measured in this run, on this machine.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+messages=10000
+sessions=8
+size=2048
+rounds=3
+fill=100000
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --messages) messages=$2; shift 2 ;;
+        --sessions) sessions=$2; shift 2 ;;
+        --size) size=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        --fill) fill=$2; shift 2 ;;
+        *) echo "usage: bench/store.sh [--messages N] [--sessions N] [--size BYTES] [--rounds N] [--fill N]" >&2; exit 2 ;;
+    esac
+done
+command -v smtp-source >/dev/null || { echo "bench: smtp-source is missing: apt-get install postfix" >&2; exit 1; }
+[ -f "$root/server/app/target/smtplab-server.jar" ] || (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl server/app -am package)
+
+work="$root/bench/target/store"
+rm -rf "$work"; mkdir -p "$work"
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+await_banner() {
+    for _ in $(seq 1 300); do
+        if banner=$(timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1; head -c 3 <&3" 2>/dev/null) && [ "$banner" = "220" ]; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "bench: nothing answered on port $1" >&2; return 1
+}
+# Starts the server with a store; sets $port, $web and $pid.
+start() {
+    port=$(free_port); web=$(free_port)
+    java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" --web-port "$web" --no-tls \
+        --data-dir "$work/data-$1" --store "$2" --max-messages 1000000 --max-sessions 1000 --max-store-size 4GB \
+        >"$work/$1.log" 2>&1 &
+    pid=$!
+    await_banner "$port"
+}
+stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+load() {
+    local count=$1 start end
+    start=$(date +%s.%N)
+    timeout 600 smtp-source -d -m "$count" -s "$sessions" -l "$size" -f sender@example.test -t rcpt@example.test \
+        "127.0.0.1:$port"
+    end=$(date +%s.%N)
+    echo "$count $start $end" | awk '{ printf "%.0f", $1 / ($3 - $2) }'
+}
+
+echo "load: $messages messages of $size bytes over $sessions kept-open sessions (smtp-source -d), $rounds rounds, $(nproc) cores"
+memory=(); sqlite=()
+for round in $(seq 1 "$rounds"); do
+    for store in memory sqlite; do
+        rm -rf "$work/data-$store"
+        start "$store" "$store"
+        load $((messages / 10)) >/dev/null   # warm-up: the JIT, and the file's first pages
+        rate=$(load "$messages")
+        stop
+        if [ "$store" = memory ]; then memory+=("$rate"); else sqlite+=("$rate"); fi
+        echo "round $round: $store $rate msgs/s"
+    done
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+m=$(median "${memory[@]}"); s=$(median "${sqlite[@]}")
+awk -v m="$m" -v s="$s" 'BEGIN { printf "median: memory %d msgs/s, sqlite %d msgs/s: sqlite at %.2fx memory (target: at least 0.67x)\n", m, s, s / m }'
+
+# A filled store: bytes per message on disk, then the API's first page and a full-text search.
+rm -rf "$work/data-fill"
+start fill sqlite
+load "$fill" >/dev/null
+curl -s -o /dev/null "http://127.0.0.1:$web/api/v1/messages?limit=50"
+stored=$(curl -s "http://127.0.0.1:$web/api/v1/messages?limit=1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+timings() {
+    local url=$1
+    for _ in $(seq 1 40); do curl -s -o /dev/null -w '%{time_total}\n' "$url"; done | sort -n | awk '{ a[NR] = $1 * 1000 } END { printf "p50 %.1f ms, p95 %.1f ms", a[int(NR * 0.5)], a[int(NR * 0.95)] }'
+}
+echo "list, first page of 50 over $stored messages: $(timings "http://127.0.0.1:$web/api/v1/messages?limit=50")"
+echo "full-text search (q=rcpt) over $stored messages: $(timings "http://127.0.0.1:$web/api/v1/messages?limit=50&q=rcpt")"
+stop
+bytes=$(du -cb "$work/data-fill"/smtplab.db* | tail -1 | cut -f1)
+awk -v b="$bytes" -v n="$stored" -v s="$size" 'BEGIN { printf "disk: %d bytes for %d messages of %d bytes: %.0f bytes each\n", b, n, s, b / n }'
