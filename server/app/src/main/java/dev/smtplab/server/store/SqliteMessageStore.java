@@ -47,12 +47,13 @@ import java.util.function.Predicate;
 /**
  * Messages and sessions in an SQLite file, so that they outlive a restart or a crash.
  *
- * <p>A message is written in two steps. {@link #keep} commits it before the server decides its
- * reply to the final dot, so a 250 is only ever sent for mail that is on disk (a failed write
- * gives the client 451). {@link #addMessage}, as the 250 is recorded, gives it its cursor, which
- * makes it visible. A message kept but never made visible (the server died in between) is made
- * visible when the file is opened again: the client may or may not have seen its 250, and SMTP
- * lets a message arrive twice rather than not at all.
+ * <p>{@link #keep} gives a message its cursor and commits it before the server decides its reply
+ * to the final dot, so a 250 is only ever sent for mail that is on disk (a failed write gives the
+ * client 451). Readers see a message only once {@link #addMessage} announced it, as its 250 is
+ * recorded, and only up to the lowest cursor not yet announced: cursors become visible in their
+ * order, so paging and waiting by cursor never skip one, and one commit per message is enough.
+ * After a crash, every committed message is visible: its client may or may not have seen its 250,
+ * and SMTP lets a message arrive twice rather than not at all.
  *
  * <p>One writer thread commits what every session asks for in batches (group commit), in WAL mode
  * with {@code synchronous=NORMAL}: a commit survives the SMTP Lab process being killed, not the
@@ -77,7 +78,12 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private final BlockingQueue<Write> writes = new ArrayBlockingQueue<>(10_000);
     private final Connection writer;
     private final Thread writerThread;
+    /** Guards the cursors: their giving out, and which are kept but not yet announced. */
     private final Object visibility = new Object();
+    private final java.util.TreeSet<Long> unannounced = new java.util.TreeSet<>();
+    private final java.util.Map<String, Long> unannouncedById = new java.util.HashMap<>();
+    /** Every message with a cursor up to this one is visible; none after it. */
+    private volatile long visibleUpTo;
     private final Object arrivals = new Object();
     private final ConcurrentSkipListMap<Long, RecordedSession> sessions = new ConcurrentSkipListMap<>();
     private final java.util.Map<Long, RecordedSession> unwrittenSessions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -208,6 +214,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             }
         }
         lastTakenCursor = lastCursor;
+        visibleUpTo = lastCursor;
     }
 
     /** A session still open when SMTP Lab stopped without closing it (a crash) ended there. */
@@ -254,18 +261,62 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     @Override
     public void keep(RecordedMessage message) {
         Row row = row(message);
-        await(enqueue(connection -> insert(connection, row, null)), "keep message " + message.id());
-    }
-
-    @Override
-    public void addMessage(RecordedMessage message) {
+        long cursor;
         CompletableFuture<Void> done;
         synchronized (visibility) {
-            long cursor = ++lastCursor;
-            done = enqueue(connection -> reveal(connection, message, cursor));
+            cursor = ++lastCursor;
+            unannounced.add(cursor);
+            unannouncedById.put(message.id(), cursor);
+            done = enqueue(connection -> insert(connection, row, cursor));
         }
-        await(done, "make message " + message.id() + " visible");
+        try {
+            await(done, "keep message " + message.id());
+        } catch (RuntimeException e) {
+            announce(message.id(), false);
+            throw e;
+        }
+    }
+
+    /**
+     * Announces a kept message; returns once it is visible, which waits, rarely and briefly, for
+     * messages kept before it to be announced too. A message never kept is kept first.
+     */
+    @Override
+    public void addMessage(RecordedMessage message) {
+        Long cursor;
+        synchronized (visibility) {
+            cursor = unannouncedById.get(message.id());
+        }
+        if (cursor == null) {
+            keep(message);
+        }
+        long announced = announce(message.id(), true);
+        long ends = System.nanoTime() + WRITE_WAIT.toNanos();
+        synchronized (visibility) {
+            while (visibleUpTo < announced && System.nanoTime() < ends) {
+                try {
+                    visibility.wait(Math.max(1, (ends - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         wakeWaiters();
+    }
+
+    /** Takes a message off the unannounced; the visible cursors move up to the lowest still unannounced. */
+    private long announce(String id, boolean visible) {
+        synchronized (visibility) {
+            Long cursor = unannouncedById.remove(id);
+            if (cursor == null) {
+                return visibleUpTo;
+            }
+            unannounced.remove(cursor);
+            visibleUpTo = unannounced.isEmpty() ? lastCursor : unannounced.first() - 1;
+            visibility.notifyAll();
+            return visible ? cursor : visibleUpTo;
+        }
     }
 
     /**
@@ -436,7 +487,6 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         final PreparedStatement content;
         final PreparedStatement message;
         final PreparedStatement text;
-        final PreparedStatement reveal;
 
         Statements(Connection connection) throws SQLException {
             content = connection.prepareStatement("INSERT INTO content (sha256, data, refs) VALUES (?, ?, 1) "
@@ -447,7 +497,6 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                     + "suspicious, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             text = connection.prepareStatement("INSERT INTO message_text (rowid, subject, addresses, body) "
                     + "VALUES (?, ?, ?, ?)");
-            reveal = connection.prepareStatement("UPDATE message SET cursor = ? WHERE id = ?");
         }
     }
 
@@ -463,8 +512,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     /** After a failed write the driver may have closed them: they are prepared again when next needed. */
     private void forgetStatements() {
         if (statements != null) {
-            for (PreparedStatement statement : List.of(statements.content, statements.message, statements.text,
-                    statements.reveal)) {
+            for (PreparedStatement statement : List.of(statements.content, statements.message, statements.text)) {
                 try {
                     statement.close();
                 } catch (SQLException ignored) {
@@ -475,7 +523,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         }
     }
 
-    private void insert(Connection connection, Row row, Long cursor) throws SQLException {
+    private void insert(Connection connection, Row row, long cursor) throws SQLException {
         Statements prepared = statements(connection);
         RecordedMessage message = row.message();
         prepared.content.setBytes(1, row.sha256());
@@ -484,11 +532,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         PreparedStatement insert = prepared.message;
         insert.setLong(1, row.number());
         insert.setString(2, message.id());
-        if (cursor == null) {
-            insert.setNull(3, java.sql.Types.INTEGER);
-        } else {
-            insert.setLong(3, cursor);
-        }
+        insert.setLong(3, cursor);
         insert.setString(4, message.sessionId());
         insert.setLong(5, message.connectionIndex());
         insert.setInt(6, message.transactionIndex());
@@ -515,16 +559,6 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         prepared.text.executeUpdate();
         messageCount++;
         contentBytes += row.data().length;
-    }
-
-    /** Gives a kept message its cursor; a message never kept (added directly) is written whole. */
-    private void reveal(Connection connection, RecordedMessage message, long cursor) throws SQLException {
-        PreparedStatement update = statements(connection).reveal;
-        update.setLong(1, cursor);
-        update.setString(2, message.id());
-        if (update.executeUpdate() == 0) {
-            insert(connection, row(message), cursor);
-        }
     }
 
     /** The oldest go first while there are too many, or too many bytes; the newest always stays. */
@@ -583,13 +617,16 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public List<RecordedMessage> messages() {
-        return select("WHERE m.cursor IS NOT NULL ORDER BY m.cursor", statement -> { }).stream()
+        return select("WHERE m.cursor <= " + visibleUpTo + " ORDER BY m.cursor", statement -> { }).stream()
                 .map(StoredMessage::message).toList();
     }
 
     @Override
     public Optional<RecordedMessage> message(String id) {
-        return select("WHERE m.cursor IS NOT NULL AND m.id = ?", statement -> statement.setString(1, id)).stream()
+        return select("WHERE m.cursor <= " + visibleUpTo + " AND m.number = ? AND m.id = ?", statement -> {
+            statement.setLong(1, number(id));
+            statement.setString(2, id);
+        }).stream()
                 .map(StoredMessage::message).findFirst();
     }
 
@@ -605,7 +642,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public List<RecordedMessage> messagesOfSession(String sessionId) {
-        return select("WHERE m.cursor IS NOT NULL AND m.session_id = ? ORDER BY m.cursor",
+        return select("WHERE m.cursor <= " + visibleUpTo + " AND m.session_id = ? ORDER BY m.cursor",
                 statement -> statement.setString(1, sessionId)).stream().map(StoredMessage::message).toList();
     }
 
@@ -637,7 +674,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             throw new IllegalArgumentException("a page holds at least 1 message, not " + limit);
         }
         Where where = Where.of(query);
-        List<StoredMessage> found = select("WHERE m.cursor IS NOT NULL AND m.cursor < ? " + where.sql()
+        List<StoredMessage> found = select("WHERE m.cursor <= " + visibleUpTo + " AND m.cursor < ? " + where.sql()
                 + " ORDER BY m.cursor DESC LIMIT ?", statement -> {
             statement.setLong(1, before);
             int next = where.bind(statement, 2);
@@ -653,7 +690,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         Where where = Where.of(query);
         return read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM message m WHERE "
-                    + "m.cursor IS NOT NULL " + where.sql())) {
+                    + "m.cursor <= " + visibleUpTo + " " + where.sql())) {
                 where.bind(statement, 1);
                 try (ResultSet row = statement.executeQuery()) {
                     row.next();
@@ -670,7 +707,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         await(enqueue(connection -> {
             List<Long> numbers = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement("SELECT m.number FROM message m WHERE "
-                    + "m.cursor IS NOT NULL " + where.sql())) {
+                    + "m.cursor <= " + visibleUpTo + " " + where.sql())) {
                 where.bind(statement, 1);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -690,7 +727,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     @Override
     public Optional<StoredMessage> firstAfter(long cursor, MessageQuery query) {
         Where where = Where.of(query);
-        return select("WHERE m.cursor > ? " + where.sql() + " ORDER BY m.cursor LIMIT 1", statement -> {
+        return select("WHERE m.cursor > ? AND m.cursor <= " + visibleUpTo + " " + where.sql()
+                + " ORDER BY m.cursor LIMIT 1", statement -> {
             statement.setLong(1, cursor);
             where.bind(statement, 2);
         }).stream().findFirst();
@@ -699,9 +737,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     @Override
     public OptionalLong cursorOf(String id) {
         return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT cursor FROM message WHERE id = ? "
-                    + "AND cursor IS NOT NULL")) {
-                statement.setString(1, id);
+            try (PreparedStatement statement = connection.prepareStatement("SELECT cursor FROM message WHERE number = ? "
+                    + "AND id = ? AND cursor <= " + visibleUpTo)) {
+                statement.setLong(1, number(id));
+                statement.setString(2, id);
                 try (ResultSet row = statement.executeQuery()) {
                     return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
                 }
@@ -804,10 +843,17 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         T read(Connection connection) throws SQLException;
     }
 
+    /**
+     * The messages the condition picks, with their content. The rows are chosen first and their
+     * content joined after: joined before, a search matching every message read every message's
+     * bytes to keep 50 (1.9 s over 100,000 messages).
+     */
     private List<StoredMessage> select(String where, Binder binder) {
+        boolean newestFirst = where.contains("ORDER BY m.cursor DESC");
         return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM message m "
-                    + "JOIN content c ON c.sha256 = m.content_sha256 " + where)) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM (SELECT * "
+                    + "FROM message m " + where + ") m JOIN content c ON c.sha256 = m.content_sha256 ORDER BY m.cursor"
+                    + (newestFirst ? " DESC" : ""))) {
                 binder.bind(statement);
                 List<StoredMessage> found = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {

@@ -104,6 +104,24 @@ class SqliteMessageStoreTest {
     }
 
     @Test
+    void messages_become_visible_in_cursor_order_even_when_announced_out_of_it() throws Exception {
+        SqliteMessageStore store = open(100);
+        RecordedMessage first = message(1, "first", "x");
+        RecordedMessage second = message(2, "second", "x");
+        store.keep(first);
+        store.keep(second);
+        var announcing = java.util.concurrent.CompletableFuture.runAsync(() -> store.addMessage(second));
+        Thread.sleep(200);
+        assertThat(announcing).as("the second waits for the first").isNotDone();
+        assertThat(store.message("2")).as("not visible before the first").isEmpty();
+        assertThat(store.firstAfter(0, MessageQuery.all())).isEmpty();
+
+        store.addMessage(first);
+        announcing.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("1", "2");
+    }
+
+    @Test
     void pages_counts_searches_and_deletes_happen_in_the_database() {
         SqliteMessageStore store = open(100);
         for (int id : new int[] {2, 1, 4, 3, 5}) {
