@@ -6,6 +6,16 @@
 #   bench/store.sh [--messages N] [--sessions N] [--size BYTES] [--rounds N] [--fill N]
 #
 # Needs: postfix (smtp-source), curl. Every figure is measured in this run, on this machine.
+#
+# Profile of the SQLite store under this load (JFR, 1 ms samples, 2026-12-05), top frames:
+#   native: sun.nio.ch.Net.accept / Net.poll (sessions and the acceptor waiting: the load is
+#           latency-bound), org.sqlite.core.NativeDB.step (658 samples, the writer thread),
+#           FileDispatcherImpl.write0, NativeDB.prepare_utf8 (statements since prepared once)
+#   java:   BufferedInputStream.fill, InboundTap.readContent, ImmutableCollections.listFromArray,
+#           Jackson's string writer (session snapshots, since written behind)
+# Per batch of 3.5 writes: 0.4 ms of inserts, 0.4 ms of commit. Switched off one at a time, the
+# full-text index, the MIME walk for the searchable text, fsync and auto_vacuum each moved the rate
+# by under 10 %.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
