@@ -86,9 +86,10 @@ PY
 echo "attack: ${attack[*]:-defaults (5000 idle, 500 slowloris, 10000 fuzzed, 60 s)}; $(nproc) cores; rounds $rounds"
 for round in $(seq 1 "$rounds"); do
     port=$(free_port)
-    # Defaults, but a command timeout short enough to be seen cutting slowloris off within the run.
+    # Defaults, but a command timeout short enough to be seen cutting slowloris off within the run,
+    # and the memory store, as GreenMail's (bench/store.sh compares the stores).
     run "SMTP Lab" "$round" "$port" java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" \
-        --no-tls --web-port 0 --command-timeout 20
+        --no-tls --web-port 0 --command-timeout 20 --store memory
     port=$(free_port)
     run GreenMail "$round" "$port" java -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$port" \
         -Dgreenmail.auth.disabled -jar "$greenmail_jar"

@@ -26,7 +26,7 @@ free_port() {
 smtp_port=$(free_port)
 web_port=$(free_port)
 java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$smtp_port" --web-port "$web_port" --no-tls \
-    --max-messages "$messages" --max-sessions "$messages" >/dev/null 2>&1 &
+    --store memory --max-messages "$messages" --max-sessions "$messages" >/dev/null 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do

@@ -80,7 +80,8 @@ measure() {
 echo "load: $messages messages of $size bytes over $sessions kept-open sessions (smtp-source -d), $(nproc) cores"
 
 port=$(free_port)
-java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" --no-tls --no-web >"$work/smtplab.log" 2>&1 &
+# The memory store, as GreenMail's and aiosmtpd's sink: bench/store.sh compares the stores.
+java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" --no-tls --no-web --store memory >"$work/smtplab.log" 2>&1 &
 pids+=($!)
 smtplab_rate=$(measure "SMTP Lab" "$port")
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
@@ -116,7 +117,7 @@ heap_used_kb() {
     jcmd "$1" GC.heap_info | awk '/garbage-first heap|def new generation|PSYoungGen/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); gsub(/K,?/, "", v); print v; exit } }'
 }
 port=$(free_port)
-java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" --no-tls --no-web --max-messages "$messages" \
+java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" --no-tls --no-web --store memory --max-messages "$messages" \
     --max-sessions "$messages" >"$work/smtplab-heap.log" 2>&1 &
 pid=$!
 pids+=($pid)

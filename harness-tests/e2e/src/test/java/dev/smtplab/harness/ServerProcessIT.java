@@ -38,6 +38,8 @@ class ServerProcessIT {
             assertThat(listening.matches()).isTrue();
             int port = Integer.parseInt(listening.group(1));
             assertThat(output.readLine()).matches("web UI and API on http://127\\.0\\.0\\.1:\\d+");
+            assertThat(output.readLine()).isEqualTo("messages kept in " + data.resolve("smtplab.db").toAbsolutePath()
+                    + " (0 stored; --store memory keeps none)");
 
             try (SmtpConnection smtp = SmtpConnection.connect("127.0.0.1", port, Duration.ofSeconds(5), Duration.ofSeconds(5))) {
                 assertThat(smtp.readReply()).isEqualTo(Reply.of(220, "localhost ESMTP SMTP Lab"));

@@ -49,7 +49,7 @@ class ServerRobustnessIT {
         Path data = Files.createTempDirectory("smtplab-data");
         List<String> command = new java.util.ArrayList<>(List.of(Peers.java(), Peers.hostsFileFlag(), "-jar",
                 Peers.serverJar().toString(), "--smtp-port", Integer.toString(port), "--no-web", "--data-dir",
-                data.toString(), "--idle-timeout", "5"));
+                data.toString(), "--idle-timeout", "5", "--store", "memory"));
         if (mode.equals("lenient")) {
             command.add("--lenient");
         }
@@ -83,7 +83,7 @@ class ServerRobustnessIT {
         }
         Path console = Files.createTempFile("smtplab-console", ".log");
         Process server = new ProcessBuilder(Peers.java(), Peers.hostsFileFlag(), "-jar", Peers.serverJar().toString(),
-                "--smtp-port", Integer.toString(port), "--no-web", "--no-tls", "--command-timeout", "3")
+                "--smtp-port", Integer.toString(port), "--no-web", "--no-tls", "--command-timeout", "3", "--store", "memory")
                 .redirectErrorStream(true).redirectOutput(console.toFile()).start();
         String figures;
         try {

@@ -64,10 +64,10 @@ public final class Main implements Callable<Integer> {
             description = "Seconds a client may stay silent before 421 and close (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 
-    @Option(names = "--store", paramLabel = "memory|sqlite[:FILE]", defaultValue = "memory",
-            description = "Where messages and sessions are kept: memory (lost at exit), or an SQLite file that "
-                    + "outlives restarts and crashes (sqlite alone: smtplab.db in --data-dir). The --max-* limits "
-                    + "apply to both (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", paramLabel = "sqlite[:FILE]|memory", defaultValue = "sqlite",
+            description = "Where messages and sessions are kept: an SQLite file that outlives restarts and crashes "
+                    + "(sqlite alone: smtplab.db in --data-dir), or memory (lost at exit). The --max-* limits apply "
+                    + "to both (default: ${DEFAULT-VALUE}).")
     String store;
 
     @Option(names = "--lenient", negatable = false,
@@ -206,6 +206,10 @@ public final class Main implements Callable<Integer> {
             out.println("web UI and API on http://" + hostPort(web.webBindAddress.getHostAddress(), webServer.port())
                     + (web.webAuth != null ? " (basic auth)" : ""));
         }
+        if (server.store() instanceof SqliteMessageStore sqlite) {
+            out.println("messages kept in " + sqlite.file() + " (" + server.store().count(MessageQuery.all())
+                    + " stored; --store memory keeps none)");
+        }
         Scenario scenario = server.scenario();
         if (!scenario.presets().isEmpty() || !scenario.rules().isEmpty()) {
             out.println("failure presets: " + (scenario.presets().isEmpty() ? "none" : String.join(", ", scenario.presets()))
@@ -225,7 +229,7 @@ public final class Main implements Callable<Integer> {
             Path path = file.isEmpty() ? tls.dataFolder().resolve("smtplab.db") : Path.of(file);
             return Optional.of(SqliteMessageStore.open(path, maxMessages, maxSessions, maxStoreBytes));
         }
-        throw new IllegalArgumentException("--store " + store + ": use memory, sqlite or sqlite:FILE");
+        throw new IllegalArgumentException("--store " + store + ": use sqlite, sqlite:FILE or memory");
     }
 
     private static void closeStore(Object store) {

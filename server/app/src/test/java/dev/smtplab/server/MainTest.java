@@ -164,7 +164,7 @@ class MainTest {
 
         Run bad = run("--smtp-port", "0", "--no-tls", "--store", "postgres://x");
         assertThat(bad.exitCode()).isEqualTo(1);
-        assertThat(bad.err()).isEqualTo("smtplab-server: --store postgres://x: use memory, sqlite or sqlite:FILE\n");
+        assertThat(bad.err()).isEqualTo("smtplab-server: --store postgres://x: use sqlite, sqlite:FILE or memory\n");
         java.nio.file.Path junk = java.nio.file.Files.writeString(folder.resolve("junk.db"), "not a database".repeat(50));
         Run broken = run("--smtp-port", "0", "--no-tls", "--store", "sqlite:" + junk);
         assertThat(broken.exitCode()).isEqualTo(1);
