@@ -56,6 +56,11 @@ public final class Main implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long maxStoreBytes;
 
+    @Option(names = "--max-age", paramLabel = "AGE", converter = OptionConverters.AgeConverter.class,
+            description = "Messages received longer ago than this go, such as 7d or 12h (default: kept until "
+                    + "the other limits).")
+    Duration maxAge;
+
     @Option(names = "--max-message-size", paramLabel = "SIZE", defaultValue = "25MB", converter = OptionConverters.SizeConverter.class,
             description = "Largest message accepted, in bytes or with KB/MB/GB (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
@@ -227,7 +232,8 @@ public final class Main implements Callable<Integer> {
         if (kind.equals("sqlite") || kind.startsWith("sqlite:")) {
             String file = kind.length() > "sqlite:".length() ? kind.substring("sqlite:".length()) : "";
             Path path = file.isEmpty() ? tls.dataFolder().resolve("smtplab.db") : Path.of(file);
-            return Optional.of(SqliteMessageStore.open(path, maxMessages, maxSessions, maxStoreBytes));
+            return Optional.of(SqliteMessageStore.open(path, maxMessages, maxSessions, maxStoreBytes, maxAge,
+                    java.time.Clock.systemUTC()));
         }
         throw new IllegalArgumentException("--store " + store + ": use sqlite, sqlite:FILE or memory");
     }
@@ -259,6 +265,7 @@ public final class Main implements Callable<Integer> {
                 .maxMessages(maxMessages)
                 .maxSessions(maxSessions)
                 .maxStoreBytes(maxStoreBytes)
+                .maxAge(maxAge)
                 .maxMessageSize(maxMessageSize)
                 .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
     }

@@ -76,6 +76,27 @@ final class OptionConverters {
     }
 
     /** An IP literal only: a name would need DNS, which the server never asks. */
+    /** An age such as 90s, 30m, 12h or 7d. */
+    static final class AgeConverter implements CommandLine.ITypeConverter<java.time.Duration> {
+        private static final java.util.regex.Pattern AGE = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])");
+
+        @Override
+        public java.time.Duration convert(String value) {
+            java.util.regex.Matcher age = AGE.matcher(value.trim().toLowerCase(java.util.Locale.ROOT));
+            if (!age.matches() || Long.parseLong(age.group(1)) == 0) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an age: use a whole number "
+                        + "above 0 and s, m, h or d, such as 7d");
+            }
+            long amount = Long.parseLong(age.group(1));
+            return switch (age.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(amount);
+                case "m" -> java.time.Duration.ofMinutes(amount);
+                case "h" -> java.time.Duration.ofHours(amount);
+                default -> java.time.Duration.ofDays(amount);
+            };
+        }
+    }
+
     static final class AddressConverter implements CommandLine.ITypeConverter<InetAddress> {
         @Override
         public InetAddress convert(String value) {

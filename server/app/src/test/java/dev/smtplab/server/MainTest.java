@@ -65,6 +65,9 @@ class MainTest {
                         + "use bytes or a number with KB, MB or GB, such as 10MB (see smtplab-server --help)\n");
         assertThat(run("--max-message-size", "4GB").err()).contains("'4GB' is out of range").hasLineCount(1);
         assertThat(run("--max-messages", "0").err()).contains("'0' must be 1 or more").hasLineCount(1);
+        assertThat(run("--max-age", "7x").err()).contains("'7x' is not an age: use a whole number above 0 and s, m, "
+                + "h or d, such as 7d").hasLineCount(1);
+        assertThat(run("--max-age", "0d").err()).contains("'0d' is not an age").hasLineCount(1);
         assertThat(run("--bind", "mail.example.com").err())
                 .contains("'mail.example.com' is not an IP address").hasLineCount(1);
         assertThat(run("--hostname", "two words").err())

@@ -55,7 +55,8 @@ public final class FakeSmtpServer implements AutoCloseable {
         this.bindAddress = builder.bindAddress;
         this.hostName = builder.hostName;
         this.store = builder.store != null ? builder.store
-                : new InMemoryMessageStore(builder.maxMessages, builder.maxSessions, builder.maxStoreBytes);
+                : new InMemoryMessageStore(builder.maxMessages, builder.maxSessions, builder.maxStoreBytes,
+                builder.maxAge, builder.clock);
         this.scenarios = new ScenarioHolder(builder.scenario);
         this.tls = builder.tls;
         SmtpSettings settings = new SmtpSettings(bindAddress, builder.port, builder.implicitTlsPort, hostName,
@@ -193,6 +194,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         private int maxMessages = InMemoryMessageStore.DEFAULT_MAX_MESSAGES;
         private int maxSessions = InMemoryMessageStore.DEFAULT_MAX_SESSIONS;
         private long maxStoreBytes = InMemoryMessageStore.DEFAULT_MAX_BYTES;
+        private Duration maxAge;
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private MessageStore store;
@@ -265,6 +267,15 @@ public final class FakeSmtpServer implements AutoCloseable {
          * Message content the in-memory store keeps in all (default 256 MB); past it the oldest
          * messages go, as past {@link #maxMessages}.
          */
+        /** Messages received longer ago than this go (by the server's clock); none by default. */
+        public Builder maxAge(Duration maxAge) {
+            if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+                throw new IllegalArgumentException("maxAge must be longer than 0, got " + maxAge);
+            }
+            this.maxAge = maxAge;
+            return this;
+        }
+
         public Builder maxStoreBytes(long maxStoreBytes) {
             if (maxStoreBytes < 1) {
                 throw new IllegalArgumentException("maxStoreBytes must be at least 1, got " + maxStoreBytes);

@@ -64,6 +64,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private static final int READERS = 4;
     private static final int BATCH = 512;
     private static final Duration WRITE_WAIT = Duration.ofSeconds(30);
+    static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
     private static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
             + "m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, "
             + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data";
@@ -72,6 +73,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private final int maxMessages;
     private final int maxSessions;
     private final long maxBytes;
+    /** Messages received longer ago than this go, within {@link #EXPIRY_CHECK}; null keeps them. */
+    private final Duration maxAge;
+    private final java.time.Clock clock;
+    private volatile long expiryCheckedAt = System.nanoTime() - EXPIRY_CHECK.toNanos();
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
@@ -107,7 +112,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         void run(Connection connection) throws SQLException;
     }
 
-    private SqliteMessageStore(String file, Connection writer, int maxMessages, int maxSessions, long maxBytes) {
+    private SqliteMessageStore(String file, Connection writer, int maxMessages, int maxSessions, long maxBytes,
+                               Duration maxAge, java.time.Clock clock) {
+        this.maxAge = maxAge;
+        this.clock = clock;
         this.file = file;
         this.writer = writer;
         this.maxMessages = maxMessages;
@@ -125,6 +133,15 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
      *                               schema from a newer SMTP Lab
      */
     public static SqliteMessageStore open(Path path, int maxMessages, int maxSessions, long maxBytes) {
+        return open(path, maxMessages, maxSessions, maxBytes, null, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #open(Path, int, int, long)}, and messages received longer ago than {@code maxAge}
+     * (by the clock) go too, checked every {@link #EXPIRY_CHECK}; null keeps them.
+     */
+    public static SqliteMessageStore open(Path path, int maxMessages, int maxSessions, long maxBytes, Duration maxAge,
+                                          java.time.Clock clock) {
         Path absolute = path.toAbsolutePath();
         String file = absolute.toString();
         try {
@@ -146,7 +163,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 statement.execute("PRAGMA journal_mode = WAL");
             }
             SqliteSchema.migrate(writer, file);
-            SqliteMessageStore store = new SqliteMessageStore(file, writer, maxMessages, maxSessions, maxBytes);
+            SqliteMessageStore store = new SqliteMessageStore(file, writer, maxMessages, maxSessions, maxBytes, maxAge,
+                    clock);
             store.load();
             for (int i = 0; i < READERS; i++) {
                 store.readers.add(connect(file));
@@ -410,6 +428,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                     sessionsWrittenAt = System.nanoTime();
                     batch.add(new Write(this::writeSessions, new CompletableFuture<>()));
                 }
+                if (maxAge != null && System.nanoTime() - expiryCheckedAt > EXPIRY_CHECK.toNanos()) {
+                    expiryCheckedAt = System.nanoTime();
+                    batch.add(new Write(this::forgetExpired, new CompletableFuture<>()));
+                }
                 commit(batch);
             } catch (InterruptedException e) {
                 if (closed) {
@@ -559,6 +581,32 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         prepared.text.executeUpdate();
         messageCount++;
         contentBytes += row.data().length;
+    }
+
+    /** The oldest go while they were received longer ago than {@code maxAge}. */
+    private void forgetExpired(Connection connection) throws SQLException {
+        long cutoff = nanos(clock.instant().minus(maxAge));
+        while (true) {
+            Long oldest = null;
+            try (Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT number, received_at FROM message WHERE cursor <= "
+                         + visibleUpTo + " ORDER BY cursor LIMIT 1")) {
+                if (row.next() && row.getLong(2) < cutoff) {
+                    oldest = row.getLong(1);
+                }
+            }
+            if (oldest == null) {
+                return;
+            }
+            deleteNumber(connection, oldest);
+        }
+    }
+
+    /** Checks for expired messages at the next batch, not a moment later: for tests with a clock of their own. */
+    void forgetExpiredNow() {
+        expiryCheckedAt = System.nanoTime() - 2 * EXPIRY_CHECK.toNanos();
+        await(enqueue(connection -> { }), "check for expired messages");
+        await(enqueue(connection -> { }), "check for expired messages");
     }
 
     /** The oldest go first while there are too many, or too many bytes; the newest always stays. */

@@ -176,6 +176,37 @@ class SqliteMessageStoreTest {
     }
 
     @Test
+    void messages_older_than_the_maximum_age_go() {
+        Instant start = Instant.parse("2026-12-05T10:00:00Z");
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+                start.plus(Duration.ofHours(2)));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        SqliteMessageStore store = SqliteMessageStore.open(folder.resolve("aged.db"), 100, 100, 1 << 30,
+                Duration.ofHours(24), clock);
+        opened.add(store);
+        store(store, message(1, "old", "x"));                 // received at start + 1 s
+        store(store, message(7200, "newer", "y"));            // received at start + 2 h
+        now.set(start.plus(Duration.ofHours(25)));
+        store.forgetExpiredNow();
+        assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("7200");
+    }
+
+    @Test
     void deleting_gives_pages_back() {
         SqliteMessageStore store = open(1000);
         String big = "x".repeat(200_000);

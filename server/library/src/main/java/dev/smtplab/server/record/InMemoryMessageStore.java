@@ -25,6 +25,9 @@ public final class InMemoryMessageStore implements MessageStore {
     public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
 
     private final int maxMessages;
+    /** Messages received longer ago than this go, when anyone next looks; null keeps them. */
+    private final java.time.Duration maxAge;
+    private final java.time.Clock clock;
     private final int maxSessions;
     private final long maxBytes;
 
@@ -56,6 +59,15 @@ public final class InMemoryMessageStore implements MessageStore {
 
     /** @param maxBytes message content kept in all; past it the oldest messages go */
     public InMemoryMessageStore(int maxMessages, int maxSessions, long maxBytes) {
+        this(maxMessages, maxSessions, maxBytes, null, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param maxAge messages received longer ago than this (by the clock) go; null keeps them
+     * @param clock  what "now" is for {@code maxAge}
+     */
+    public InMemoryMessageStore(int maxMessages, int maxSessions, long maxBytes, java.time.Duration maxAge,
+                                java.time.Clock clock) {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("maxMessages must be at least 1, got " + maxMessages);
         }
@@ -65,9 +77,28 @@ public final class InMemoryMessageStore implements MessageStore {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
         }
+        if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+            throw new IllegalArgumentException("maxAge must be longer than 0, got " + maxAge);
+        }
         this.maxMessages = maxMessages;
         this.maxSessions = maxSessions;
         this.maxBytes = maxBytes;
+        this.maxAge = maxAge;
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The oldest messages go while they are older than {@code maxAge}; cursor order is arrival order. */
+    private void forgetExpired() {
+        if (maxAge == null) {
+            return;
+        }
+        java.time.Instant cutoff = clock.instant().minus(maxAge);
+        Map.Entry<Long, RecordedMessage> oldest;
+        while ((oldest = messagesBySequence.firstEntry()) != null && oldest.getValue().receivedAt().isBefore(cutoff)) {
+            if (messagesBySequence.remove(oldest.getKey(), oldest.getValue())) {
+                forget(oldest.getValue());
+            }
+        }
     }
 
     public long maxBytes() {
@@ -96,6 +127,7 @@ public final class InMemoryMessageStore implements MessageStore {
             }
             messagesBySequence.put(sequence, message);
         }
+        forgetExpired();
         messageCount.incrementAndGet();
         messageBytes.addAndGet(message.size());
         while ((messageCount.get() > maxMessages || messageBytes.get() > maxBytes) && messageCount.get() > 1) {
@@ -151,17 +183,20 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public List<RecordedMessage> messages() {
+        forgetExpired();
         return List.copyOf(messagesBySequence.values());
     }
 
     @Override
     public Optional<RecordedMessage> message(String id) {
+        forgetExpired();
         Long sequence = messageSequenceById.get(id);
         return sequence == null ? Optional.empty() : Optional.ofNullable(messagesBySequence.get(sequence));
     }
 
     @Override
     public MessagePage page(MessageQuery query, long before, int limit) {
+        forgetExpired();
         if (limit < 1) {
             throw new IllegalArgumentException("a page holds at least 1 message, not " + limit);
         }
@@ -187,6 +222,7 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public int count(MessageQuery query) {
+        forgetExpired();
         int count = 0;
         for (RecordedMessage message : messagesBySequence.values()) {
             if (query.test(message)) {
@@ -210,6 +246,7 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public Optional<StoredMessage> firstAfter(long cursor, MessageQuery query) {
+        forgetExpired();
         for (Map.Entry<Long, RecordedMessage> entry : messagesBySequence.tailMap(cursor, false).entrySet()) {
             if (query.test(entry.getValue())) {
                 return Optional.of(new StoredMessage(entry.getKey(), entry.getValue()));

@@ -200,6 +200,58 @@ class InMemoryMessageStoreTest {
                 .hasMessage("since (1970-01-01T00:00:00Z) must be before until (1970-01-01T00:00:00Z)");
     }
 
+    /** A clock the test moves. */
+    static final class MovingClock extends java.time.Clock {
+        private volatile Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    static RecordedMessage receivedAt(int id, Instant at) {
+        return new RecordedMessage(Integer.toString(id), "1", 1, id, at, "127.0.0.1", 40000, "client.test",
+                "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
+                ("Subject: " + id + "\r\n\r\nbody\r\n").getBytes());
+    }
+
+    @Test
+    void messages_older_than_the_maximum_age_go_when_anyone_looks() {
+        Instant start = Instant.parse("2026-12-01T00:00:00Z");
+        MovingClock clock = new MovingClock(start);
+        InMemoryMessageStore store = new InMemoryMessageStore(100, 100, 1 << 20, Duration.ofDays(7), clock);
+        store.addMessage(receivedAt(1, start));
+        clock.advance(Duration.ofDays(3));
+        store.addMessage(receivedAt(2, clock.instant()));
+        clock.advance(Duration.ofDays(5));
+        assertThat(store.messages()).extracting(RecordedMessage::id).as("8 days on, the first is 8 days old")
+                .containsExactly("2");
+        assertThat(store.bytes()).isEqualTo(store.messages().get(0).size());
+        clock.advance(Duration.ofDays(5));
+        assertThat(store.count(MessageQuery.all())).isZero();
+        assertThatThrownBy(() -> new InMemoryMessageStore(1, 1, 1, Duration.ZERO, clock))
+                .hasMessage("maxAge must be longer than 0, got PT0S");
+    }
+
     static RecordedMessage message(int id) {
         return new RecordedMessage(Integer.toString(id), "1", 1, id, Instant.EPOCH, "127.0.0.1", 40000, "client.test",
                 "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
