@@ -151,6 +151,18 @@ public final class FakeSmtpServer implements AutoCloseable {
         listener.addListener(Objects.requireNonNull(eventListener, "eventListener"));
     }
 
+    /**
+     * Records a message that did not come over SMTP (an {@code .eml} or mbox from production, say) as
+     * if a session of its own had delivered it: the next id, the envelope given, listeners told.
+     *
+     * @param source where it came from, for its session's transcript ("upload", a file name)
+     * @throws dev.smtplab.server.record.StoreUnavailableException when the store cannot keep it
+     */
+    public RecordedMessage importMessage(byte[] data, String mailFrom, List<String> recipients, String source) {
+        return listener.importMessage(data.clone(), Objects.requireNonNull(mailFrom, "mailFrom"),
+                List.copyOf(recipients), Objects.requireNonNull(source, "source"));
+    }
+
     /** The holder of the scenario, for code that changes it atomically or listens for changes. */
     public ScenarioHolder scenarios() {
         return scenarios;

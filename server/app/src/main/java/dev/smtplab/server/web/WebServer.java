@@ -45,6 +45,8 @@ public final class WebServer implements AutoCloseable {
     private final EventStream events;
     private final MessageWaits waits;
     private Javalin app;
+    /** The largest request body: an mbox to import. */
+    static final long MAX_UPLOAD = 64L * 1024 * 1024;
 
     /** @param access who may use it: host names, other origins, basic auth */
     public WebServer(FakeSmtpServer smtp, InetAddress bindAddress, int port, WebAccess access) {
@@ -65,10 +67,13 @@ public final class WebServer implements AutoCloseable {
         MessageController messages = new MessageController(smtp.store(), waits);
         SessionController sessions = new SessionController(smtp.store());
         FailureModeController failures = new FailureModeController(smtp.scenarios(), json);
+        ArchiveController archive = new ArchiveController(smtp);
         List<Route> routes = new ArrayList<>();
         routes.add(new Route(HandlerType.GET, "/api/v1/messages", messages::list));
         routes.add(new Route(HandlerType.DELETE, "/api/v1/messages", messages::deleteAll));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/wait", messages::await));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/export", archive::export));
+        routes.add(new Route(HandlerType.POST, "/api/v1/messages/import", archive::importMessages));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}", messages::one));
         routes.add(new Route(HandlerType.DELETE, "/api/v1/messages/{id}", messages::delete));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/raw", messages::raw));
@@ -106,6 +111,8 @@ public final class WebServer implements AutoCloseable {
     private void configure(JavalinConfig config) {
         config.jsonMapper(new JavalinJackson(json, false));
         config.startup.showJavalinBanner = false;
+        // An mbox upload may hold many messages; nothing else sent to the API comes near this.
+        config.http.maxRequestSize = MAX_UPLOAD;
         config.staticFiles.add(staticFiles -> {
             staticFiles.hostedPath = "/";
             staticFiles.directory = "/web";

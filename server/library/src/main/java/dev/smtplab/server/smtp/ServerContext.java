@@ -85,6 +85,31 @@ final class ServerContext {
         }
     }
 
+    /**
+     * A message loaded from a file, recorded as if a session of its own had delivered it: it gets
+     * the next message id, and a session whose transcript says where it came from.
+     */
+    RecordedMessage importMessage(byte[] data, String mailFrom, java.util.List<String> recipients, String source) {
+        long index = nextConnectionIndex();
+        String sessionId = Long.toString(index);
+        java.time.Instant now = clock.instant();
+        RecordedMessage message = new RecordedMessage(nextMessageId(), sessionId, index, 1, now, "imported", 0, null,
+                mailFrom, Map.of(), recipients.stream().map(address -> new dev.smtplab.server.record.Recipient(address,
+                Map.of(), 250, "250 2.1.5 Ok")).toList(), data);
+        String what = "imported from " + source + ": " + data.length + " octets, from <" + mailFrom + "> to "
+                + recipients;
+        RecordedSession session = new RecordedSession(sessionId, index, "imported", 0, now, now, null,
+                dev.smtplab.server.record.SessionOutcome.COMPLETED, what, java.util.List.of(
+                new dev.smtplab.server.record.TranscriptLine(now, dev.smtplab.server.record.Direction.EVENT, what)), 0,
+                java.util.List.of(message.id()));
+        store.keep(message);
+        store.putSession(session);
+        store.addMessage(message);
+        messageReceived(message);
+        sessionEnded(session);
+        return message;
+    }
+
     long nextConnectionIndex() {
         return connections.incrementAndGet();
     }

@@ -180,4 +180,10 @@ public final class SmtpListener {
             smtps.stop();
         }
     }
+
+    /** See {@link ServerContext#importMessage}. */
+    public dev.smtplab.server.record.RecordedMessage importMessage(byte[] data, String mailFrom,
+                                                                    java.util.List<String> recipients, String source) {
+        return context.importMessage(data, mailFrom, recipients, source);
+    }
 }
