@@ -1,6 +1,8 @@
 package dev.smtplab.client;
 
 import dev.smtplab.client.command.DiagnoseCommand;
+import dev.smtplab.client.command.ExportCommand;
+import dev.smtplab.client.command.ImportCommand;
 import dev.smtplab.client.command.MxCommand;
 import dev.smtplab.client.command.SendCommand;
 import dev.smtplab.client.command.SessionCommand;
@@ -17,7 +19,7 @@ import java.util.Map;
 @Command(name = "smtplab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An SMTP client for typing the dialogue by hand, sending, and diagnosing.",
         subcommands = {SessionCommand.class, SendCommand.class, DiagnoseCommand.class, MxCommand.class,
-                CommandLine.HelpCommand.class})
+                ExportCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
