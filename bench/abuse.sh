@@ -11,6 +11,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/bench/common.sh"
 rounds=2
 attack=()
 while [ $# -gt 0 ]; do
@@ -36,21 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
-await_banner() {
-    local port=$1
-    for _ in $(seq 1 300); do
-        if banner=$(timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port; head -c 3 <&3" 2>/dev/null) && [ "$banner" = "220" ]; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "bench: nothing answered on port $port" >&2
-    return 1
-}
 
 # run NAME ROUND COMMAND...: starts the server, attacks it, prints one line of figures.
 run() {

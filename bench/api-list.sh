@@ -6,6 +6,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/bench/common.sh"
 messages=10000
 requests=200
 check=false
@@ -20,9 +21,6 @@ done
 command -v smtp-source >/dev/null || { echo "bench: smtp-source is missing: apt-get install postfix" >&2; exit 1; }
 [ -f "$root/server/app/target/smtplab-server.jar" ] || (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl server/app -am package)
 
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 smtp_port=$(free_port)
 web_port=$(free_port)
 java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$smtp_port" --web-port "$web_port" --no-tls \

@@ -19,6 +19,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/bench/common.sh"
 messages=10000
 sessions=8
 size=2048
@@ -43,18 +44,6 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-await_banner() {
-    for _ in $(seq 1 300); do
-        if banner=$(timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1; head -c 3 <&3" 2>/dev/null) && [ "$banner" = "220" ]; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "bench: nothing answered on port $1" >&2; return 1
-}
 # Starts the server with a store; sets $port, $web and $pid.
 start() {
     port=$(free_port); web=$(free_port)

@@ -9,6 +9,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/bench/common.sh"
 messages=10000
 sessions=8
 size=2048
@@ -39,22 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
-# Waits (at most 30 s) until something answers 220 on the port.
-await_banner() {
-    local port=$1
-    for _ in $(seq 1 300); do
-        if banner=$(timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port; head -c 3 <&3" 2>/dev/null) && [ "$banner" = "220" ]; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "bench: nothing answered on port $port" >&2
-    return 1
-}
 
 # Runs smtp-source against the port; prints messages per second.
 load() {
