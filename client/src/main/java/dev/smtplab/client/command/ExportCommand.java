@@ -2,6 +2,7 @@ package dev.smtplab.client.command;
 
 import dev.smtplab.client.api.LabApi;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,12 +27,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--api", paramLabel = "URL", defaultValue = "http://127.0.0.1:8025",
-            description = "The server's web UI (default: ${DEFAULT-VALUE}).")
-    String api;
-
-    @Option(names = "--api-auth", paramLabel = "USER:PASSWORD", description = "For a server started with --web-auth.")
-    String apiAuth;
+    @Mixin
+    ApiOptions api;
 
     @Option(names = "--format", paramLabel = "mbox|zip", defaultValue = "mbox", description = "(default: ${DEFAULT-VALUE})")
     String format;
@@ -57,12 +54,7 @@ public final class ExportCommand implements Callable<Integer> {
         if (!chosen.equals("mbox") && !chosen.equals("zip")) {
             throw new ParameterException(spec.commandLine(), "--format " + format + ": use mbox or zip");
         }
-        LabApi lab;
-        try {
-            lab = new LabApi(api, apiAuth);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        LabApi lab = api.lab();
         StringBuilder query = new StringBuilder("/api/v1/messages/export?format=" + chosen);
         append(query, "from", from);
         append(query, "to", to);

@@ -2,9 +2,9 @@ package dev.smtplab.client.command;
 
 import dev.smtplab.client.api.LabApi;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -32,24 +32,15 @@ public final class ImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--api", paramLabel = "URL", defaultValue = "http://127.0.0.1:8025",
-            description = "The server's web UI (default: ${DEFAULT-VALUE}).")
-    String api;
-
-    @Option(names = "--api-auth", paramLabel = "USER:PASSWORD", description = "For a server started with --web-auth.")
-    String apiAuth;
+    @Mixin
+    ApiOptions api;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = ".eml files and mboxes")
     List<Path> files;
 
     @Override
     public Integer call() {
-        LabApi lab;
-        try {
-            lab = new LabApi(api, apiAuth);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        LabApi lab = api.lab();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         for (Path file : files) {
