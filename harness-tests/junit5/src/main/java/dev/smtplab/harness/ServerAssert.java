@@ -2,7 +2,7 @@ package dev.smtplab.harness;
 
 import dev.smtplab.server.FakeSmtpServer;
 import dev.smtplab.server.record.RecordedMessage;
-import dev.smtplab.server.record.RecordedSession;
+import dev.smtplab.server.record.WhatHappened;
 import org.assertj.core.api.AbstractAssert;
 
 import java.time.Duration;
@@ -47,7 +47,8 @@ public final class ServerAssert extends AbstractAssert<ServerAssert, FakeSmtpSer
         if (messages.size() != count) {
             failWithActualExpectedAndMessage(messages.size(), count,
                     "expected exactly %d message(s) within %s but %d arrived%s%s", count, spoken(window), messages.size(),
-                    listed(messages), messages.size() > count ? "" : System.lineSeparator() + sessions());
+                    listed(messages), messages.size() > count ? ""
+                            : System.lineSeparator() + WhatHappened.inSessions(actual.sessions(), messages.size()));
         }
         return this;
     }
@@ -61,16 +62,6 @@ public final class ServerAssert extends AbstractAssert<ServerAssert, FakeSmtpSer
         for (RecordedMessage message : messages) {
             text.append(System.lineSeparator()).append("  ").append(message.receivedAt()).append(" session ")
                     .append(message.sessionId()).append(": ").append(message);
-        }
-        return text.toString();
-    }
-
-    private String sessions() {
-        StringBuilder text = new StringBuilder("sessions:");
-        for (RecordedSession session : actual.sessions()) {
-            text.append(System.lineSeparator()).append("  session ").append(session.id()).append(": ")
-                    .append(session.outcome()).append(session.lastRejection()
-                            .map(rejection -> ", last refusal \"" + rejection.lastLine() + "\"").orElse(""));
         }
         return text.toString();
     }

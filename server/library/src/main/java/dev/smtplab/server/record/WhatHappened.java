@@ -3,10 +3,11 @@ package dev.smtplab.server.record;
 import java.util.List;
 
 /**
- * What the sessions that delivered nothing did, for the message of a wait that timed out: a test
- * that waited for a mail should learn that the mail was refused at RCPT, not only that none came.
+ * What the sessions that delivered nothing did, for the message of a wait that timed out or an
+ * assertion that fewer mails came than expected: a test that waited for a mail should learn that
+ * the mail was refused at RCPT, not only that none came.
  */
-final class WhatHappened {
+public final class WhatHappened {
     /** Only the latest are told; a test rarely has more, and a long list hides the point. */
     static final int MOST_SESSIONS_TOLD = 5;
 
@@ -14,7 +15,7 @@ final class WhatHappened {
     }
 
     /** @param messagesStored when messages are stored but no session is, the sessions were let go: nothing to tell */
-    static String inSessions(List<RecordedSession> sessions, int messagesStored) {
+    public static String inSessions(List<RecordedSession> sessions, int messagesStored) {
         if (sessions.isEmpty()) {
             return messagesStored > 0 ? "" : "No client connected to the server at all: is the code under test given this server's host and port?";
         }
