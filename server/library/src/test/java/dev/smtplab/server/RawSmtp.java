@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A bare socket speaking SMTP byte for byte, so tests can send exactly what a broken client would. */
-final class RawSmtp implements AutoCloseable {
+public final class RawSmtp implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    RawSmtp(int port) throws IOException {
+    public RawSmtp(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
@@ -24,7 +24,7 @@ final class RawSmtp implements AutoCloseable {
     }
 
     /** Reads one whole reply (all its lines, CRLFs between them, none at the end). */
-    String reply() throws IOException {
+    public String reply() throws IOException {
         StringBuilder reply = new StringBuilder();
         while (true) {
             String line = line();
@@ -59,27 +59,27 @@ final class RawSmtp implements AutoCloseable {
     }
 
     /** Sends the line with CRLF and returns the reply. */
-    String command(String line) throws IOException {
+    public String command(String line) throws IOException {
         send(line + "\r\n");
         return reply();
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         send(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** How long a read waits before SocketTimeoutException (10 s unless set). */
-    void replyTimeout(Duration timeout) throws IOException {
+    public void replyTimeout(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
     }
 
     /** True once the server has closed its side. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         return in.read() < 0;
     }
 

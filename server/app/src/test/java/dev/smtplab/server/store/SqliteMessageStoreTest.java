@@ -1,8 +1,10 @@
 package dev.smtplab.server.store;
 
 import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.RawSmtp;
 import dev.smtplab.server.record.MessagePage;
 import dev.smtplab.server.record.MessageQuery;
+import dev.smtplab.server.record.MovingClock;
 import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
@@ -12,11 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,30 +175,13 @@ class SqliteMessageStoreTest {
     @Test
     void messages_older_than_the_maximum_age_go() {
         Instant start = Instant.parse("2026-12-05T10:00:00Z");
-        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
-                start.plus(Duration.ofHours(2)));
-        java.time.Clock clock = new java.time.Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MovingClock clock = new MovingClock(start.plus(Duration.ofHours(2)));
         SqliteMessageStore store = SqliteMessageStore.open(folder.resolve("aged.db"), 100, 100, 1 << 30,
                 Duration.ofHours(24), clock);
         opened.add(store);
         store(store, message(1, "old", "x"));                 // received at start + 1 s
         store(store, message(7200, "newer", "y"));            // received at start + 2 h
-        now.set(start.plus(Duration.ofHours(25)));
+        clock.set(start.plus(Duration.ofHours(25)));
         store.forgetExpiredNow();
         assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("7200");
     }
@@ -299,30 +279,16 @@ class SqliteMessageStoreTest {
 
     /** Sends one message with the subject; returns the reply to its final dot. */
     static String send(int port, String subject) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(30_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            OutputStream out = socket.getOutputStream();
-            String reply = reply(in);
-            for (String line : List.of("EHLO app.test", "MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>", "DATA",
-                    "Subject: " + subject + "\r\n\r\nbody\r\n.")) {
-                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                reply = reply(in);
+        try (RawSmtp smtp = new RawSmtp(port)) {
+            smtp.replyTimeout(Duration.ofSeconds(30));
+            smtp.reply();
+            for (String line : List.of("EHLO app.test", "MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>", "DATA")) {
+                smtp.command(line);
             }
-            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            reply(in);
+            String reply = smtp.command("Subject: " + subject + "\r\n\r\nbody\r\n.");
+            smtp.command("QUIT");
             return reply;
         }
-    }
-
-    private static String reply(BufferedReader in) throws Exception {
-        String line;
-        do {
-            line = in.readLine();
-        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-        return line;
     }
 
     private static RecordedSession session(String id, SessionOutcome outcome) {

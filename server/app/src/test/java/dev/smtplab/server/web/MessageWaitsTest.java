@@ -1,6 +1,7 @@
 package dev.smtplab.server.web;
 
 import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.RawSmtp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -175,17 +176,11 @@ class MessageWaitsTest {
     }
 
     private void sendTo(String recipient, String subject) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtp.port())) {
-            socket.setSoTimeout(10_000);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            in.readLine();
+        try (RawSmtp client = new RawSmtp(smtp.port())) {
+            client.reply();
             for (String line : List.of("HELO x", "MAIL FROM:<alice@example.test>", "RCPT TO:<" + recipient + ">", "DATA",
                     "Subject: " + subject + "\r\n\r\nbody\r\n.", "QUIT")) {
-                out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertThat(in.readLine()).as(line).matches("[23]\\d\\d .*");
+                assertThat(client.command(line)).as(line).matches("[23]\\d\\d .*");
             }
         }
     }

@@ -3,19 +3,15 @@ package dev.smtplab.server.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.RawSmtp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -144,36 +140,25 @@ class PagingUnderLoadTest {
         return JSON.readTree(response.body());
     }
 
-    /** One kept connection delivering its messages one after another. */
+    /** One kept connection delivering its messages one after another; every reply a success. */
     private void deliver(int writer) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtp.port())) {
-            socket.setSoTimeout(30_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            reply(in);
-            command(in, out, "EHLO writer" + writer + ".test");
+        try (RawSmtp client = new RawSmtp(smtp.port())) {
+            client.replyTimeout(Duration.ofSeconds(30));
+            client.reply();
+            command(client, "EHLO writer" + writer + ".test");
             for (int i = 0; i < EACH; i++) {
-                command(in, out, "MAIL FROM:<w" + writer + "@example.test>");
-                command(in, out, "RCPT TO:<bob@example.test>");
-                command(in, out, "DATA");
-                command(in, out, "Subject: " + writer + "-" + i + "\r\n\r\nbody\r\n.");
+                command(client, "MAIL FROM:<w" + writer + "@example.test>");
+                command(client, "RCPT TO:<bob@example.test>");
+                command(client, "DATA");
+                command(client, "Subject: " + writer + "-" + i + "\r\n\r\nbody\r\n.");
             }
-            command(in, out, "QUIT");
+            command(client, "QUIT");
         }
     }
 
-    private static void command(BufferedReader in, OutputStream out, String line) throws Exception {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        String reply = reply(in);
-        assertThat(reply).as(line).matches("[23]\\d\\d .*");
-    }
-
-    private static String reply(BufferedReader in) throws Exception {
-        String line;
-        do {
-            line = in.readLine();
-        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-        return line;
+    /** The reply's last line (the EHLO reply has several) must be a success. */
+    private static void command(RawSmtp smtp, String line) throws Exception {
+        String reply = smtp.command(line);
+        assertThat(reply.substring(reply.lastIndexOf('\n') + 1)).as(line).matches("[23]\\d\\d .*");
     }
 }

@@ -200,34 +200,6 @@ class InMemoryMessageStoreTest {
                 .hasMessage("since (1970-01-01T00:00:00Z) must be before until (1970-01-01T00:00:00Z)");
     }
 
-    /** A clock the test moves. */
-    static final class MovingClock extends java.time.Clock {
-        private volatile Instant now;
-
-        MovingClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     static RecordedMessage receivedAt(int id, Instant at) {
         return new RecordedMessage(Integer.toString(id), "1", 1, id, at, "127.0.0.1", 40000, "client.test",
                 "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
