@@ -193,7 +193,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         return connection;
     }
 
-    /** Counters and sessions from the file; messages kept but not yet visible become visible, in order. */
+    /**
+     * Counters and sessions from the file. Every message in it has its cursor (given when it was
+     * kept), so all of them are visible from the start, those whose 250 a crash cut off included.
+     */
     private void load() throws SQLException {
         try (Statement statement = writer.createStatement()) {
             try (ResultSet row = statement.executeQuery("SELECT coalesce(max(cursor), 0), coalesce(max(number), 0), "
@@ -203,19 +206,6 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 lastMessageNumber = row.getLong(2);
                 messageCount = row.getLong(3);
                 contentBytes = row.getLong(4);
-            }
-            List<Long> invisible = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery("SELECT number FROM message WHERE cursor IS NULL ORDER BY number")) {
-                while (rows.next()) {
-                    invisible.add(rows.getLong(1));
-                }
-            }
-            try (PreparedStatement reveal = writer.prepareStatement("UPDATE message SET cursor = ? WHERE number = ?")) {
-                for (long number : invisible) {
-                    reveal.setLong(1, ++lastCursor);
-                    reveal.setLong(2, number);
-                    reveal.executeUpdate();
-                }
             }
             try (ResultSet row = statement.executeQuery("SELECT coalesce(max(number), 0) FROM session")) {
                 row.next();
@@ -614,8 +604,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         while ((messageCount > maxMessages || contentBytes > maxBytes) && messageCount > 1) {
             Long oldest = null;
             try (Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT number FROM message WHERE cursor IS NOT NULL "
-                         + "ORDER BY cursor LIMIT 1")) {
+                 ResultSet row = statement.executeQuery("SELECT number FROM message ORDER BY cursor LIMIT 1")) {
                 if (row.next()) {
                     oldest = row.getLong(1);
                 }

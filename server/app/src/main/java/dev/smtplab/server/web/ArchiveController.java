@@ -40,8 +40,7 @@ final class ArchiveController {
         if (!format.equals("mbox") && !format.equals("zip")) {
             throw ApiException.badRequest("query parameter format=\"" + ctx.queryParam("format") + "\": use mbox or zip");
         }
-        MessageQuery query = new MessageQuery(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("subject"),
-                ctx.queryParam("q"), null, null);
+        MessageQuery query = MessageController.query(ctx);
         ctx.header("Content-Disposition", "attachment; filename=\"smtplab-messages." + format + "\"");
         ctx.contentType(format.equals("mbox") ? MBOX : "application/zip");
         OutputStream out = ctx.outputStream();

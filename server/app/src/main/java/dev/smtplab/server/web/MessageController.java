@@ -137,7 +137,8 @@ final class MessageController {
         return store.message(id).orElseThrow(() -> ApiException.notFound("message " + id));
     }
 
-    private static MessageQuery query(Context ctx) {
+    /** The list's filters, also the export's: from, to, subject and q. */
+    static MessageQuery query(Context ctx) {
         return new MessageQuery(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("subject"),
                 ctx.queryParam("q"), null, null);
     }
