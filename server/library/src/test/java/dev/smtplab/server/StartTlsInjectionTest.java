@@ -6,10 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -17,7 +14,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +47,7 @@ class StartTlsInjectionTest {
             out.flush();
             assertThat(in.readLine()).startsWith("220 ");
 
-            SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "localhost",
+            SSLSocket tls = (SSLSocket) server.tls().orElseThrow().clientSslContext().getSocketFactory().createSocket(plain, "localhost",
                     server.port(), false);
             tls.startHandshake();
             BufferedReader secureIn = new BufferedReader(new InputStreamReader(tls.getInputStream(),
@@ -70,22 +66,4 @@ class StartTlsInjectionTest {
                 .doesNotContain("C: MAIL FROM:<injected@evil.test>");
     }
 
-    private static SSLContext trustAll() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
-    }
 }
