@@ -1,10 +1,10 @@
 package dev.smtplab.server.store;
 
 import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.MutableClock;
 import dev.smtplab.server.RawSmtp;
 import dev.smtplab.server.record.MessagePage;
 import dev.smtplab.server.record.MessageQuery;
-import dev.smtplab.server.record.MovingClock;
 import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
@@ -175,7 +175,8 @@ class SqliteMessageStoreTest {
     @Test
     void messages_older_than_the_maximum_age_go() {
         Instant start = Instant.parse("2026-12-05T10:00:00Z");
-        MovingClock clock = new MovingClock(start.plus(Duration.ofHours(2)));
+        MutableClock clock = new MutableClock();
+        clock.set(start.plus(Duration.ofHours(2)));
         SqliteMessageStore store = SqliteMessageStore.open(folder.resolve("aged.db"), 100, 100, 1 << 30,
                 Duration.ofHours(24), clock);
         opened.add(store);

@@ -1,5 +1,6 @@
 package dev.smtplab.server.record;
 
+import dev.smtplab.server.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -209,7 +210,8 @@ class InMemoryMessageStoreTest {
     @Test
     void messages_older_than_the_maximum_age_go_when_anyone_looks() {
         Instant start = Instant.parse("2026-12-01T00:00:00Z");
-        MovingClock clock = new MovingClock(start);
+        MutableClock clock = new MutableClock();
+        clock.set(start);
         InMemoryMessageStore store = new InMemoryMessageStore(100, 100, 1 << 20, Duration.ofDays(7), clock);
         store.addMessage(receivedAt(1, start));
         clock.advance(Duration.ofDays(3));
