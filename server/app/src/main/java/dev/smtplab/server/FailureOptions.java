@@ -22,9 +22,20 @@ final class FailureOptions {
             description = "Treat reject-NNN@, tempfail-NNN@ and delay-Ns@ addresses like any other.")
     boolean noMagicAddresses;
 
+    private RulesFile.Contents contents;
+
+    /** What the rules file holds (read once); nothing without one. */
+    RulesFile.Contents contents() {
+        if (contents == null) {
+            contents = rulesFile == null ? new RulesFile.Contents(Scenario.none(), List.of(), java.util.Map.of())
+                    : RulesFile.readContents(rulesFile);
+        }
+        return contents;
+    }
+
     /** The scenario these describe; a bad preset or rules file throws with a message that names it. */
     Scenario scenario() {
-        Scenario.Builder scenario = rulesFile == null ? Scenario.builder() : RulesFile.read(rulesFile).toBuilder();
+        Scenario.Builder scenario = contents().scenario().toBuilder();
         presets.forEach(scenario::preset);
         if (noMagicAddresses) {
             scenario.magicAddresses(false);

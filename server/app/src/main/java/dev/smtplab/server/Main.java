@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -30,9 +31,8 @@ import java.util.concurrent.CountDownLatch;
         exitCodeListHeading = "%nExit codes:%n")
 public final class Main implements Callable<Integer> {
 
-    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "2525", converter = OptionConverters.PortConverter.class,
-            description = "SMTP port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
-    int smtpPort;
+    @Mixin
+    InboxOptions inboxes;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", converter = OptionConverters.AddressConverter.class,
             description = "IP address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
@@ -201,6 +201,8 @@ public final class Main implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("SMTP Lab listening on smtp://" + hostPort(server.host(), server.port()) + " as " + hostName
                 + " (Ctrl-C to stop)");
+        server.inboxPorts().forEach((inbox, port) -> out.println("inbox " + inbox + " on smtp://"
+                + hostPort(server.host(), port)));
         if (server.implicitTlsPort() >= 0) {
             out.println("implicit TLS (SMTPS) on smtps://" + hostPort(server.host(), server.implicitTlsPort()));
         }
@@ -209,7 +211,7 @@ public final class Main implements Callable<Integer> {
         }
         if (webServer != null) {
             out.println("web UI and API on http://" + hostPort(web.webBindAddress.getHostAddress(), webServer.port())
-                    + (web.webAuth != null ? " (basic auth)" : ""));
+                    + (web.webAuth.isEmpty() ? "" : " (basic auth)"));
         }
         if (server.store() instanceof SqliteMessageStore sqlite) {
             out.println("messages kept in " + sqlite.file() + " (" + server.store().count(MessageQuery.all())
@@ -257,9 +259,11 @@ public final class Main implements Callable<Integer> {
         limits.apply(builder);
         tls.apply(builder, hostName);
         auth.apply(builder);
+        Set<String> inboxNames = inboxes.apply(builder, failures.contents());
+        web.checkInboxes(inboxNames);
         return builder
                 .scenario(failures.scenario())
-                .port(smtpPort)
+                .port(inboxes.mainPort())
                 .bindAddress(bindAddress)
                 .hostName(hostName)
                 .maxMessages(maxMessages)

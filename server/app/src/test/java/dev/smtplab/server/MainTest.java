@@ -43,8 +43,7 @@ class MainTest {
     void bad_port_gives_one_line_and_exit_2() {
         Run run = run("--smtp-port", "70000");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("smtplab-server: Invalid value for option '--smtp-port': "
-                + "'70000' is not a port: use 0 to 65535 (see smtplab-server --help)\n");
+        assertThat(run.err()).isEqualTo("smtplab-server: --smtp-port 70000: '70000' is not a port: use 0 to 65535\n");
         assertThat(run("--smtp-port", "abc").err()).contains("'abc' is not a port").hasLineCount(1);
     }
 
@@ -126,7 +125,7 @@ class MainTest {
     void help_and_version_print_and_exit_0() {
         Run help = run("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("--smtp-port=PORT", "--max-messages=N", "Exit codes:");
+        assertThat(help.out()).contains("--smtp-port=[NAME=]PORT", "--inbox=NAME=ROUTE", "--max-messages=N", "Exit codes:");
         for (ServerExit exit : ServerExit.values()) {
             assertThat(help.out()).containsPattern("(?m)^\\s+" + exit.code + "\\s+" + java.util.regex.Pattern.quote(exit.meaning));
         }
@@ -270,7 +269,7 @@ class MainTest {
                 "SMTPLAB_BIND", "0.0.0.0", "SMTPLAB_NO_TLS", "true", "SMTPLAB_PRESET", "greylist mailbox-full",
                 "SMTPLAB_MAX_MESSAGES", "7")));
         commandLine.parseArgs("--max-messages", "9");
-        assertThat(main.smtpPort).isEqualTo(2626);
+        assertThat(main.inboxes.mainPort()).isEqualTo(2626);
         assertThat(main.bindAddress.getHostAddress()).isEqualTo("0.0.0.0");
         assertThat(main.tls.noTls).isTrue();
         assertThat(main.failures.presets).containsExactly("greylist", "mailbox-full");
@@ -279,6 +278,48 @@ class MainTest {
         Run bad = runWithEnvironment(Map.of("SMTPLAB_SMTP_PORT", "seventy"));
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("'seventy' is not a port").hasLineCount(1);
+    }
+
+    @Test
+    void inboxes_come_from_ports_routes_and_the_rules_file(@TempDir Path folder) throws Exception {
+        Path rules = folder.resolve("rules.yaml");
+        Files.writeString(rules, """
+                inboxes:
+                  - name: billing
+                    routes: ["rcpt:billing.example"]
+                    presets: [mailbox-full]
+                """);
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--smtp-port", "0", "--smtp-port", "qa=0", "--no-tls", "--rules",
+                rules.toString(), "--inbox", "team-a=rcpt:*@team-a.test,auth:team-a-*");
+        try (FakeSmtpServer server = main.serverSettings().build().start()) {
+            assertThat(server.inboxes().list()).extracting(dev.smtplab.server.inbox.Inbox::name)
+                    .containsExactly("default", "billing", "team-a", "qa");
+            assertThat(server.inboxes().get("team-a").orElseThrow().routes()).extracting(Object::toString)
+                    .containsExactly("rcpt:*@team-a.test", "auth:team-a-*");
+            assertThat(server.inboxes().scenariosFor("billing").get().presets()).containsExactly("mailbox-full");
+            assertThat(server.inboxPort("qa")).isPresent();
+        }
+    }
+
+    @Test
+    void bad_inbox_flags_give_one_line_that_names_them() {
+        assertThat(run("--inbox", "team-a").err()).isEqualTo("smtplab-server: --inbox team-a: use NAME=ROUTE[,ROUTE...], "
+                + "such as team-a=rcpt:*@team-a.test\n");
+        assertThat(run("--inbox", "team-a=to:x").err()).isEqualTo("smtplab-server: --inbox team-a=to:x: route \"to:x\": "
+                + "\"to\" is not a kind of route; use rcpt or auth\n");
+        assertThat(run("--inbox", "default=rcpt:x").err()).contains("\"default\" takes the mail no inbox takes");
+        assertThat(run("--smtp-port", "qa=x").err()).isEqualTo("smtplab-server: --smtp-port qa=x: 'x' is not a port: use "
+                + "0 to 65535\n");
+        assertThat(run("--smtp-port", "1", "--smtp-port", "2").err()).contains("two ports without an inbox name");
+        Run unknown = run("--smtp-port", "0", "--no-tls", "--web-auth", "ann:pw", "--web-auth-inboxes", "ann=team-z");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("smtplab-server: --web-auth-inboxes ann=...: there is no inbox \"team-z\" "
+                + "(inboxes: default)\n");
+        assertThat(run("--smtp-port", "0", "--no-tls", "--web-auth-inboxes", "bob=default").err())
+                .isEqualTo("smtplab-server: --web-auth-inboxes names user \"bob\", who has no --web-auth USER:PASSWORD\n");
+        assertThat(run("--smtp-port", "0", "--no-tls", "--web-auth", "ann:pw", "--web-auth", "ann:other").err())
+                .isEqualTo("smtplab-server: --web-auth names user \"ann\" twice\n");
     }
 
     private static Run runWithEnvironment(Map<String, String> environment, String... args) {
@@ -294,7 +335,7 @@ class MainTest {
     void defaults_match_the_documentation() {
         Main main = new Main();
         new CommandLine(main).parseArgs();
-        assertThat(main.smtpPort).isEqualTo(2525);
+        assertThat(main.inboxes.mainPort()).isEqualTo(2525);
         assertThat(main.bindAddress.getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(main.maxMessageSize).isEqualTo(25 * 1024 * 1024);
         assertThat(main.idleTimeoutSeconds).isEqualTo((int) Duration.ofMinutes(5).toSeconds());

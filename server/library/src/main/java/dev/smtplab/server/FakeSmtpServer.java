@@ -1,5 +1,8 @@
 package dev.smtplab.server;
 
+import dev.smtplab.server.inbox.Inbox;
+import dev.smtplab.server.inbox.InboxRoute;
+import dev.smtplab.server.inbox.Inboxes;
 import dev.smtplab.server.record.InMemoryMessageStore;
 import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.RecordedMessage;
@@ -48,6 +51,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final String hostName;
     private final MessageStore store;
     private final ScenarioHolder scenarios;
+    private final Inboxes inboxes;
     private final TlsMaterial tls;
     private final SmtpListener listener;
 
@@ -58,14 +62,17 @@ public final class FakeSmtpServer implements AutoCloseable {
                 : new InMemoryMessageStore(builder.maxMessages, builder.maxSessions, builder.maxStoreBytes,
                 builder.maxAge, builder.clock);
         this.scenarios = new ScenarioHolder(builder.scenario);
+        this.inboxes = new Inboxes(scenarios);
+        builder.inboxes.forEach(inboxes::define);
         this.tls = builder.tls;
         SmtpSettings settings = new SmtpSettings(bindAddress, builder.port, builder.implicitTlsPort, hostName,
                 builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(),
                 tls == null ? null : tls.sslContext(), builder.requireTls,
                 new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth),
                 builder.lenient, builder.limits);
-        this.listener = new SmtpListener(settings, store, scenarios, builder.clock);
+        this.listener = new SmtpListener(settings, store, inboxes, builder.clock);
         this.listener.responder(builder.responder);
+        builder.inboxPorts.forEach(listener::openInboxPort);
     }
 
     public static Builder builder() {
@@ -159,8 +166,66 @@ public final class FakeSmtpServer implements AutoCloseable {
      * @throws dev.smtplab.server.record.StoreUnavailableException when the store cannot keep it
      */
     public RecordedMessage importMessage(byte[] data, String mailFrom, List<String> recipients, String source) {
+        return importMessage(data, mailFrom, recipients, source, null);
+    }
+
+    /**
+     * {@link #importMessage(byte[], String, List, String)} into the inbox given, or (null) where its
+     * recipients route it.
+     *
+     * @throws IllegalArgumentException when there is no such inbox
+     */
+    public RecordedMessage importMessage(byte[] data, String mailFrom, List<String> recipients, String source,
+                                         String inbox) {
+        if (inbox != null && !inboxes.exists(inbox)) {
+            throw new IllegalArgumentException("no inbox \"" + inbox + "\"");
+        }
         return listener.importMessage(data.clone(), Objects.requireNonNull(mailFrom, "mailFrom"),
-                List.copyOf(recipients), Objects.requireNonNull(source, "source"));
+                List.copyOf(recipients), Objects.requireNonNull(source, "source"), inbox);
+    }
+
+    /** The named inboxes and their routes; change them here while the server runs. */
+    public Inboxes inboxes() {
+        return inboxes;
+    }
+
+    /**
+     * Defines an inbox (or replaces its routes) and gives it a port of its own, whose mail goes to it
+     * whatever the routes say: one shared server, an inbox per test.
+     *
+     * @param port 0 for a free one
+     * @return the port it listens on
+     */
+    public int openInboxPort(String inbox, int port) {
+        if (!inboxes.exists(inbox)) {
+            inboxes.define(inbox, List.of());
+        }
+        if (Inboxes.DEFAULT.equals(inbox)) {
+            throw new IllegalArgumentException("the default inbox takes the main port's mail; give another name");
+        }
+        return listener.openInboxPort(inbox, port);
+    }
+
+    /** The port of the inbox's own listener, if it has one. */
+    public java.util.OptionalInt inboxPort(String inbox) {
+        Integer port = listener.inboxPorts().get(inbox);
+        return port == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
+    }
+
+    /** Every inbox port, by inbox name. */
+    public Map<String, Integer> inboxPorts() {
+        return listener.inboxPorts();
+    }
+
+    /**
+     * Removes an inbox: its routes, its scenario and its port (open sessions on it close). Its
+     * messages stay; delete them with {@code store().delete(MessageQuery.all().inInboxes(Set.of(name)))}.
+     *
+     * @return false when there was no such inbox
+     */
+    public boolean removeInbox(String inbox) {
+        boolean closed = listener.closeInboxPort(inbox);
+        return inboxes.remove(inbox) || closed;
     }
 
     /** The holder of the scenario, for code that changes it atomically or listens for changes. */
@@ -222,8 +287,49 @@ public final class FakeSmtpServer implements AutoCloseable {
         private boolean lenient;
         private SmtpLimits limits = SmtpLimits.DEFAULTS;
         private Responder responder = Responder.NONE;
+        private final List<Inbox> inboxes = new java.util.ArrayList<>();
+        private final Map<String, Integer> inboxPorts = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * A named inbox: mail its routes take lands there (see {@link Inboxes}); with a scenario of
+         * its own, sessions routed to it follow that one.
+         */
+        public Builder inbox(Inbox inbox) {
+            Objects.requireNonNull(inbox, "inbox");
+            // An inbox that only a port named so far takes its routes from here.
+            boolean portOnly = inboxPorts.containsKey(inbox.name()) && inboxes.removeIf(known ->
+                    known.name().equals(inbox.name()) && known.routes().isEmpty() && known.scenario().isEmpty());
+            if (!portOnly && inboxes.stream().anyMatch(known -> known.name().equals(inbox.name()))) {
+                throw new IllegalArgumentException("inbox \"" + inbox.name() + "\" is defined twice");
+            }
+            inboxes.add(inbox);
+            return this;
+        }
+
+        /** A named inbox with these routes ({@code rcpt:*@team-a.test}, {@code auth:ci-bot}). */
+        public Builder inbox(String name, String... routes) {
+            return inbox(new Inbox(name, java.util.Arrays.stream(routes).map(InboxRoute::parse).toList()));
+        }
+
+        /** Another SMTP port whose mail goes to the inbox (defined if it is not); 0 takes a free one. */
+        public Builder inboxPort(String inbox, int port) {
+            Inboxes.checkName(inbox);
+            if (Inboxes.DEFAULT.equals(inbox)) {
+                throw new IllegalArgumentException("the default inbox takes the main port's mail; give another name");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port of inbox " + inbox + " must be between 0 and 65535, got " + port);
+            }
+            if (inboxPorts.putIfAbsent(inbox, port) != null) {
+                throw new IllegalArgumentException("inbox \"" + inbox + "\" has two ports");
+            }
+            if (inboxes.stream().noneMatch(known -> known.name().equals(inbox))) {
+                inboxes.add(new Inbox(inbox, List.of()));
+            }
+            return this;
         }
 
         /** Test code that decides replies before the rules do; see {@link Responder}. */

@@ -67,7 +67,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
     private static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
             + "m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, "
-            + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data";
+            + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data, m.inbox";
 
     private final String file;
     private final int maxMessages;
@@ -234,7 +234,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 session.clientPort(), session.startedAt(), session.startedAt(), session.helo(), SessionOutcome.DROPPED,
                 "SMTP Lab stopped during the session", session.transcript(), session.omittedTranscriptLines(),
                 session.messageIds(), session.tlsProtocol(), session.tlsCipher(), session.authUser(),
-                session.rulesFired(), session.rejections(), session.pipelinedCommands());
+                session.rulesFired(), session.rejections(), session.pipelinedCommands(), session.inboxes());
     }
 
     public String file() {
@@ -506,7 +506,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             message = connection.prepareStatement("INSERT INTO message (number, id, cursor, session_id, "
                     + "connection_index, transaction_index, received_at, client_address, client_port, helo, mail_from, "
                     + "mail_parameters, recipients, to_text, subject, size, tls_protocol, tls_cipher, auth_user, "
-                    + "suspicious, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + "suspicious, content_sha256, inbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    + "?)");
             text = connection.prepareStatement("INSERT INTO message_text (rowid, subject, addresses, body) "
                     + "VALUES (?, ?, ?, ?)");
         }
@@ -563,6 +564,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         insert.setString(19, message.authUser().orElse(null));
         insert.setString(20, row.suspicious());
         insert.setBytes(21, row.sha256());
+        insert.setString(22, message.inbox());
         insert.executeUpdate();
         prepared.text.setLong(1, cursor);
         prepared.text.setString(2, row.subject() == null ? "" : row.subject());
@@ -937,7 +939,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             return new RecordedMessage(row.getString(2), row.getString(4), row.getLong(5), row.getInt(6),
                     Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
                     row.getString(8), row.getInt(9), row.getString(10), row.getString(11), parameters, recipients,
-                    row.getBytes(18), row.getString(14), row.getString(15), row.getString(16), suspicious);
+                    row.getBytes(18), row.getString(14), row.getString(15), row.getString(16), suspicious,
+                    row.getString(19));
         } catch (IOException e) {
             throw new SQLException("message " + row.getString(2) + " cannot be read: " + e.getMessage(), e);
         }
@@ -1038,6 +1041,11 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             if (query.subject() != null) {
                 sql.append(" AND lower(m.subject) LIKE ? ESCAPE '\\'");
                 values.add(like(query.subject()));
+            }
+            if (query.inboxes() != null) {
+                sql.append(" AND m.inbox IN (").append(query.inboxes().isEmpty() ? "NULL"
+                        : String.join(", ", java.util.Collections.nCopies(query.inboxes().size(), "?"))).append(')');
+                values.addAll(query.inboxes());
             }
             if (query.since() != null) {
                 sql.append(" AND m.received_at >= ?");

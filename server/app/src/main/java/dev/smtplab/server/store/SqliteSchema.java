@@ -42,7 +42,10 @@ final class SqliteSchema {
             )""",
             // Full-text search over subject, addresses and the decoded text; rowid is message.number.
             "CREATE VIRTUAL TABLE message_text USING fts5(subject, addresses, body, content='', contentless_delete=1)",
-            "CREATE TABLE session (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, snapshot TEXT NOT NULL)"));
+            "CREATE TABLE session (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, snapshot TEXT NOT NULL)"),
+            // Inboxes: mail stored before them was in the one inbox there was.
+            List.of("ALTER TABLE message ADD COLUMN inbox TEXT NOT NULL DEFAULT 'default'",
+                    "CREATE INDEX message_inbox ON message (inbox, cursor)"));
 
     static final int VERSION = MIGRATIONS.size();
 

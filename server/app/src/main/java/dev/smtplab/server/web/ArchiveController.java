@@ -29,9 +29,11 @@ final class ArchiveController {
     static final String EML = "message/rfc822";
 
     private final FakeSmtpServer smtp;
+    private final InboxScope scope;
 
-    ArchiveController(FakeSmtpServer smtp) {
+    ArchiveController(FakeSmtpServer smtp, InboxScope scope) {
         this.smtp = smtp;
+        this.scope = scope;
     }
 
     /** GET /api/v1/messages/export?format=mbox|zip and the list's filters; oldest first. */
@@ -40,7 +42,7 @@ final class ArchiveController {
         if (!format.equals("mbox") && !format.equals("zip")) {
             throw ApiException.badRequest("query parameter format=\"" + ctx.queryParam("format") + "\": use mbox or zip");
         }
-        MessageQuery query = MessageController.query(ctx);
+        MessageQuery query = scope.scoped(ctx, MessageController.query(ctx));
         ctx.header("Content-Disposition", "attachment; filename=\"smtplab-messages." + format + "\"");
         ctx.contentType(format.equals("mbox") ? MBOX : "application/zip");
         OutputStream out = ctx.outputStream();
@@ -83,9 +85,14 @@ final class ArchiveController {
     /**
      * POST /api/v1/messages/import, the body an {@code .eml} ({@code message/rfc822}) or an mbox
      * ({@code application/mbox}). Every message is checked before any is kept: one that cannot be
-     * imported refuses the whole upload, naming it and why.
+     * imported refuses the whole upload, naming it and why. On an inbox's route the messages go to
+     * that inbox; otherwise where their recipients route them.
      */
     void importMessages(Context ctx) {
+        String inbox = scope.asked(ctx);
+        if (inbox == null) {
+            scope.requireWholeServer(ctx, "an import that routes mail by its recipients");
+        }
         String type = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
         byte[] body = ctx.bodyAsBytes();
         if (body.length == 0) {
@@ -118,7 +125,7 @@ final class ArchiveController {
         try {
             for (int i = 0; i < contents.size(); i++) {
                 ids.add(smtp.importMessage(contents.get(i), envelopes.get(i).mailFrom(), envelopes.get(i).recipients(),
-                        "an upload to the API").id());
+                        "an upload to the API", inbox).id());
             }
         } catch (StoreUnavailableException e) {
             throw new ApiException(503, "the store cannot keep messages now: " + e.getMessage() + "; imported before "

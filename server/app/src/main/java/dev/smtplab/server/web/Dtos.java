@@ -25,11 +25,12 @@ final class Dtos {
 
     /** A message in a list; {@code cursor} is its place in arrival order, for {@code before=} and {@code after=}. */
     record MessageSummary(String id, String sessionId, Instant receivedAt, String from, List<String> to,
-                          String subject, int size, long cursor) {
+                          String subject, int size, long cursor, String inbox) {
         static MessageSummary of(StoredMessage stored) {
             RecordedMessage message = stored.message();
             return new MessageSummary(message.id(), message.sessionId(), message.receivedAt(), message.mailFrom(),
-                    message.acceptedRecipients(), message.subject().orElse(""), message.size(), stored.cursor());
+                    message.acceptedRecipients(), message.subject().orElse(""), message.size(), stored.cursor(),
+                    message.inbox());
         }
     }
 
@@ -48,7 +49,8 @@ final class Dtos {
                          Map<String, String> mailParameters, List<Recipient> recipients, String subject,
                          List<Header> headers, String text, String html, List<MessageParts.Attachment> attachments,
                          int size, boolean tls, String tlsProtocol, String tlsCipher, String authUser,
-                         List<String> suspiciousEndOfData, List<String> partsOmitted, Map<String, String> links) {
+                         List<String> suspiciousEndOfData, List<String> partsOmitted, Map<String, String> links,
+                         String inbox) {
         static MessageDetail of(RecordedMessage message) {
             MessageParts view = MessageParts.of(message);
             List<Header> headers = new ArrayList<>();
@@ -61,7 +63,7 @@ final class Dtos {
                     message.overTls(), message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null),
                     message.authUser().orElse(null), message.suspiciousEndOfData(), view.omitted(),
                     Map.of("raw", base + "/raw", "html", base + "/html",
-                    "session", "/api/v1/sessions/" + message.sessionId()));
+                    "session", "/api/v1/sessions/" + message.sessionId()), message.inbox());
         }
     }
 
@@ -71,14 +73,15 @@ final class Dtos {
      */
     record SessionSummary(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
                           Instant endedAt, String helo, String outcome, String outcomeDetail, int messages,
-                          List<String> rulesFired, RejectionView lastRejection, String tlsProtocol, String authUser) {
+                          List<String> rulesFired, RejectionView lastRejection, String tlsProtocol, String authUser,
+                          List<String> inboxes) {
         static SessionSummary of(RecordedSession session) {
             return new SessionSummary(session.id(), session.connectionIndex(), session.clientAddress(),
                     session.clientPort(), session.startedAt(), session.endedAt(), session.helo(),
                     session.outcome().name(), session.outcomeDetail(), session.messageIds().size(),
                     session.rulesFired().stream().map(RuleFiring::ruleId).toList(),
                     session.lastRejection().map(RejectionView::of).orElse(null), session.tlsProtocol(),
-                    session.authUser());
+                    session.authUser(), session.inboxes());
         }
     }
 
@@ -145,6 +148,15 @@ final class Dtos {
                     scenario.maxConnectionsPerClient(), scenario.maxConnectionsPerMinute(), presets, rules,
                     RulesWriter.scenario(scenario));
         }
+    }
+
+    /**
+     * @param port     the inbox's own SMTP port, or null
+     * @param scenario "own" when it has failure modes of its own, "server" when it follows the server's
+     * @param messages how many messages it holds
+     */
+    record InboxView(String name, List<String> routes, Integer port, String scenario, int messages,
+                     String messagesUrl) {
     }
 
     record ApiError(int status, String error) {

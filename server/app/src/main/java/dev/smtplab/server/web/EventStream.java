@@ -10,6 +10,7 @@ import dev.smtplab.server.scenario.SmtpStage;
 import io.javalin.http.sse.SseClient;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,12 +40,16 @@ final class EventStream implements ServerEventListener {
     private final Map<Sink, Outbox> outboxes = new ConcurrentHashMap<>();
     /** Where a message's cursor is read, for the summary each browser gets. */
     private final MessageStore store;
+    private final InboxScope scope;
 
-    EventStream(MessageStore store) {
+    EventStream(MessageStore store, InboxScope scope) {
         this.store = store;
+        this.scope = scope;
     }
 
+    /** A browser joins; a user limited to some inboxes (--web-auth-inboxes) hears only of theirs. */
     void join(SseClient client) {
+        Set<String> visible = scope.allowed(client.ctx());
         Sink sink = new Sink() {
             @Override
             public void send(String event, Object data) {
@@ -63,12 +68,17 @@ final class EventStream implements ServerEventListener {
         };
         client.onClose(() -> leave(sink));
         client.sendComment("connected");
-        subscribe(sink);
+        subscribe(sink, visible);
         client.keepAlive();
     }
 
     void subscribe(Sink sink) {
-        Outbox outbox = new Outbox(sink);
+        subscribe(sink, null);
+    }
+
+    /** @param visible the inboxes this browser hears of; null for all */
+    void subscribe(Sink sink, Set<String> visible) {
+        Outbox outbox = new Outbox(sink, visible);
         outboxes.put(sink, outbox);
         outbox.start();
     }
@@ -86,29 +96,37 @@ final class EventStream implements ServerEventListener {
 
     @Override
     public void messageReceived(RecordedMessage message) {
-        broadcast("message", () -> Dtos.MessageSummary.of(new StoredMessage(store.cursorOf(message.id()).orElse(0),
-                message)));
+        broadcast("message", Set.of(message.inbox()), () -> Dtos.MessageSummary.of(
+                new StoredMessage(store.cursorOf(message.id()).orElse(0), message)));
     }
 
     @Override
     public void sessionEnded(RecordedSession session) {
         boolean refused = session.outcome() == SessionOutcome.REJECTED || session.outcome() == SessionOutcome.DROPPED
                 || session.outcome() == SessionOutcome.TIMED_OUT;
-        broadcast(refused ? "session-rejected" : "session", () -> Dtos.SessionSummary.of(session));
+        broadcast(refused ? "session-rejected" : "session", Set.copyOf(session.inboxes()),
+                () -> Dtos.SessionSummary.of(session));
     }
 
     @Override
     public void ruleFired(String sessionId, String ruleId, SmtpStage stage) {
-        broadcast("rule-fired", () -> Map.of("sessionId", sessionId, "rule", ruleId, "stage", stage.key()));
+        broadcast("rule-fired", null, () -> Map.of("sessionId", sessionId, "rule", ruleId, "stage", stage.key()));
     }
 
-    /** Called on SMTP threads: queues and returns at once. */
-    private void broadcast(String event, Supplier<Object> data) {
+    /**
+     * Called on SMTP threads: queues and returns at once.
+     *
+     * @param inboxes the inboxes the event concerns; null for one that concerns the whole server
+     */
+    private void broadcast(String event, Set<String> inboxes, Supplier<Object> data) {
         if (outboxes.isEmpty()) {
             return;
         }
         Event queued = new Event(event, data.get());
         for (Outbox outbox : outboxes.values()) {
+            if (!outbox.hears(inboxes)) {
+                continue;
+            }
             if (!outbox.offer(queued)) {
                 leave(outbox.sink);
             }
@@ -129,18 +147,25 @@ final class EventStream implements ServerEventListener {
     private static final class Outbox implements Runnable {
         private static final Event STOP = new Event("", "");
         private final Sink sink;
+        private final Set<String> visible;
         private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(OUTBOX_LIMIT + 1);
         private final Thread writer;
         private volatile boolean stopped;
 
-        Outbox(Sink sink) {
+        Outbox(Sink sink, Set<String> visible) {
             this.sink = sink;
+            this.visible = visible;
             this.writer = new Thread(this, "smtplab-sse-writer");
             writer.setDaemon(true);
         }
 
         void start() {
             writer.start();
+        }
+
+        /** A browser limited to some inboxes hears of events in them, and of nothing server-wide. */
+        boolean hears(Set<String> inboxes) {
+            return visible == null || (inboxes != null && inboxes.stream().anyMatch(visible::contains));
         }
 
         /** False when the browser has fallen too far behind (or gone): it is to be disconnected. */

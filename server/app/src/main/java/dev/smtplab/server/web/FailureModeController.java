@@ -2,6 +2,7 @@ package dev.smtplab.server.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtplab.server.inbox.Inboxes;
 import dev.smtplab.server.scenario.Presets;
 import dev.smtplab.server.scenario.Rule;
 import dev.smtplab.server.scenario.RulesFile;
@@ -11,18 +12,41 @@ import io.javalin.http.Context;
 
 
 
-/** Failure modes at runtime: presets on and off, rules added and removed, all reset. Effective from the next command. */
+/**
+ * Failure modes at runtime: presets on and off, rules added and removed, all reset. Effective from
+ * the next command. On an inbox's routes ({@code /api/v1/inboxes/{inbox}/failure-modes}) they are
+ * that inbox's: the first change gives it a scenario of its own (starting as a copy of the server's), which
+ * {@code DELETE} resets to none.
+ */
 final class FailureModeController {
-    private final ScenarioHolder scenarios;
+    private final Inboxes inboxes;
+    private final InboxScope scope;
     private final ObjectMapper json;
 
-    FailureModeController(ScenarioHolder scenarios, ObjectMapper json) {
-        this.scenarios = scenarios;
+    FailureModeController(Inboxes inboxes, InboxScope scope, ObjectMapper json) {
+        this.inboxes = inboxes;
+        this.scope = scope;
         this.json = json;
     }
 
+    /** The scenario the request shows: the server's, or the inbox's (its own, or the server's it follows). */
+    private ScenarioHolder shown(Context ctx) {
+        String inbox = scope.asked(ctx);
+        return inbox == null ? inboxes.serverScenarios() : inboxes.scenariosFor(inbox);
+    }
+
+    /** The scenario the request changes: the server's (for users who may see all), or the inbox's own. */
+    private ScenarioHolder changed(Context ctx) {
+        String inbox = scope.asked(ctx);
+        if (inbox == null) {
+            scope.requireWholeServer(ctx, "changing the server's failure modes");
+            return inboxes.serverScenarios();
+        }
+        return inboxes.ownScenarios(inbox);
+    }
+
     void show(Context ctx) {
-        ctx.json(Dtos.FailureModes.of(scenarios.get()));
+        ctx.json(Dtos.FailureModes.of(shown(ctx).get()));
     }
 
     /** PUT /presets/{name}, optional body {"parameters": "retry-after=5s"}. */
@@ -43,7 +67,9 @@ final class FailureModeController {
         }
         String spec = parameters.isBlank() ? name : name + ":" + parameters;
         try {
-            ctx.json(Dtos.FailureModes.of(scenarios.update(scenario -> scenario.withPreset(spec))));
+            // Checked first, so that a bad request gives an inbox no scenario of its own.
+            shown(ctx).get().withPreset(spec);
+            ctx.json(Dtos.FailureModes.of(changed(ctx).update(scenario -> scenario.withPreset(spec))));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -51,10 +77,10 @@ final class FailureModeController {
 
     void presetOff(Context ctx) {
         String name = ctx.pathParam("name");
-        if (scenarios.get().presets().stream().noneMatch(spec -> Scenario.presetName(spec).equals(name))) {
+        if (shown(ctx).get().presets().stream().noneMatch(spec -> Scenario.presetName(spec).equals(name))) {
             throw ApiException.notFound("active preset \"" + name + "\"");
         }
-        ctx.json(Dtos.FailureModes.of(scenarios.update(scenario -> scenario.withoutPreset(name))));
+        ctx.json(Dtos.FailureModes.of(changed(ctx).update(scenario -> scenario.withoutPreset(name))));
     }
 
     /** POST /rules with one rule in the rules file's shape, as JSON. */
@@ -67,7 +93,8 @@ final class FailureModeController {
             throw ApiException.badRequest(e.getMessage());
         }
         try {
-            Scenario updated = scenarios.update(scenario -> scenario.withRule(rule));
+            shown(ctx).get().withRule(rule);
+            Scenario updated = changed(ctx).update(scenario -> scenario.withRule(rule));
             ctx.status(201).json(Dtos.FailureModes.of(updated));
         } catch (IllegalArgumentException e) {
             throw new ApiException(409, e.getMessage());
@@ -76,16 +103,17 @@ final class FailureModeController {
 
     void removeRule(Context ctx) {
         String id = ctx.pathParam("id");
+        ScenarioHolder scenarios = shown(ctx);
         if (scenarios.get().customRules().stream().noneMatch(rule -> rule.id().equals(id))) {
             boolean fromPreset = scenarios.get().rules().stream().anyMatch(rule -> rule.id().equals(id));
             throw fromPreset ? ApiException.badRequest("rule \"" + id + "\" belongs to a preset: turn the preset off")
                     : ApiException.notFound("rule \"" + id + "\"");
         }
-        ctx.json(Dtos.FailureModes.of(scenarios.update(scenario -> scenario.withoutRule(id))));
+        ctx.json(Dtos.FailureModes.of(changed(ctx).update(scenario -> scenario.withoutRule(id))));
     }
 
     void reset(Context ctx) {
-        ctx.json(Dtos.FailureModes.of(scenarios.update(scenario -> Scenario.none())));
+        ctx.json(Dtos.FailureModes.of(changed(ctx).update(scenario -> Scenario.none())));
     }
 
     private JsonNode readJson(Context ctx) {

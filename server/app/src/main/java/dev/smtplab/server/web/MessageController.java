@@ -27,17 +27,19 @@ final class MessageController {
     private final MessageStore store;
 
     private final MessageWaits waits;
+    private final InboxScope scope;
 
-    MessageController(MessageStore store, MessageWaits waits) {
+    MessageController(MessageStore store, MessageWaits waits, InboxScope scope) {
         this.waits = waits;
         this.store = store;
+        this.scope = scope;
     }
 
     /** Newest first; {@code before} is a cursor (a summary's {@code cursor}, or the page's {@code nextBefore}). */
     void list(Context ctx) {
         int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         long before = longParam(ctx, "before", Long.MAX_VALUE);
-        ctx.json(Dtos.MessagePage.of(store.page(query(ctx), before, limit)));
+        ctx.json(Dtos.MessagePage.of(store.page(scope.scoped(ctx, query(ctx)), before, limit)));
     }
 
     void one(Context ctx) {
@@ -109,7 +111,7 @@ final class MessageController {
     }
 
     void delete(Context ctx) {
-        String id = ctx.pathParam("id");
+        String id = message(ctx).id();
         if (!store.deleteMessage(id)) {
             throw ApiException.notFound("message " + id);
         }
@@ -117,7 +119,7 @@ final class MessageController {
     }
 
     void deleteAll(Context ctx) {
-        store.delete(MessageQuery.all());
+        store.delete(scope.scoped(ctx, MessageQuery.all()));
         ctx.status(204);
     }
 
@@ -128,13 +130,14 @@ final class MessageController {
     void await(Context ctx) {
         long after = longParam(ctx, "after", 0);
         int timeout = intParam(ctx, "timeout", 30, 0, MAX_WAIT_SECONDS);
-        var waiting = waits.await(after, query(ctx), Duration.ofSeconds(timeout), ctx.ip(), ClientConnection.of(ctx));
+        var waiting = waits.await(after, scope.scoped(ctx, query(ctx)), Duration.ofSeconds(timeout), ctx.ip(), ClientConnection.of(ctx));
         ctx.future(() -> waiting.thenAccept(stored -> ctx.json(Dtos.MessageSummary.of(stored))));
     }
 
     private RecordedMessage message(Context ctx) {
         String id = ctx.pathParam("id");
-        return store.message(id).orElseThrow(() -> ApiException.notFound("message " + id));
+        return scope.check(ctx, store.message(id).orElseThrow(() -> ApiException.notFound("message " + id)),
+                "message " + id);
     }
 
     /** The list's filters, also the export's: from, to, subject and q. */

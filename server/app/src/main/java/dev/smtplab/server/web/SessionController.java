@@ -7,12 +7,17 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Sessions: list (newest first) and one with its transcript; rejected and dropped ones included. */
+/**
+ * Sessions: list (newest first) and one with its transcript; rejected and dropped ones included. A
+ * user limited to some inboxes sees the sessions that delivered to them or came through their ports.
+ */
 final class SessionController {
     private final MessageStore store;
+    private final InboxScope scope;
 
-    SessionController(MessageStore store) {
+    SessionController(MessageStore store, InboxScope scope) {
         this.store = store;
+        this.scope = scope;
     }
 
     void list(Context ctx) {
@@ -22,7 +27,7 @@ final class SessionController {
         List<Dtos.SessionSummary> page = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0 && page.size() < limit; i--) {
             RecordedSession session = all.get(i);
-            if (outcome == null || session.outcome().name().equalsIgnoreCase(outcome)) {
+            if ((outcome == null || session.outcome().name().equalsIgnoreCase(outcome)) && scope.sees(ctx, session)) {
                 page.add(Dtos.SessionSummary.of(session));
             }
         }
@@ -31,7 +36,8 @@ final class SessionController {
 
     void one(Context ctx) {
         String id = ctx.pathParam("id");
-        RecordedSession session = store.session(id).orElseThrow(() -> ApiException.notFound("session " + id));
+        RecordedSession session = store.session(id).filter(found -> scope.sees(ctx, found))
+                .orElseThrow(() -> ApiException.notFound("session " + id));
         ctx.json(Dtos.SessionDetail.of(session));
     }
 }

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,13 +22,18 @@ final class WebGuard {
     private static final Set<HandlerType> CHANGES_STATE = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE);
 
+    /** The request's logged-in user, when there is basic auth. */
+    static final String USER = "smtplab.user";
+
     private final WebAccess access;
-    private final byte[] expectedAuthorization;
+    /** The Authorization header each user sends, by user. */
+    private final Map<String, byte[]> expectedAuthorizations = new LinkedHashMap<>();
 
     WebGuard(WebAccess access) {
         this.access = access;
-        this.expectedAuthorization = access.basicAuth() == null ? null : ("Basic " + Base64.getEncoder()
-                .encodeToString(access.basicAuth().getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
+        access.users().forEach((user, password) -> expectedAuthorizations.put(user, ("Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.UTF_8)));
     }
 
     void check(Context ctx) {
@@ -64,7 +71,7 @@ final class WebGuard {
             String type = ctx.contentType();
             // An upload of mail is the one body that is not JSON; neither of its types is one a page may send
             // across sites without the browser's preflight, which finds no CORS.
-            boolean mailUpload = ctx.path().equals("/api/v1/messages/import") && type != null
+            boolean mailUpload = ctx.path().endsWith("/messages/import") && type != null
                     && (type.toLowerCase(Locale.ROOT).startsWith(ArchiveController.EML)
                     || type.toLowerCase(Locale.ROOT).startsWith(ArchiveController.MBOX));
             if (!mailUpload && !ctx.body().isEmpty()
@@ -74,14 +81,29 @@ final class WebGuard {
             }
         }
         boolean open = ctx.path().equals("/healthz") || (access.metricsOpen() && ctx.path().equals("/metrics"));
-        if (expectedAuthorization != null && !open) {
-            String given = ctx.header("Authorization");
-            // Compared in constant time, so the time taken says nothing about how much of a guess was right.
-            if (given == null || !MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.UTF_8))) {
+        if (!expectedAuthorizations.isEmpty() && !open) {
+            String user = loggedIn(ctx.header("Authorization"));
+            if (user == null) {
                 ctx.header("WWW-Authenticate", "Basic realm=\"SMTP Lab\", charset=\"UTF-8\"");
                 throw new ApiException(401, "authentication required: this SMTP Lab was started with --web-auth");
             }
+            ctx.attribute(USER, user);
         }
+    }
+
+    /**
+     * The user whose credentials the header carries, or null. Every user's are compared, each in
+     * constant time, so the time taken says neither who exists nor how much of a guess was right.
+     */
+    private String loggedIn(String header) {
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        String found = null;
+        for (Map.Entry<String, byte[]> expected : expectedAuthorizations.entrySet()) {
+            if (MessageDigest.isEqual(expected.getValue(), given) && found == null) {
+                found = expected.getKey();
+            }
+        }
+        return found;
     }
 
     /**

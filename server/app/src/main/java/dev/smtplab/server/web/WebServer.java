@@ -39,6 +39,7 @@ public final class WebServer implements AutoCloseable {
     private final InetAddress bindAddress;
     private final int requestedPort;
     private final WebGuard guard;
+    private final InboxScope scope;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final Metrics metrics;
@@ -54,8 +55,9 @@ public final class WebServer implements AutoCloseable {
         this.bindAddress = bindAddress;
         this.requestedPort = port;
         this.guard = new WebGuard(access);
+        this.scope = new InboxScope(smtp.inboxes(), access);
         this.metrics = new Metrics(smtp.store());
-        this.events = new EventStream(smtp.store());
+        this.events = new EventStream(smtp.store(), scope);
         smtp.addListener(metrics);
         smtp.addListener(events);
         this.waits = new MessageWaits(smtp.store());
@@ -64,16 +66,28 @@ public final class WebServer implements AutoCloseable {
 
     /** Every route of the API, method and path. */
     public List<Route> routes() {
-        MessageController messages = new MessageController(smtp.store(), waits);
-        SessionController sessions = new SessionController(smtp.store());
-        FailureModeController failures = new FailureModeController(smtp.scenarios(), json);
-        ArchiveController archive = new ArchiveController(smtp);
+        MessageController messages = new MessageController(smtp.store(), waits, scope);
+        SessionController sessions = new SessionController(smtp.store(), scope);
+        FailureModeController failures = new FailureModeController(smtp.inboxes(), scope, json);
+        ArchiveController archive = new ArchiveController(smtp, scope);
+        InboxController inboxes = new InboxController(smtp, scope, json);
         List<Route> routes = new ArrayList<>();
-        routes.add(new Route(HandlerType.GET, "/api/v1/messages", messages::list));
-        routes.add(new Route(HandlerType.DELETE, "/api/v1/messages", messages::deleteAll));
-        routes.add(new Route(HandlerType.GET, "/api/v1/messages/wait", messages::await));
-        routes.add(new Route(HandlerType.GET, "/api/v1/messages/export", archive::export));
-        routes.add(new Route(HandlerType.POST, "/api/v1/messages/import", archive::importMessages));
+        // Each of these answers for every inbox the caller may see, and under /api/v1/inboxes/{inbox}
+        // for that inbox alone.
+        for (String base : List.of("/api/v1", "/api/v1/inboxes/{inbox}")) {
+            routes.add(new Route(HandlerType.GET, base + "/messages", messages::list));
+            routes.add(new Route(HandlerType.DELETE, base + "/messages", messages::deleteAll));
+            routes.add(new Route(HandlerType.GET, base + "/messages/wait", messages::await));
+            routes.add(new Route(HandlerType.GET, base + "/messages/export", archive::export));
+            routes.add(new Route(HandlerType.POST, base + "/messages/import", archive::importMessages));
+            routes.add(new Route(HandlerType.GET, base + "/sessions", sessions::list));
+            routes.add(new Route(HandlerType.GET, base + "/failure-modes", failures::show));
+            routes.add(new Route(HandlerType.DELETE, base + "/failure-modes", failures::reset));
+            routes.add(new Route(HandlerType.PUT, base + "/failure-modes/presets/{name}", failures::presetOn));
+            routes.add(new Route(HandlerType.DELETE, base + "/failure-modes/presets/{name}", failures::presetOff));
+            routes.add(new Route(HandlerType.POST, base + "/failure-modes/rules", failures::addRule));
+            routes.add(new Route(HandlerType.DELETE, base + "/failure-modes/rules/{id}", failures::removeRule));
+        }
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}", messages::one));
         routes.add(new Route(HandlerType.DELETE, "/api/v1/messages/{id}", messages::delete));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/raw", messages::raw));
@@ -81,14 +95,11 @@ public final class WebServer implements AutoCloseable {
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/links", messages::links));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/codes", messages::codes));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/attachments/{index}", messages::attachment));
-        routes.add(new Route(HandlerType.GET, "/api/v1/sessions", sessions::list));
         routes.add(new Route(HandlerType.GET, "/api/v1/sessions/{id}", sessions::one));
-        routes.add(new Route(HandlerType.GET, "/api/v1/failure-modes", failures::show));
-        routes.add(new Route(HandlerType.DELETE, "/api/v1/failure-modes", failures::reset));
-        routes.add(new Route(HandlerType.PUT, "/api/v1/failure-modes/presets/{name}", failures::presetOn));
-        routes.add(new Route(HandlerType.DELETE, "/api/v1/failure-modes/presets/{name}", failures::presetOff));
-        routes.add(new Route(HandlerType.POST, "/api/v1/failure-modes/rules", failures::addRule));
-        routes.add(new Route(HandlerType.DELETE, "/api/v1/failure-modes/rules/{id}", failures::removeRule));
+        routes.add(new Route(HandlerType.GET, "/api/v1/inboxes", inboxes::list));
+        routes.add(new Route(HandlerType.GET, "/api/v1/inboxes/{inbox}", inboxes::one));
+        routes.add(new Route(HandlerType.PUT, "/api/v1/inboxes/{inbox}", inboxes::put));
+        routes.add(new Route(HandlerType.DELETE, "/api/v1/inboxes/{inbox}", inboxes::delete));
         routes.add(new Route(HandlerType.GET, "/api/v1/tls/ca.pem", this::caCertificate));
         routes.add(new Route(HandlerType.GET, "/api/v1/openapi.json", this::openApi));
         routes.add(new Route(HandlerType.GET, "/healthz", this::health));
@@ -138,7 +149,8 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        ctx.json(Map.of("status", "ok", "smtpPort", smtp.port(), "messages", smtp.store().messages().size()));
+        ctx.json(Map.of("status", "ok", "smtpPort", smtp.port(), "messages",
+                smtp.store().count(dev.smtplab.server.record.MessageQuery.all())));
     }
 
     /** The local CA, so clients can trust the server's certificate. */

@@ -226,6 +226,55 @@ class SqliteMessageStoreTest {
     }
 
     @Test
+    void each_message_keeps_its_inbox_and_queries_by_inbox_run_in_the_database() {
+        SqliteMessageStore store = open(100);
+        store(store, inInbox(message(1, "one", "x"), "team-a"));
+        store(store, message(2, "two", "x"));
+        store(store, inInbox(message(3, "three", "x"), "team-b"));
+        store.close();
+
+        SqliteMessageStore again = open(100);
+        assertThat(again.message("1").orElseThrow().inbox()).isEqualTo("team-a");
+        assertThat(again.message("2").orElseThrow().inbox()).isEqualTo("default");
+        MessageQuery teams = MessageQuery.all().inInboxes(java.util.Set.of("team-a", "team-b"));
+        assertThat(again.count(teams)).isEqualTo(2);
+        assertThat(again.page(teams, Long.MAX_VALUE, 10).messages()).extracting(stored -> stored.message().id())
+                .containsExactly("3", "1");
+        assertThat(again.count(MessageQuery.all().inInboxes(java.util.Set.of()))).isZero();
+        assertThat(again.page(MessageQuery.all().withText("two").inInboxes(java.util.Set.of("default")),
+                Long.MAX_VALUE, 10).messages()).hasSize(1);
+        assertThat(again.delete(MessageQuery.all().inInboxes(java.util.Set.of("team-b")))).isEqualTo(1);
+        assertThat(again.messages()).extracting(RecordedMessage::id).containsExactly("1", "2");
+    }
+
+    @Test
+    void a_file_from_before_inboxes_is_upgraded_and_its_mail_is_in_the_default_inbox() throws Exception {
+        SqliteMessageStore store = open(10);
+        store(store, message(1, "old", "x"));
+        store.close();
+        // What SMTP Lab wrote before inboxes: schema 1, without the column.
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));
+             var statement = connection.createStatement()) {
+            statement.execute("DROP INDEX message_inbox");
+            statement.execute("ALTER TABLE message DROP COLUMN inbox");
+            statement.execute("DELETE FROM schema_version WHERE version > 1");
+        }
+
+        SqliteMessageStore upgraded = open(10);
+        assertThat(upgraded.message("1").orElseThrow().inbox()).isEqualTo("default");
+        store(upgraded, inInbox(message(2, "new", "x"), "team-a"));
+        assertThat(upgraded.message("2").orElseThrow().inbox()).isEqualTo("team-a");
+    }
+
+    private static RecordedMessage inInbox(RecordedMessage message, String inbox) {
+        return new RecordedMessage(message.id(), message.sessionId(), message.connectionIndex(),
+                message.transactionIndex(), message.receivedAt(), message.clientAddress(), message.clientPort(),
+                message.helo().orElse(null), message.mailFrom(), message.mailParameters(), message.recipients(),
+                message.data(), message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null),
+                message.authUser().orElse(null), message.suspiciousEndOfData(), inbox);
+    }
+
+    @Test
     void a_file_from_a_newer_smtp_lab_is_refused() throws Exception {
         open(10).close();
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));

@@ -18,7 +18,10 @@ class EventStreamTest {
     /** A deadlock guard, not a speed target: without outboxes the first test never returns. */
     private static final Duration NEVER_BLOCKS = Duration.ofSeconds(20);
 
-    private final EventStream stream = new EventStream(new dev.smtplab.server.record.InMemoryMessageStore());
+    private final EventStream stream = new EventStream(new dev.smtplab.server.record.InMemoryMessageStore(),
+            new InboxScope(new dev.smtplab.server.inbox.Inboxes(
+                    new dev.smtplab.server.scenario.ScenarioHolder(dev.smtplab.server.scenario.Scenario.none())),
+                    WebAccess.local()));
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -103,6 +106,28 @@ class EventStreamTest {
         assertThat(healthy.received).hasSize(events).containsOnly("rule-fired");
         release.countDown();
         assertThat(waitFor(() -> stuck.closed)).as("the stuck browser's stream was closed").isTrue();
+    }
+
+    @Test
+    void a_browser_limited_to_an_inbox_hears_of_its_mail_only_and_of_nothing_server_wide() throws Exception {
+        Browser limited = new Browser(1);
+        Browser everything = new Browser(3);
+        stream.subscribe(limited, java.util.Set.of("team-a"));
+        stream.subscribe(everything);
+
+        stream.messageReceived(inInbox("1", "default"));
+        stream.ruleFired("1", "greylist", SmtpStage.RCPT);
+        stream.messageReceived(inInbox("2", "team-a"));
+
+        assertThat(everything.expected.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(limited.expected.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(everything.received).containsExactly("message", "rule-fired", "message");
+        assertThat(limited.received).containsExactly("message");
+    }
+
+    private static dev.smtplab.server.record.RecordedMessage inInbox(String id, String inbox) {
+        return new dev.smtplab.server.record.RecordedMessage(id, "1", 1, 1, java.time.Instant.EPOCH, "127.0.0.1", 1,
+                null, "a@x.test", java.util.Map.of(), List.of(), new byte[0], null, null, null, List.of(), inbox);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.smtplab.server.record;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -15,11 +16,14 @@ import java.util.function.Predicate;
  * @param text    part of the subject or the raw content
  * @param since   received at or after; null for any
  * @param until   received before; null for any
+ * @param inboxes in one of these inboxes (exact names); null for any
  */
-public record MessageQuery(String from, String to, String subject, String text, Instant since, Instant until)
+public record MessageQuery(String from, String to, String subject, String text, Instant since, Instant until,
+                           Set<String> inboxes)
         implements Predicate<RecordedMessage> {
 
     public MessageQuery {
+        inboxes = inboxes == null ? null : Set.copyOf(inboxes);
         from = lower(from);
         to = lower(to);
         subject = lower(subject);
@@ -29,34 +33,45 @@ public record MessageQuery(String from, String to, String subject, String text, 
         }
     }
 
+    /** A query over every inbox. */
+    public MessageQuery(String from, String to, String subject, String text, Instant since, Instant until) {
+        this(from, to, subject, text, since, until, null);
+    }
+
     /** Every message. */
     public static MessageQuery all() {
-        return new MessageQuery(null, null, null, null, null, null);
+        return new MessageQuery(null, null, null, null, null, null, null);
+    }
+
+    /** Only messages in these inboxes; null for any. */
+    public MessageQuery inInboxes(Set<String> names) {
+        return new MessageQuery(from, to, subject, text, since, until, names);
     }
 
     public MessageQuery withTo(String part) {
-        return new MessageQuery(from, part, subject, text, since, until);
+        return new MessageQuery(from, part, subject, text, since, until, inboxes);
     }
 
     public MessageQuery withFrom(String part) {
-        return new MessageQuery(part, to, subject, text, since, until);
+        return new MessageQuery(part, to, subject, text, since, until, inboxes);
     }
 
     public MessageQuery withSubject(String part) {
-        return new MessageQuery(from, to, part, text, since, until);
+        return new MessageQuery(from, to, part, text, since, until, inboxes);
     }
 
     public MessageQuery withText(String part) {
-        return new MessageQuery(from, to, subject, part, since, until);
+        return new MessageQuery(from, to, subject, part, since, until, inboxes);
     }
 
     public MessageQuery between(Instant since, Instant until) {
-        return new MessageQuery(from, to, subject, text, since, until);
+        return new MessageQuery(from, to, subject, text, since, until, inboxes);
     }
 
     @Override
     public boolean test(RecordedMessage message) {
-        return (from == null || message.mailFrom().toLowerCase(Locale.ROOT).contains(from))
+        return (inboxes == null || inboxes.contains(message.inbox()))
+                && (from == null || message.mailFrom().toLowerCase(Locale.ROOT).contains(from))
                 && (to == null || message.acceptedRecipients().stream()
                 .anyMatch(recipient -> recipient.toLowerCase(Locale.ROOT).contains(to)))
                 && (subject == null || message.subject().orElse("").toLowerCase(Locale.ROOT).contains(subject))

@@ -45,6 +45,7 @@ public final class RecordedMessage {
     private final String tlsCipher;
     private final String authUser;
     private final List<String> suspiciousEndOfData;
+    private final String inbox;
     private volatile InternetHeaders parsedHeaders;
 
     public RecordedMessage(String id, String sessionId, long connectionIndex, int transactionIndex,
@@ -71,6 +72,18 @@ public final class RecordedMessage {
                            String mailFrom, Map<String, String> mailParameters,
                            List<Recipient> recipients, byte[] data, String tlsProtocol, String tlsCipher,
                            String authUser, List<String> suspiciousEndOfData) {
+        this(id, sessionId, connectionIndex, transactionIndex, receivedAt, clientAddress, clientPort, helo, mailFrom,
+                mailParameters, recipients, data, tlsProtocol, tlsCipher, authUser, suspiciousEndOfData,
+                dev.smtplab.server.inbox.Inboxes.DEFAULT);
+    }
+
+    /** A message and the inbox it was routed to (see {@link dev.smtplab.server.inbox.Inboxes}). */
+    public RecordedMessage(String id, String sessionId, long connectionIndex, int transactionIndex,
+                           Instant receivedAt, String clientAddress, int clientPort, String helo,
+                           String mailFrom, Map<String, String> mailParameters,
+                           List<Recipient> recipients, byte[] data, String tlsProtocol, String tlsCipher,
+                           String authUser, List<String> suspiciousEndOfData, String inbox) {
+        this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.suspiciousEndOfData = List.copyOf(suspiciousEndOfData);
         this.tlsProtocol = tlsProtocol;
         this.tlsCipher = tlsCipher;
@@ -106,6 +119,9 @@ public final class RecordedMessage {
     public String clientAddress() { return clientAddress; }
 
     public int clientPort() { return clientPort; }
+
+    /** The inbox the message was routed to; {@code "default"} when no route took it. */
+    public String inbox() { return inbox; }
 
     /** The HELO/EHLO name in force for this transaction, if the client gave one. */
     public Optional<String> helo() { return Optional.ofNullable(helo); }

@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param pipelinedCommands       commands that arrived with the client's next command already behind
  *                                them, before their reply (RFC 2920 PIPELINING); 0 for a client that
  *                                waits for each reply
+ * @param inboxes                 the inboxes this session's mail went to, and the inbox of the
+ *                                listener it came through if that has one; empty for neither
  */
 public record RecordedSession(
         String id,
@@ -48,9 +50,11 @@ public record RecordedSession(
         String authUser,
         List<RuleFiring> rulesFired,
         List<Rejection> rejections,
-        int pipelinedCommands) {
+        int pipelinedCommands,
+        List<String> inboxes) {
 
     public RecordedSession {
+        inboxes = inboxes == null ? List.of() : List.copyOf(inboxes);
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(startedAt, "startedAt");
@@ -60,6 +64,17 @@ public record RecordedSession(
         messageIds = List.copyOf(messageIds);
         rulesFired = List.copyOf(rulesFired);
         rejections = List.copyOf(rejections);
+    }
+
+    /** A session that names no inbox. */
+    public RecordedSession(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
+                           Instant endedAt, String helo, SessionOutcome outcome, String outcomeDetail,
+                           List<TranscriptLine> transcript, long omittedTranscriptLines, List<String> messageIds,
+                           String tlsProtocol, String tlsCipher, String authUser, List<RuleFiring> rulesFired,
+                           List<Rejection> rejections, int pipelinedCommands) {
+        this(id, connectionIndex, clientAddress, clientPort, startedAt, endedAt, helo, outcome, outcomeDetail,
+                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser, rulesFired, rejections,
+                pipelinedCommands, List.of());
     }
 
     /** A session whose client never pipelined. */
@@ -78,7 +93,7 @@ public record RecordedSession(
                            Instant endedAt, String helo, SessionOutcome outcome, String outcomeDetail,
                            List<TranscriptLine> transcript, long omittedTranscriptLines, List<String> messageIds) {
         this(id, connectionIndex, clientAddress, clientPort, startedAt, endedAt, helo, outcome, outcomeDetail,
-                transcript, omittedTranscriptLines, messageIds, null, null, null, List.of(), List.of(), 0);
+                transcript, omittedTranscriptLines, messageIds, null, null, null, List.of(), List.of(), 0, List.of());
     }
 
     /** The last 4xx or 5xx reply the server sent, if any. */

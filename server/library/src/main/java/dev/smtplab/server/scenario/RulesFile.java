@@ -1,5 +1,8 @@
 package dev.smtplab.server.scenario;
 
+import dev.smtplab.server.inbox.Inbox;
+import dev.smtplab.server.inbox.InboxRoute;
+import dev.smtplab.server.inbox.Inboxes;
 import dev.smtplab.server.scenario.FieldValues.FieldException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -30,7 +33,12 @@ import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
  * rule (number and id) and the field, and nothing half-read is used.
  */
 public final class RulesFile {
-    private static final Set<String> TOP_KEYS = Set.of("connection", "limits", "magic-addresses", "presets", "rules");
+    private static final Set<String> SCENARIO_KEYS = Set.of("connection", "limits", "magic-addresses", "presets",
+            "rules");
+    private static final Set<String> TOP_KEYS = Set.of("connection", "limits", "magic-addresses", "presets", "rules",
+            "inboxes");
+    private static final Set<String> INBOX_KEYS = Set.of("name", "routes", "port", "connection", "limits",
+            "magic-addresses", "presets", "rules");
     private static final Set<String> RULE_KEYS = Set.of("id", "stage", "match", "schedule", "effect", "uses");
 
     private RulesFile() {
@@ -43,10 +51,29 @@ public final class RulesFile {
         }
     }
 
+    /**
+     * What a rules file holds: the server's scenario, and the inboxes it defines (each with its
+     * routes, its own port if any, and its own scenario if it gives any failure modes).
+     *
+     * @param inboxPorts the port of each inbox that has its own (0 for a free one)
+     */
+    public record Contents(Scenario scenario, List<Inbox> inboxes, Map<String, Integer> inboxPorts) {
+        public Contents {
+            inboxes = List.copyOf(inboxes);
+            inboxPorts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inboxPorts));
+        }
+    }
+
+    /** The scenario of a rules file (its inboxes are read by {@link #readContents}). */
     public static Scenario read(Path file) {
+        return readContents(file).scenario();
+    }
+
+    /** Everything a rules file holds. */
+    public static Contents readContents(Path file) {
         String name = file.toString();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(reader, name);
+            return parseContents(reader, name);
         } catch (IOException e) {
             throw new InvalidRulesException("rules file " + name + ": cannot read it: " + e.getMessage());
         }
@@ -54,6 +81,11 @@ public final class RulesFile {
 
     /** Reads a scenario; {@code name} is how messages refer to the source. */
     public static Scenario parse(Reader reader, String name) {
+        return parseContents(reader, name).scenario();
+    }
+
+    /** Reads everything a rules file holds; {@code name} is how messages refer to the source. */
+    public static Contents parseContents(Reader reader, String name) {
         Object document;
         try {
             document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
@@ -64,9 +96,75 @@ public final class RulesFile {
             throw new InvalidRulesException("rules file " + name + ": not valid YAML: " + e.getMessage());
         }
         try {
-            return scenario(document);
+            return contents(document);
         } catch (FieldException e) {
             throw new InvalidRulesException("rules file " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static Contents contents(Object document) {
+        if (document == null) {
+            return new Contents(Scenario.none(), List.of(), Map.of());
+        }
+        Map<String, Object> top = map(document, "the file");
+        unknownKeys(top, TOP_KEYS, "");
+        Scenario scenario = scenario(top);
+        List<Inbox> inboxes = new ArrayList<>();
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        if (top.containsKey("inboxes")) {
+            List<Object> entries = list(top.get("inboxes"), "inboxes");
+            Set<String> names = new java.util.HashSet<>();
+            for (int i = 0; i < entries.size(); i++) {
+                inboxes.add(inbox(entries.get(i), i + 1, names, ports));
+            }
+        }
+        return new Contents(scenario, inboxes, ports);
+    }
+
+    /** One entry of {@code inboxes:}: name, routes, port, and optionally failure modes of its own. */
+    private static Inbox inbox(Object node, int number, Set<String> names, Map<String, Integer> ports) {
+        String where = "inboxes[" + number + "]";
+        Map<String, Object> fields = map(node, where);
+        if (fields.get("name") instanceof String named) {
+            where += " (" + named + ")";
+        }
+        try {
+            if (!fields.containsKey("name")) {
+                throw new FieldException("name: missing");
+            }
+            String name = text(fields.get("name"), "name");
+            unknownKeys(fields, INBOX_KEYS, "");
+            Inboxes.checkName(name);
+            if (Inboxes.DEFAULT.equals(name)) {
+                throw new FieldException("name: \"default\" is where mail no inbox takes goes; give another name");
+            }
+            if (!names.add(name)) {
+                throw new FieldException("name: inbox \"" + name + "\" is defined twice");
+            }
+            List<InboxRoute> routes = new ArrayList<>();
+            if (fields.containsKey("routes")) {
+                List<Object> given = list(fields.get("routes"), "routes");
+                for (int i = 0; i < given.size(); i++) {
+                    try {
+                        routes.add(InboxRoute.parse(text(given.get(i), "routes[" + (i + 1) + "]")));
+                    } catch (IllegalArgumentException e) {
+                        throw new FieldException("routes[" + (i + 1) + "]: " + e.getMessage());
+                    }
+                }
+            }
+            if (fields.containsKey("port")) {
+                Object port = fields.get("port");
+                if (!(port instanceof Integer value) || value < 0 || value > 65535) {
+                    throw new FieldException("port: expected a port from 0 (a free one) to 65535, got "
+                            + describe(port));
+                }
+                ports.put(name, value);
+            }
+            boolean ownScenario = fields.keySet().stream().anyMatch(SCENARIO_KEYS::contains);
+            return new Inbox(name, routes, ownScenario ? java.util.Optional.of(scenario(fields))
+                    : java.util.Optional.empty());
+        } catch (FieldException | IllegalArgumentException e) {
+            throw new FieldException(where + ": " + e.getMessage());
         }
     }
 
@@ -83,12 +181,8 @@ public final class RulesFile {
         }
     }
 
-    private static Scenario scenario(Object document) {
-        if (document == null) {
-            return Scenario.none();
-        }
-        Map<String, Object> top = map(document, "the file");
-        unknownKeys(top, TOP_KEYS, "");
+    /** The failure modes in a map: the file's top level, or an inbox's own. */
+    private static Scenario scenario(Map<String, Object> top) {
         Scenario.Builder builder = Scenario.builder();
         if (top.containsKey("connection")) {
             String mode = text(top.get("connection"), "connection");

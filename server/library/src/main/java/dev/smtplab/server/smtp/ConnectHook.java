@@ -25,7 +25,7 @@ final class ConnectHook implements SessionHandler {
     public SessionAcceptance accept(Session session) {
         Tapped socket = Tapped.of(session);
         ConnectionRecorder recorder = socket.recorder();
-        Scenario scenario = server.rules.scenario();
+        Scenario scenario = server.rules.scenario(recorder.listenerInbox());
         try {
             if (session.getSocket() instanceof TlsTappedSocket implicitTls) {
                 try {

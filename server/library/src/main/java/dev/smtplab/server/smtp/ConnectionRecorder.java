@@ -32,6 +32,10 @@ final class ConnectionRecorder {
     private final int clientPort;
     private final Instant startedAt;
     private final ServerContext.OpenCounts openAtConnect;
+    /** The inbox of the listener this connection came through, or null for the main ports. */
+    private final String listenerInbox;
+    /** The inboxes this session's mail went to (and its listener's), in order, no repeats. */
+    private final java.util.LinkedHashSet<String> inboxes = new java.util.LinkedHashSet<>();
 
     private final List<TranscriptLine> transcript = new ArrayList<>();
     private long omittedTranscriptLines;
@@ -75,8 +79,13 @@ final class ConnectionRecorder {
     private record Transaction(int index, String helo, EnvelopeCommand mailFrom, List<Recipient> recipients) {
     }
 
-    ConnectionRecorder(ServerContext server, long connectionIndex, String clientAddress, int clientPort) {
+    ConnectionRecorder(ServerContext server, long connectionIndex, String clientAddress, int clientPort,
+                       String listenerInbox) {
         this.server = server;
+        this.listenerInbox = listenerInbox;
+        if (listenerInbox != null) {
+            inboxes.add(listenerInbox);
+        }
         this.connectionIndex = connectionIndex;
         this.sessionId = Long.toString(connectionIndex);
         this.clientAddress = clientAddress;
@@ -88,6 +97,11 @@ final class ConnectionRecorder {
 
     String sessionId() {
         return sessionId;
+    }
+
+    /** The inbox of the listener this connection came through, or null for the main ports. */
+    String listenerInbox() {
+        return listenerInbox;
     }
 
     /** Connections open when this one was accepted, this one included. */
@@ -307,13 +321,24 @@ final class ConnectionRecorder {
         RecordedMessage message = new RecordedMessage(server.nextMessageId(), sessionId, connectionIndex,
                 transaction.index(), server.clock.instant(), clientAddress, clientPort, transaction.helo(),
                 transaction.mailFrom().address(), transaction.mailFrom().parameters(),
-                transaction.recipients(), data, tlsProtocol, tlsCipher, authUser, lookAlikes);
+                transaction.recipients(), data, tlsProtocol, tlsCipher, authUser, lookAlikes,
+                server.inboxes.route(listenerInbox, authUser, acceptedAddresses(transaction.recipients())));
         lookAlikes = List.of();
         errors = 0;
         junkCommands = 0;
         transaction = null;
         acceptedMessage = message;
         return message;
+    }
+
+    private static List<String> acceptedAddresses(List<Recipient> recipients) {
+        List<String> accepted = new ArrayList<>(recipients.size());
+        for (Recipient recipient : recipients) {
+            if (recipient.accepted()) {
+                accepted.add(recipient.address());
+            }
+        }
+        return accepted;
     }
 
     /** The message of the transaction just completed will not be stored after all (the store could not keep it). */
@@ -326,6 +351,7 @@ final class ConnectionRecorder {
         RecordedMessage message = acceptedMessage;
         acceptedMessage = null;
         messageIds.add(message.id());
+        inboxes.add(message.inbox());
         return message;
     }
 
@@ -394,7 +420,7 @@ final class ConnectionRecorder {
         return new RecordedSession(sessionId, connectionIndex, clientAddress, clientPort, startedAt,
                 finished ? server.clock.instant() : null, helo, outcome, outcomeDetail(outcome),
                 transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser, rulesFired, rejections,
-                pipelinedCommands);
+                pipelinedCommands, List.copyOf(inboxes));
     }
 
     private SessionOutcome outcome() {

@@ -1,5 +1,6 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.inbox.Inboxes;
 import dev.smtplab.server.scenario.Effect;
 import dev.smtplab.server.scenario.MagicAddress;
 import dev.smtplab.server.scenario.Rule;
@@ -15,9 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,22 +56,34 @@ final class RuleEngine {
     private record Active(Scenario scenario, Map<Rule, RuleState> states) {
     }
 
-    private final ScenarioHolder holder;
+    private final Inboxes inboxes;
     private final Clock clock;
     private volatile Responder responder = Responder.NONE;
     private final ExpiringMemory magicTempfailsSeen;
-    private volatile Active active;
+    /** Per scenario holder (the server's, and each inbox's own): its scenario and its rules' counters. */
+    private final Map<ScenarioHolder, Active> actives = new ConcurrentHashMap<>();
 
-    RuleEngine(ScenarioHolder holder, Clock clock) {
-        this.holder = holder;
+    RuleEngine(Inboxes inboxes, Clock clock) {
+        this.inboxes = inboxes;
         this.clock = clock;
         this.magicTempfailsSeen = new ExpiringMemory(clock, ExpiringMemory.DEFAULT_MAX_ENTRIES,
                 ExpiringMemory.DEFAULT_MAX_AGE);
-        this.active = activate(holder.get(), Map.of());
     }
 
-    Scenario scenario() {
-        return current().scenario();
+    /** The scenario in force for a connection's inbox (null: the server's) before anything routes it. */
+    Scenario scenario(String listenerInbox) {
+        return current(inboxes.scenariosFor(listenerInbox)).scenario();
+    }
+
+    /**
+     * Whose scenario decides this event: the inbox the session's mail would go to as far as it is
+     * known now (its listener's, its user's, or at RCPT the recipient's), else the server's.
+     */
+    private ScenarioHolder holderFor(StageContext context, ConnectionRecorder recorder) {
+        String listenerInbox = recorder.listenerInbox();
+        List<String> recipients = context.recipient() != null ? List.of(context.recipient())
+                : context.earlierRecipients();
+        return inboxes.scenariosFor(inboxes.route(listenerInbox, context.authUser(), recipients));
     }
 
     void responder(Responder responder) {
@@ -103,18 +118,14 @@ final class RuleEngine {
         return Optional.of(new Fired(RESPONDER, effect.get()));
     }
 
-    private Active current() {
-        Active snapshot = active;
+    private Active current(ScenarioHolder holder) {
         Scenario scenario = holder.get();
-        if (snapshot.scenario() == scenario) {
+        Active snapshot = actives.get(holder);
+        if (snapshot != null && snapshot.scenario() == scenario) {
             return snapshot;
         }
-        synchronized (this) {
-            if (active.scenario() != scenario) {
-                active = activate(scenario, active.states());
-            }
-            return active;
-        }
+        return actives.compute(holder, (key, active) -> active != null && active.scenario() == scenario ? active
+                : activate(scenario, active == null ? Map.of() : active.states()));
     }
 
     private Active activate(Scenario scenario, Map<Rule, RuleState> previous) {
@@ -135,7 +146,7 @@ final class RuleEngine {
         if (answered.isPresent()) {
             return answered;
         }
-        Active now = current();
+        Active now = current(holderFor(context, recorder));
         for (Rule rule : now.scenario().rules()) {
             if (!appliesAt(rule.stage(), context.stage()) || !rule.match().test(context)) {
                 continue;

@@ -27,6 +27,7 @@ final class ServerContext {
     final int maxMessageSize;
     final String hostName;
     final RuleEngine rules;
+    final dev.smtplab.server.inbox.Inboxes inboxes;
     final SmtpSettings settings;
     /** Postfix's answers to malformed commands; null in the lenient mode. */
     final StrictDialogue strict;
@@ -39,8 +40,9 @@ final class ServerContext {
     private final Map<String, Deque<Instant>> recentByClient = new ConcurrentHashMap<>();
     private final List<ServerEventListener> listeners = new CopyOnWriteArrayList<>();
 
-    ServerContext(SmtpSettings settings, MessageStore store, Clock clock, RuleEngine rules) {
+    ServerContext(SmtpSettings settings, MessageStore store, Clock clock, dev.smtplab.server.inbox.Inboxes inboxes) {
         this.settings = settings;
+        this.inboxes = inboxes;
         // A store that outlived a restart holds ids already: new ones continue after them.
         connections.set(store.lastSessionNumber());
         messages.set(store.lastMessageNumber());
@@ -51,7 +53,7 @@ final class ServerContext {
         this.clock = clock;
         this.maxMessageSize = settings.maxMessageSize();
         this.hostName = settings.hostName();
-        this.rules = rules;
+        this.rules = new RuleEngine(inboxes, clock);
     }
 
     void addListener(ServerEventListener listener) {
@@ -87,21 +89,25 @@ final class ServerContext {
 
     /**
      * A message loaded from a file, recorded as if a session of its own had delivered it: it gets
-     * the next message id, and a session whose transcript says where it came from.
+     * the next message id, and a session whose transcript says where it came from. It goes to the
+     * inbox given, or (null) where its recipients route it.
      */
-    RecordedMessage importMessage(byte[] data, String mailFrom, java.util.List<String> recipients, String source) {
+    RecordedMessage importMessage(byte[] data, String mailFrom, java.util.List<String> recipients, String source,
+                                  String inbox) {
         long index = nextConnectionIndex();
         String sessionId = Long.toString(index);
         java.time.Instant now = clock.instant();
         RecordedMessage message = new RecordedMessage(nextMessageId(), sessionId, index, 1, now, "imported", 0, null,
                 mailFrom, Map.of(), recipients.stream().map(address -> new dev.smtplab.server.record.Recipient(address,
-                Map.of(), 250, "250 2.1.5 Ok")).toList(), data);
+                Map.of(), 250, "250 2.1.5 Ok")).toList(), data, null, null, null, java.util.List.of(),
+                inbox != null ? inbox : inboxes.route(null, null, recipients));
         String what = "imported from " + source + ": " + data.length + " octets, from <" + mailFrom + "> to "
                 + recipients;
         RecordedSession session = new RecordedSession(sessionId, index, "imported", 0, now, now, null,
                 dev.smtplab.server.record.SessionOutcome.COMPLETED, what, java.util.List.of(
                 new dev.smtplab.server.record.TranscriptLine(now, dev.smtplab.server.record.Direction.EVENT, what)), 0,
-                java.util.List.of(message.id()));
+                java.util.List.of(message.id()), null, null, null, java.util.List.of(), java.util.List.of(), 0,
+                java.util.List.of(message.inbox()));
         store.keep(message);
         store.putSession(session);
         store.addMessage(message);

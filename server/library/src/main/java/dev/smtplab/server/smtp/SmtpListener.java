@@ -1,9 +1,9 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.inbox.Inboxes;
 import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.ServerEventListener;
 import dev.smtplab.server.scenario.Responder;
-import dev.smtplab.server.scenario.ScenarioHolder;
 import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
@@ -13,8 +13,11 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,37 +41,41 @@ public final class SmtpListener {
     private final ServerContext context;
     private final SMTPServer smtp;
     private final SMTPServer smtps;
-    private final List<SwitchablePort> ports = new ArrayList<>();
+    /** Every listening socket, each following the connection mode of its inbox's scenario. */
+    private final List<SwitchablePort> ports = new CopyOnWriteArrayList<>();
+    /** Listeners of their own, by inbox ({@code --smtp-port NAME=PORT}). */
+    private final Map<String, Listening> inboxListeners = new LinkedHashMap<>();
     private boolean started;
 
-    public SmtpListener(SmtpSettings settings, MessageStore store, ScenarioHolder scenarios, Clock clock) {
+    private record Listening(SMTPServer server, SwitchablePort socket) {
+    }
+
+    public SmtpListener(SmtpSettings settings, MessageStore store, Inboxes inboxes, Clock clock) {
         this.settings = settings;
-        this.context = new ServerContext(settings, store, clock, new RuleEngine(scenarios, clock));
-        this.smtp = build(settings.port(), null);
-        this.smtps = settings.implicitTlsPort() >= 0 ? build(settings.implicitTlsPort(), settings.tls()) : null;
-        scenarios.onChange(scenario -> {
-            for (SwitchablePort port : ports) {
-                try {
-                    port.switchTo(scenario.connectionMode());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot switch the SMTP port to " + scenario.connectionMode().key()
-                            + ": " + e.getMessage(), e);
-                }
-            }
-        });
+        this.context = new ServerContext(settings, store, clock, inboxes);
+        this.smtp = build(settings.port(), null, null).server();
+        this.smtps = settings.implicitTlsPort() >= 0 ? build(settings.implicitTlsPort(), settings.tls(), null).server()
+                : null;
+        inboxes.onScenarioChange(this::followScenarios);
+        followScenarios();
+    }
+
+    /** Puts every port in the connection mode of its inbox's scenario (the server's for the main ports). */
+    private void followScenarios() {
         for (SwitchablePort port : ports) {
+            var mode = context.inboxes.scenariosFor(port.listenerInbox()).get().connectionMode();
             try {
-                port.switchTo(scenarios.get().connectionMode());
+                port.switchTo(mode);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException("cannot switch the SMTP port to " + mode.key() + ": " + e.getMessage(), e);
             }
         }
     }
 
-    private SMTPServer build(int port, javax.net.ssl.SSLContext implicitTls) {
+    private Listening build(int port, javax.net.ssl.SSLContext implicitTls, String listenerInbox) {
         SwitchablePort switchable;
         try {
-            switchable = new SwitchablePort(context, implicitTls);
+            switchable = new SwitchablePort(context, implicitTls, listenerInbox);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,7 +104,7 @@ public final class SmtpListener {
         }
         SMTPServer server = builder.build();
         recordEveryCommand(server.getCommandHandler(), context);
-        return server;
+        return new Listening(server, switchable);
     }
 
     private static void recordEveryCommand(CommandHandler commands, ServerContext context) {
@@ -118,18 +125,72 @@ public final class SmtpListener {
         context.addListener(listener);
     }
 
-    /** Binds and starts accepting; a port in use gives a message that names it. */
+    /** Binds and starts accepting; a port in use gives a message that names it, and nothing is left listening. */
     public synchronized void start() {
-        start(smtp);
+        List<SMTPServer> all = new ArrayList<>();
+        all.add(smtp);
         if (smtps != null) {
+            all.add(smtps);
+        }
+        inboxListeners.values().forEach(listening -> all.add(listening.server()));
+        List<SMTPServer> running = new ArrayList<>();
+        for (SMTPServer server : all) {
             try {
-                start(smtps);
+                start(server);
+                running.add(server);
             } catch (RuntimeException e) {
-                smtp.stop();
+                running.forEach(SMTPServer::stop);
                 throw e;
             }
         }
         started = true;
+    }
+
+    /**
+     * Listens on another port whose mail goes to the inbox (0 takes a free port); at once when the
+     * server runs, else from its start.
+     *
+     * @return the port, the real one once listening
+     * @throws IllegalArgumentException when the inbox has a port already
+     * @throws IllegalStateException    when the port cannot be bound
+     */
+    public synchronized int openInboxPort(String inbox, int port) {
+        if (inboxListeners.containsKey(inbox)) {
+            throw new IllegalArgumentException("inbox \"" + inbox + "\" has a port already: "
+                    + port(inboxListeners.get(inbox).server()));
+        }
+        Listening listening = build(port, null, inbox);
+        if (started) {
+            try {
+                start(listening.server());
+            } catch (RuntimeException e) {
+                ports.remove(listening.socket());
+                throw e;
+            }
+        }
+        inboxListeners.put(inbox, listening);
+        followScenarios();
+        return started ? port(listening.server()) : port;
+    }
+
+    /** Stops listening on the inbox's own port, closing its sessions; false if it had none. */
+    public synchronized boolean closeInboxPort(String inbox) {
+        Listening listening = inboxListeners.remove(inbox);
+        if (listening == null) {
+            return false;
+        }
+        ports.remove(listening.socket());
+        if (started) {
+            listening.server().stop();
+        }
+        return true;
+    }
+
+    /** The ports of the inboxes that have their own, by inbox name. */
+    public synchronized Map<String, Integer> inboxPorts() {
+        Map<String, Integer> found = new LinkedHashMap<>();
+        inboxListeners.forEach((inbox, listening) -> found.put(inbox, port(listening.server())));
+        return found;
     }
 
     private void start(SMTPServer server) {
@@ -179,11 +240,13 @@ public final class SmtpListener {
         if (smtps != null) {
             smtps.stop();
         }
+        inboxListeners.values().forEach(listening -> listening.server().stop());
     }
 
     /** See {@link ServerContext#importMessage}. */
     public dev.smtplab.server.record.RecordedMessage importMessage(byte[] data, String mailFrom,
-                                                                    java.util.List<String> recipients, String source) {
-        return context.importMessage(data, mailFrom, recipients, source);
+                                                                    java.util.List<String> recipients, String source,
+                                                                    String inbox) {
+        return context.importMessage(data, mailFrom, recipients, source, inbox);
     }
 }

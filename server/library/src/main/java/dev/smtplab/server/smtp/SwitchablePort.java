@@ -26,6 +26,7 @@ final class SwitchablePort extends ServerSocket {
 
     private final ServerContext context;
     private final javax.net.ssl.SSLContext implicitTls;
+    private final String listenerInbox;
     private final Object lock = new Object();
     private InetSocketAddress address;
     private int backlog;
@@ -37,10 +38,20 @@ final class SwitchablePort extends ServerSocket {
     /** The listener SubEthaSMTP's accept thread is blocked in, if any. */
     private ServerSocket acceptingOn;
 
-    /** @param implicitTls TLS from the first byte (the SMTPS port), or null */
-    SwitchablePort(ServerContext context, javax.net.ssl.SSLContext implicitTls) throws IOException {
+    /**
+     * @param implicitTls   TLS from the first byte (the SMTPS port), or null
+     * @param listenerInbox the inbox whose mail this port takes, or null for the main ports
+     */
+    SwitchablePort(ServerContext context, javax.net.ssl.SSLContext implicitTls, String listenerInbox)
+            throws IOException {
         this.context = context;
         this.implicitTls = implicitTls;
+        this.listenerInbox = listenerInbox;
+    }
+
+    /** The inbox whose mail this port takes, or null for the main ports. */
+    String listenerInbox() {
+        return listenerInbox;
     }
 
     @Override
@@ -60,7 +71,7 @@ final class SwitchablePort extends ServerSocket {
     }
 
     private TappedServerSocket open(InetSocketAddress where) throws IOException {
-        TappedServerSocket socket = new TappedServerSocket(context, implicitTls);
+        TappedServerSocket socket = new TappedServerSocket(context, implicitTls, listenerInbox);
         try {
             socket.setReuseAddress(true);
             socket.bind(where, backlog);

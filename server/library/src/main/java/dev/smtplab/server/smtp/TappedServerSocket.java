@@ -13,15 +13,17 @@ import java.net.Socket;
 final class TappedServerSocket extends ServerSocket {
     private final ServerContext server;
     private final SSLContext implicitTls;
+    private final String listenerInbox;
 
-    TappedServerSocket(ServerContext server, SSLContext implicitTls) throws IOException {
+    TappedServerSocket(ServerContext server, SSLContext implicitTls, String listenerInbox) throws IOException {
         this.server = server;
         this.implicitTls = implicitTls;
+        this.listenerInbox = listenerInbox;
     }
 
     @Override
     public Socket accept() throws IOException {
-        TappedSocket socket = new TappedSocket(server);
+        TappedSocket socket = new TappedSocket(server, listenerInbox);
         implAccept(socket);
         socket.startRecording();
         return implicitTls == null ? socket : startTls(socket, implicitTls);

@@ -12,19 +12,21 @@ import java.net.Socket;
 final class TappedSocket extends Socket implements Tapped {
     private final ServerContext server;
     private volatile ConnectionRecorder recorder;
+    private final String listenerInbox;
     private volatile InboundTap inbound;
     private volatile OutboundTap outbound;
     private volatile InputStream rawInput;
     private volatile long startedNanos;
 
-    TappedSocket(ServerContext server) {
+    TappedSocket(ServerContext server, String listenerInbox) {
         this.server = server;
+        this.listenerInbox = listenerInbox;
     }
 
     /** Starts recording; called once the socket is connected. getHostAddress never asks DNS. */
     void startRecording() throws IOException {
         recorder = new ConnectionRecorder(server, server.nextConnectionIndex(),
-                getInetAddress().getHostAddress(), getPort());
+                getInetAddress().getHostAddress(), getPort(), listenerInbox);
         rawInput = super.getInputStream();
         startedNanos = System.nanoTime();
         inbound = new InboundTap(rawInput, recorder, deadlines(this));

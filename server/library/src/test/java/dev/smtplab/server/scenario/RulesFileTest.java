@@ -156,4 +156,45 @@ class RulesFileTest {
         assertMistake("rules:\n  - id: a\n    stage: [rcpt\n", "rules file rules.yaml: line 4: not valid YAML: "
                 + "expected ',' or ']', but got <stream end>");
     }
+
+    @Test
+    void inboxes_come_with_their_routes_ports_and_own_failure_modes() {
+        RulesFile.Contents contents = RulesFile.parseContents(new StringReader("""
+                presets: [greylist]
+                inboxes:
+                  - name: team-a
+                    routes: ["rcpt:*@team-a.test", "auth:team-a-*"]
+                  - name: qa
+                    port: 2526
+                    presets: [unknown-recipient]
+                """), "rules.yaml");
+
+        assertThat(contents.scenario().presets()).containsExactly("greylist");
+        assertThat(contents.inboxes()).extracting(dev.smtplab.server.inbox.Inbox::name).containsExactly("team-a", "qa");
+        assertThat(contents.inboxes().get(0).routes()).extracting(Object::toString)
+                .containsExactly("rcpt:*@team-a.test", "auth:team-a-*");
+        assertThat(contents.inboxes().get(0).scenario()).as("follows the server's").isEmpty();
+        assertThat(contents.inboxes().get(1).scenario().orElseThrow().presets()).containsExactly("unknown-recipient");
+        assertThat(contents.inboxPorts()).containsExactly(java.util.Map.entry("qa", 2526));
+        assertThat(parse("inboxes: []")).isEqualTo(Scenario.none());
+    }
+
+    @Test
+    void inbox_mistakes_name_the_inbox_and_the_field() {
+        assertMistake("inboxes: [{routes: [\"rcpt:x.test\"]}]", "rules file rules.yaml: inboxes[1]: name: missing");
+        assertMistake("inboxes: [{name: \"a b\"}]", "rules file rules.yaml: inboxes[1] (a b): inbox name \"a b\": "
+                + "use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)");
+        assertMistake("inboxes: [{name: a, routes: [\"to:x\"]}]", "rules file rules.yaml: inboxes[1] (a): routes[1]: "
+                + "route \"to:x\": \"to\" is not a kind of route; use rcpt or auth");
+        assertMistake("inboxes: [{name: a, port: 70000}]", "rules file rules.yaml: inboxes[1] (a): port: expected a "
+                + "port from 0 (a free one) to 65535, got \"70000\"");
+        assertMistake("inboxes: [{name: a}, {name: a}]", "rules file rules.yaml: inboxes[2] (a): name: inbox \"a\" is "
+                + "defined twice");
+        assertMistake("inboxes: [{name: default}]", "rules file rules.yaml: inboxes[1] (default): name: \"default\" is "
+                + "where mail no inbox takes goes; give another name");
+        assertMistake("inboxes: [{name: a, colour: red}]", "rules file rules.yaml: inboxes[1] (a): colour: unknown field; use "
+                + "connection, limits, magic-addresses, name, port, presets, routes, rules");
+        assertThatThrownBy(() -> parse("inboxes: [{name: a, presets: [nope]}]"))
+                .hasMessageStartingWith("rules file rules.yaml: inboxes[1] (a): presets[1]: unknown preset \"nope\"");
+    }
 }
