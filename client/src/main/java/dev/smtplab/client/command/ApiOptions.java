@@ -26,4 +26,11 @@ final class ApiOptions {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
+
+    /** The API's base path: every inbox, or one ("/api/v1/inboxes/NAME"). */
+    static String inboxPrefix(String inbox) {
+        return inbox == null || inbox.isBlank() ? "/api/v1"
+                : "/api/v1/inboxes/" + java.net.URLEncoder.encode(inbox, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+    }
 }

@@ -48,6 +48,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--search", paramLabel = "WORDS", description = "Only messages the server's search finds.")
     String search;
 
+    @Option(names = "--inbox", paramLabel = "NAME", description = "Only messages in this inbox (default: every inbox).")
+    String inbox;
+
     @Override
     public Integer call() throws IOException {
         String chosen = format.toLowerCase(Locale.ROOT);
@@ -55,7 +58,7 @@ public final class ExportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--format " + format + ": use mbox or zip");
         }
         LabApi lab = api.lab();
-        StringBuilder query = new StringBuilder("/api/v1/messages/export?format=" + chosen);
+        StringBuilder query = new StringBuilder(ApiOptions.inboxPrefix(inbox) + "/messages/export?format=" + chosen);
         append(query, "from", from);
         append(query, "to", to);
         append(query, "subject", subject);

@@ -35,6 +35,10 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     ApiOptions api;
 
+    @picocli.CommandLine.Option(names = "--inbox", paramLabel = "NAME",
+            description = "Put the messages in this inbox (default: where their recipients route them).")
+    String inbox;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = ".eml files and mboxes")
     List<Path> files;
 
@@ -53,7 +57,7 @@ public final class ImportCommand implements Callable<Integer> {
             }
             boolean mbox = new String(content, 0, Math.min(5, content.length), StandardCharsets.US_ASCII).equals("From ");
             try {
-                byte[] answer = lab.post("/api/v1/messages/import", mbox ? "application/mbox" : "message/rfc822", content);
+                byte[] answer = lab.post(ApiOptions.inboxPrefix(inbox) + "/messages/import", mbox ? "application/mbox" : "message/rfc822", content);
                 Matcher ids = IDS.matcher(new String(answer, StandardCharsets.UTF_8));
                 String list = ids.find() ? ids.group(1).replace("\"", "").replace(",", ", ") : "";
                 out.println("imported " + file + " (" + (mbox ? "mbox" : ".eml") + "): message id " + list);

@@ -113,4 +113,27 @@ class ArchiveCommandTest {
         assertThat(with.exitCode()).as(with.err()).isZero();
         assertThat(smtp.messages()).hasSize(1);
     }
+
+    @Test
+    void one_inbox_exports_alone_and_an_import_can_go_to_a_named_inbox() throws Exception {
+        FakeSmtpServer smtp = FakeSmtpServer.builder().inbox("team-a", "rcpt:team-a.test").inbox("qa").build().start();
+        String api = serverWithApi(smtp, WebAccess.local());
+        assertThat(ClientRun.send(smtp.port(), "--to", "bob@team-a.test", "--subject", "for a").exitCode()).isZero();
+        assertThat(ClientRun.send(smtp.port(), "--to", "carol@example.test", "--subject", "for all").exitCode()).isZero();
+
+        Path mbox = folder.resolve("team-a.mbox");
+        ClientRun export = ClientRun.of("export", "--api", api, "--inbox", "team-a", "-o", mbox.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(Files.readString(mbox)).contains("Subject: for a").doesNotContain("Subject: for all");
+
+        ClientRun imported = ClientRun.of("import", "--api", api, "--inbox", "qa", mbox.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(smtp.messages().get(2).inbox()).isEqualTo("qa");
+        assertThat(smtp.messages().get(2).acceptedRecipients()).containsExactly("bob@team-a.test");
+
+        ClientRun unknown = ClientRun.of("export", "--api", api, "--inbox", "nope");
+        assertThat(unknown.exitCode()).isEqualTo(30);
+        assertThat(unknown.err()).isEqualTo("smtplab export: GET /api/v1/inboxes/nope/messages/export?format=mbox "
+                + "answered 404: inbox \"nope\" not found\n");
+    }
 }

@@ -35,4 +35,27 @@ class ConcurrentExtensionTest {
             assertThat(result.getTotalFailureCount()).as("run %d:%n%s", run, failures).isZero();
         }
     }
+
+    @Test
+    void fifty_tests_with_an_inbox_each_pass_concurrently_and_leave_the_shared_server_empty() {
+        Launcher launcher = LauncherFactory.create();
+        for (int run = 1; run <= 3; run++) {
+            LauncherDiscoveryRequest suite = request().selectors(selectClass(InboxPerTestSuite.class))
+                    .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "4")
+                    .build();
+            SummaryGeneratingListener summary = new SummaryGeneratingListener();
+            launcher.execute(suite, summary);
+            TestExecutionSummary result = summary.getSummary();
+            StringWriter failures = new StringWriter();
+            result.printFailuresTo(new PrintWriter(failures), 20);
+            assertThat(result.getTestsSucceededCount()).as("run %d:%n%s", run, failures).isEqualTo(50);
+            assertThat(result.getTotalFailureCount()).as("run %d:%n%s", run, failures).isZero();
+            assertThat(InboxPerTestSuite.SHARED.inboxes().list()).as("every test's inbox removed").hasSize(1);
+            assertThat(InboxPerTestSuite.SHARED.inboxPorts()).isEmpty();
+            assertThat(InboxPerTestSuite.SHARED.messages()).as("and its mail").isEmpty();
+        }
+    }
 }

@@ -49,7 +49,7 @@ class ConcurrentMailSuite {
     }
 
     /** One message; returns the reply to RCPT when it refuses, else the reply to the final dot. */
-    private static String send(int port, String subject) throws IOException {
+    static String send(int port, String subject) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));

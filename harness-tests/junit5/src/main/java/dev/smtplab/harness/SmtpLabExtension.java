@@ -1,6 +1,7 @@
 package dev.smtplab.harness;
 
 import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.inbox.InboxMessages;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.scenario.Effect;
@@ -55,6 +56,22 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
 
     private final Consumer<FakeSmtpServer.Builder> settings;
     private final boolean perClass;
+    /** With {@link #inboxPerTest()}: each test gets an inbox of its own, with its own port, on the class's server. */
+    private final boolean inboxPerTest;
+    /** A server someone else started and stops ({@link #inboxesOn}); null when the extension starts its own. */
+    private final FakeSmtpServer sharedServer;
+    private static final AtomicInteger INBOXES = new AtomicInteger();
+    /** Each running test's inbox, with {@link #inboxPerTest()}. */
+    private final Set<TestInbox> testInboxes = ConcurrentHashMap.newKeySet();
+    private final InheritableThreadLocal<TestInbox> inboxOfThisThread = new InheritableThreadLocal<>();
+
+    /** Where JUnit's store keeps this extension's inbox for a test (two extensions, two inboxes). */
+    private record InboxKey(SmtpLabExtension owner) {
+    }
+
+    /** A test's own inbox on the shared server: its name, its port, and its messages. */
+    private record TestInbox(String name, int port, InboxMessages messages) {
+    }
     private final AtomicInteger queued = new AtomicInteger();
     /** The class's server, with {@link #perClass()}. */
     private volatile FakeSmtpServer classServer;
@@ -72,8 +89,15 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     }
 
     private SmtpLabExtension(Consumer<FakeSmtpServer.Builder> settings, boolean perClass) {
+        this(settings, perClass, false, null);
+    }
+
+    private SmtpLabExtension(Consumer<FakeSmtpServer.Builder> settings, boolean perClass, boolean inboxPerTest,
+                             FakeSmtpServer sharedServer) {
         this.settings = settings;
         this.perClass = perClass;
+        this.inboxPerTest = inboxPerTest;
+        this.sharedServer = sharedServer;
     }
 
     /** A fresh server for each test, with the defaults (free port, no failures). */
@@ -109,6 +133,24 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
         return new SmtpLabExtension(settings, true);
     }
 
+    /**
+     * One server for the whole class, and for each test an inbox of its own with a port of its own:
+     * {@link #port()}, the messages, the waits and the failure modes ({@link #preset}, {@link #rule},
+     * {@link #failNext}) are the test's alone, so tests run concurrently on one server without
+     * seeing each other's mail. Needs a static field.
+     */
+    public SmtpLabExtension inboxPerTest() {
+        return new SmtpLabExtension(settings, true, true, null);
+    }
+
+    /**
+     * An inbox of its own for each test on a server you started (and stop), such as one shared by
+     * every test class of the run; see {@link #inboxPerTest()}.
+     */
+    public static SmtpLabExtension inboxesOn(FakeSmtpServer server) {
+        return new SmtpLabExtension(builder -> { }, true, true, Objects.requireNonNull(server, "server"));
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         // A @Nested class inherits the extension: its tests share the outer class's server (the
@@ -123,9 +165,16 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
         if (!perClass) {
             start(context);
         } else if (classServer == null) {
+            if (sharedServer != null) {
+                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException("SmtpLabExtension.inboxesOn("
+                        + "server) needs a static field: @RegisterExtension static SmtpLabExtension smtp = ...");
+            }
             // JUnit calls beforeAll only on extensions in static fields.
             throw new org.junit.jupiter.api.extension.ExtensionConfigurationException("SmtpLabExtension.perClass() "
                     + "needs a static field: @RegisterExtension static SmtpLabExtension smtp = ...perClass()");
+        }
+        if (inboxPerTest) {
+            openInbox(context);
         }
     }
 
@@ -134,6 +183,49 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
         if (!perClass) {
             stop(context);
         }
+        if (inboxPerTest) {
+            closeInbox(context);
+        }
+    }
+
+    /** The test's inbox, named after it, with a free port; kept in JUnit's store for its end. */
+    private void openInbox(ExtensionContext context) {
+        String name = inboxName(context);
+        FakeSmtpServer server = classServer;
+        int port = server.openInboxPort(name, 0);
+        TestInbox inbox = new TestInbox(name, port, server.inboxMessages(name));
+        context.getStore(NAMESPACE).put(new InboxKey(this), inbox);
+        testInboxes.add(inbox);
+        inboxOfThisThread.set(inbox);
+    }
+
+    /** Closes the test's port and forgets its inbox and mail, so a long-lived shared server does not fill up. */
+    private void closeInbox(ExtensionContext context) {
+        TestInbox inbox = context.getStore(NAMESPACE).remove(new InboxKey(this), TestInbox.class);
+        if (inbox == null) {
+            return;
+        }
+        testInboxes.remove(inbox);
+        if (inboxOfThisThread.get() == inbox) {
+            inboxOfThisThread.remove();
+        }
+        FakeSmtpServer server = classServer;
+        if (server != null) {
+            server.removeInbox(inbox.name());
+            inbox.messages().clear();
+        }
+    }
+
+    /** "SignUpTest.sends_a_welcome-17": readable in the web UI, unique in the run, at most 64 characters. */
+    static String inboxName(ExtensionContext context) {
+        String test = context.getTestClass().map(Class::getSimpleName).orElse("test") + "."
+                + context.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test");
+        String suffix = "-" + INBOXES.incrementAndGet();
+        String cleaned = test.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^[._-]+", "");
+        if (cleaned.isEmpty()) {
+            cleaned = "test";
+        }
+        return cleaned.substring(0, Math.min(cleaned.length(), 64 - suffix.length())) + suffix;
     }
 
     @Override
@@ -145,9 +237,14 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
 
     /** Starts a server for this context (a test, or the class), kept in JUnit's store under this extension. */
     private void start(ExtensionContext context) {
-        FakeSmtpServer.Builder builder = FakeSmtpServer.builder();
-        settings.accept(builder);
-        FakeSmtpServer started = builder.build().start();
+        FakeSmtpServer started;
+        if (sharedServer != null) {
+            started = sharedServer;
+        } else {
+            FakeSmtpServer.Builder builder = FakeSmtpServer.builder();
+            settings.accept(builder);
+            started = builder.build().start();
+        }
         RUNNING.add(started);
         context.getStore(NAMESPACE).put(this, started);
         if (perClass) {
@@ -169,7 +266,9 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
             if (ofThisThread.get() == running) {
                 ofThisThread.remove();
             }
-            running.stop();
+            if (running != sharedServer) {
+                running.stop();
+            }
         }
     }
 
@@ -232,8 +331,37 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
                 + "@RegisterExtension, or @ExtendWith(SmtpLabExtension.class))");
     }
 
+    /**
+     * The test's own inbox, with {@link #inboxPerTest()}: the one opened for the test running on this
+     * thread (or the thread that started this one).
+     */
+    private Optional<TestInbox> inbox() {
+        if (!inboxPerTest) {
+            return Optional.empty();
+        }
+        TestInbox mine = inboxOfThisThread.get();
+        if (mine != null && testInboxes.contains(mine)) {
+            return Optional.of(mine);
+        }
+        List<TestInbox> open = List.copyOf(testInboxes);
+        if (open.size() == 1) {
+            return Optional.of(open.get(0));
+        }
+        if (open.isEmpty()) {
+            throw new IllegalStateException("each test's inbox exists only during the test");
+        }
+        throw new IllegalStateException(open.size() + " tests have an inbox on this server at once, and this thread "
+                + "belongs to none of them: call it on the test's own thread (or one it started)");
+    }
+
+    /** The name of the test's inbox, with {@link #inboxPerTest()}; empty otherwise. */
+    public Optional<String> inboxName() {
+        return inbox().map(TestInbox::name);
+    }
+
+    /** The SMTP port to send to: the test's own inbox's with {@link #inboxPerTest()}, else the server's. */
     public int port() {
-        return server().port();
+        return inbox().map(TestInbox::port).orElseGet(() -> server().port());
     }
 
     public String host() {
@@ -241,25 +369,34 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     }
 
     public List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {
-        return server().awaitMessages(count, timeout);
+        Optional<TestInbox> inbox = inbox();
+        return inbox.isPresent() ? inbox.get().messages().awaitMessages(count, timeout)
+                : server().awaitMessages(count, timeout);
     }
 
     public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
-        return server().takeMessage(timeout);
+        Optional<TestInbox> inbox = inbox();
+        return inbox.isPresent() ? inbox.get().messages().takeMessage(timeout) : server().takeMessage(timeout);
     }
 
     /** The first message, stored or to come, that matches: {@code awaitMessage(m -> m.hasSubject("x"), ...)}. */
     public RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout)
             throws InterruptedException {
-        return server().awaitMessage(condition, timeout);
+        Optional<TestInbox> inbox = inbox();
+        return inbox.isPresent() ? inbox.get().messages().awaitMessage(condition, timeout)
+                : server().awaitMessage(condition, timeout);
     }
 
     public List<RecordedMessage> messages() {
-        return server().messages();
+        return inbox().map(inbox -> inbox.messages().messages()).orElseGet(() -> server().messages());
     }
 
+    /** The sessions: with {@link #inboxPerTest()}, those that came through the test's port. */
     public List<RecordedSession> sessions() {
-        return server().sessions();
+        Optional<TestInbox> inbox = inbox();
+        List<RecordedSession> all = server().sessions();
+        return inbox.isEmpty() ? all : all.stream().filter(session -> session.inboxes().contains(inbox.get().name()))
+                .toList();
     }
 
     /**
@@ -272,7 +409,7 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
         FakeSmtpServer server = server();
         Properties properties = new Properties();
         properties.setProperty("mail.smtp.host", "127.0.0.1");
-        properties.setProperty("mail.smtp.port", Integer.toString(server.port()));
+        properties.setProperty("mail.smtp.port", Integer.toString(port()));
         properties.setProperty("mail.smtp.connectiontimeout", "10000");
         properties.setProperty("mail.smtp.timeout", "10000");
         server.tls().ifPresent(tls -> {
@@ -299,15 +436,21 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
                 + "it with SmtpLabExtension.withTls()"));
     }
 
+    /** The failure modes the test changes: its inbox's own with {@link #inboxPerTest()}, else the server's. */
+    private dev.smtplab.server.scenario.ScenarioHolder scenarios() {
+        Optional<TestInbox> inbox = inbox();
+        return inbox.isPresent() ? server().inboxes().ownScenarios(inbox.get().name()) : server().scenarios();
+    }
+
     /** Turns a preset on, such as "greylist" or "unknown-recipient:addresses=bob@example.test". */
     public SmtpLabExtension preset(String preset) {
-        server().scenarios().update(scenario -> scenario.withPreset(preset));
+        scenarios().update(scenario -> scenario.withPreset(preset));
         return this;
     }
 
     /** Adds a rule. */
     public SmtpLabExtension rule(Rule rule) {
-        server().scenarios().update(scenario -> scenario.withRule(rule));
+        scenarios().update(scenario -> scenario.withRule(rule));
         return this;
     }
 
@@ -325,20 +468,35 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     /**
      * Lets your code decide replies, before the rules, for what they cannot say (see
      * {@link Responder}): {@code smtp.responder(context -> ...)}. {@link #reset()} takes it away.
+     * A responder is the whole server's, so not for {@link #inboxPerTest()}, whose tests share one.
      */
     public SmtpLabExtension responder(Responder responder) {
+        if (inboxPerTest) {
+            throw new IllegalStateException("a responder answers for the whole server, which the tests of "
+                    + "inboxPerTest() share: use rules, presets or failNext, which are each test's own");
+        }
         server().setResponder(responder);
         return this;
     }
 
-    /** Forgets every message and session so far (GreenMail's purgeEmailFromAllMailboxes). */
+    /** Forgets every message and session so far (GreenMail's purgeEmailFromAllMailboxes); the test's inbox's only with {@link #inboxPerTest()}. */
     public SmtpLabExtension clearMessages() {
-        server().store().clear();
+        Optional<TestInbox> inbox = inbox();
+        if (inbox.isPresent()) {
+            inbox.get().messages().clear();
+        } else {
+            server().store().clear();
+        }
         return this;
     }
 
     /** Back to no failures. */
     public SmtpLabExtension reset() {
+        Optional<TestInbox> inbox = inbox();
+        if (inbox.isPresent()) {
+            server().inboxes().ownScenarios(inbox.get().name()).set(Scenario.none());
+            return this;
+        }
         server().setScenario(Scenario.none());
         server().setResponder(Responder.NONE);
         return this;

@@ -206,6 +206,11 @@ public final class FakeSmtpServer implements AutoCloseable {
         return listener.openInboxPort(inbox, port);
     }
 
+    /** The messages of one inbox, with waits that see no other inbox's mail. */
+    public dev.smtplab.server.inbox.InboxMessages inboxMessages(String inbox) {
+        return new dev.smtplab.server.inbox.InboxMessages(inbox, store);
+    }
+
     /** The port of the inbox's own listener, if it has one. */
     public java.util.OptionalInt inboxPort(String inbox) {
         Integer port = listener.inboxPorts().get(inbox);

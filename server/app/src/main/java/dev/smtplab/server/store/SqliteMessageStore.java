@@ -851,6 +851,11 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         return found;
     }
 
+    @Override
+    public <T> T waitUntil(java.util.function.Supplier<T> attempt, Duration timeout) throws InterruptedException {
+        return waitFor(attempt::get, timeout);
+    }
+
     private interface Attempt<T> {
         T tryNow();
     }

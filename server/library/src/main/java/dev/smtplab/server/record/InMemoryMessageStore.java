@@ -393,6 +393,11 @@ public final class InMemoryMessageStore implements MessageStore {
         }
     }
 
+    @Override
+    public <T> T waitUntil(java.util.function.Supplier<T> attempt, Duration timeout) throws InterruptedException {
+        return waitFor(attempt::get, timeout);
+    }
+
     private interface Attempt<T> {
         T tryNow();
     }

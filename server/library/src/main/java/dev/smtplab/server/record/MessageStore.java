@@ -107,4 +107,25 @@ public interface MessageStore {
      * @throws MessageWaitTimeoutException if none matched within the timeout
      */
     RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout) throws InterruptedException;
+
+    /**
+     * Tries {@code attempt} now and again as messages and sessions arrive, until it gives a result
+     * (not null) or the timeout passes (then null): the building block of the waits above, for
+     * waits of one's own, such as those of one inbox. Stores that can tell when something arrived
+     * wake on it; this default asks every 20 ms.
+     */
+    default <T> T waitUntil(java.util.function.Supplier<T> attempt, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T result = attempt.get();
+            if (result != null) {
+                return result;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return null;
+            }
+            Thread.sleep(Math.max(1, Math.min(remaining / 1_000_000, 20)));
+        }
+    }
 }
