@@ -37,6 +37,23 @@ async function api(method, path, body) {
 const time = (iso) => iso ? new Date(iso).toLocaleString() : "";
 const size = (bytes) => bytes < 1024 ? bytes + " B" : (bytes / 1024).toFixed(1) + " KB";
 
+// ---- inboxes ------------------------------------------------------------------------------
+
+// The inbox the page shows ("" for every inbox the user may see), remembered across visits.
+let inbox = localStorage.getItem("smtplab.inbox") || "";
+
+/** The API's base for what the page shows: every inbox, or the one chosen. */
+const scope = () => inbox ? "/api/v1/inboxes/" + encodeURIComponent(inbox) : "/api/v1";
+
+async function loadInboxes() {
+  const inboxes = await api("GET", "/api/v1/inboxes");
+  if (inbox && !inboxes.some((i) => i.name === inbox)) inbox = "";
+  $("#inbox-switch").replaceChildren(el("option", { value: "" }, "All inboxes"),
+    ...inboxes.map((i) => el("option", { value: i.name },
+      i.name + " (" + i.messages + (i.port ? ", port " + i.port : "") + (i.scenario === "own" ? ", own failures" : "") + ")")));
+  $("#inbox-switch").value = inbox;
+}
+
 // ---- views -------------------------------------------------------------------------------
 
 function show(view) {
@@ -48,6 +65,7 @@ function show(view) {
 async function route() {
   const [, view, id] = (location.hash || "#/inbox").split("/");
   try {
+    await loadInboxes();
     if (view === "message" && id) { show("message"); await openMessage(id); }
     else if (view === "sessions") { show("sessions"); await loadSessions(); }
     else if (view === "session" && id) { show("session"); await openSession(id); }
@@ -64,6 +82,7 @@ function inboxRow(message, fresh) {
   return el("tr", { class: "clickable" + (fresh ? " fresh" : ""), "data-id": message.id,
                     onclick: () => { location.hash = "#/message/" + message.id; } },
     el("td", {}, time(message.receivedAt)),
+    el("td", {}, message.inbox),
     el("td", {}, message.from || "<>"),
     el("td", {}, (message.to || []).join(", ")),
     el("td", { class: "subject" }, message.subject),
@@ -72,7 +91,7 @@ function inboxRow(message, fresh) {
 
 async function loadInbox() {
   const q = $("#search").value.trim();
-  const page = await api("GET", "/api/v1/messages?limit=200" + (q ? "&q=" + encodeURIComponent(q) : ""));
+  const page = await api("GET", scope() + "/messages?limit=200" + (q ? "&q=" + encodeURIComponent(q) : ""));
   const body = $("#inbox tbody");
   body.replaceChildren(...page.messages.map((m) => inboxRow(m, false)));
   $("#inbox-empty").hidden = page.messages.length > 0;
@@ -80,6 +99,7 @@ async function loadInbox() {
 
 function messageArrived(message) {
   if (!$("#view-inbox").classList.contains("shown") || $("#search").value.trim()) return;
+  if (inbox && message.inbox !== inbox) return;
   $("#inbox tbody").prepend(inboxRow(message, true));
   $("#inbox-empty").hidden = true;
 }
@@ -137,7 +157,7 @@ function transcript(lines) {
 // ---- sessions -------------------------------------------------------------------------------
 
 async function loadSessions() {
-  const sessions = await api("GET", "/api/v1/sessions?limit=200");
+  const sessions = await api("GET", scope() + "/sessions?limit=200");
   $("#sessions tbody").replaceChildren(...sessions.map((s) => el("tr", {
       class: "clickable " + s.outcome.toLowerCase() + (s.lastRejection ? " rejected" : ""),
       onclick: () => { location.hash = "#/session/" + s.id; } },
@@ -159,6 +179,8 @@ async function openSession(id) {
 // ---- failure modes --------------------------------------------------------------------------
 
 function renderFailures(state) {
+  $("#failures-of").textContent = inbox ? "Failure modes of inbox " + inbox + " (the first change gives it its own)."
+    : "The server's failure modes (every inbox without its own follows them).";
   $("#port-mode").textContent = state.connectionMode;
   $("#presets tbody").replaceChildren(...state.presets.map((p) => {
     const parameters = el("input", { class: "parameters", placeholder: "key=value;…", "aria-label": p.name + " parameters" });
@@ -166,14 +188,14 @@ function renderFailures(state) {
     const toggle = el("input", { type: "checkbox", id: "preset-" + p.name, "aria-label": "turn " + p.name + " on or off" });
     toggle.checked = p.active;
     toggle.addEventListener("change", () => failureChange(toggle.checked
-      ? api("PUT", "/api/v1/failure-modes/presets/" + p.name, { parameters: parameters.value })
-      : api("DELETE", "/api/v1/failure-modes/presets/" + p.name)));
+      ? api("PUT", scope() + "/failure-modes/presets/" + p.name, { parameters: parameters.value })
+      : api("DELETE", scope() + "/failure-modes/presets/" + p.name)));
     return el("tr", {}, el("td", {}, toggle), el("td", {}, el("label", { for: "preset-" + p.name }, p.name)),
       el("td", {}, parameters), el("td", {}, p.description));
   }));
   $("#rules tbody").replaceChildren(...state.rules.map((r) => el("tr", {},
     el("td", {}, r.id), el("td", {}, r.rule.stage), el("td", {}, r.origin), el("td", {}, r.summary),
-    el("td", {}, r.origin === "preset" ? "" : el("button", { onclick: () => failureChange(api("DELETE", "/api/v1/failure-modes/rules/" + encodeURIComponent(r.id))) }, "Remove")))));
+    el("td", {}, r.origin === "preset" ? "" : el("button", { onclick: () => failureChange(api("DELETE", scope() + "/failure-modes/rules/" + encodeURIComponent(r.id))) }, "Remove")))));
 }
 
 async function failureChange(request) {
@@ -182,12 +204,12 @@ async function failureChange(request) {
     renderFailures(await request);
   } catch (e) {
     $("#failure-error").textContent = e.message;
-    renderFailures(await api("GET", "/api/v1/failure-modes"));
+    renderFailures(await api("GET", scope() + "/failure-modes"));
   }
 }
 
 async function loadFailures() {
-  renderFailures(await api("GET", "/api/v1/failure-modes"));
+  renderFailures(await api("GET", scope() + "/failure-modes"));
 }
 
 // ---- live updates -----------------------------------------------------------------------------
@@ -201,7 +223,12 @@ function listen() {
     if (missedEvents) { missedEvents = false; route(); }
   };
   events.onerror = () => { missedEvents = true; $("#live").textContent = "reconnecting…"; $("#live").classList.remove("on"); };
-  events.addEventListener("message", (e) => messageArrived(JSON.parse(e.data)));
+  let countsDue = null;
+  events.addEventListener("message", (e) => {
+    messageArrived(JSON.parse(e.data));
+    // The switcher's counts, refreshed at most every 2 s however fast mail arrives.
+    if (!countsDue) countsDue = setTimeout(() => { countsDue = null; loadInboxes().catch(() => {}); }, 2000);
+  });
   const sessionsChanged = () => { if ($("#view-sessions").classList.contains("shown")) loadSessions(); };
   events.addEventListener("session", sessionsChanged);
   events.addEventListener("session-rejected", sessionsChanged);
@@ -211,9 +238,14 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => showTab(t.dataset.tab)));
   let searchTimer;
   $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadInbox, 200); });
-  $("#delete-all").addEventListener("click", async () => { await api("DELETE", "/api/v1/messages"); loadInbox(); });
-  $("#rule-add").addEventListener("click", () => failureChange(api("POST", "/api/v1/failure-modes/rules", $("#rule-json").value)));
-  $("#reset").addEventListener("click", () => failureChange(api("DELETE", "/api/v1/failure-modes")));
+  $("#delete-all").addEventListener("click", async () => { await api("DELETE", scope() + "/messages"); loadInbox(); });
+  $("#rule-add").addEventListener("click", () => failureChange(api("POST", scope() + "/failure-modes/rules", $("#rule-json").value)));
+  $("#reset").addEventListener("click", () => failureChange(api("DELETE", scope() + "/failure-modes")));
+  $("#inbox-switch").addEventListener("change", () => {
+    inbox = $("#inbox-switch").value;
+    localStorage.setItem("smtplab.inbox", inbox);
+    route();
+  });
   window.addEventListener("hashchange", route);
   listen();
   route();

@@ -149,4 +149,36 @@ class WebUiIT {
         assertThat(rejected.getAttribute("class")).contains("rejected");
         screenshot("sessions");
     }
+
+    @Test
+    void the_inbox_switcher_shows_one_inbox_live_and_changes_its_failure_modes_alone() throws Exception {
+        smtp.inboxes().define("team-a", java.util.List.of(dev.smtplab.server.inbox.InboxRoute.parse("rcpt:team-a.test")));
+        browser.get("http://127.0.0.1:" + web.port() + "/#/inbox");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        org.openqa.selenium.support.ui.Select inboxes = new org.openqa.selenium.support.ui.Select(
+                wait.until(ExpectedConditions.elementToBeClickable(By.id("inbox-switch"))));
+        assertThat(inboxes.getOptions()).extracting(WebElement::getText)
+                .containsExactly("All inboxes", "default (0)", "team-a (0)");
+        inboxes.selectByValue("team-a");
+
+        assertThat(ClientRun.send(smtp.port(), "--to", "carol@example.test", "--subject", "for default").exitCode())
+                .isZero();
+        assertThat(ClientRun.send(smtp.port(), "--to", "bob@team-a.test", "--subject", "for team a").exitCode())
+                .isZero();
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#inbox tbody tr[data-id='2']")));
+        assertThat(row.getText()).contains("team-a").contains("for team a");
+        assertThat(browser.findElements(By.cssSelector("#inbox tbody tr"))).as("only team-a's mail").hasSize(1);
+        screenshot("inbox-switcher");
+
+        browser.get("http://127.0.0.1:" + web.port() + "/#/failures");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("failures-of"), "inbox team-a"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("preset-unknown-recipient"))).click();
+        wait.until(driver -> smtp.inboxes().scenariosFor("team-a").get().presets().contains("unknown-recipient"));
+        assertThat(smtp.scenario().presets()).as("the server's own are unchanged").isEmpty();
+        assertThat(ClientRun.send(smtp.port(), "--to", "dan@team-a.test").exitCode()).isNotZero();
+        assertThat(ClientRun.send(smtp.port(), "--to", "dan@example.test").exitCode()).isZero();
+        screenshot("inbox-failure-modes");
+    }
 }
