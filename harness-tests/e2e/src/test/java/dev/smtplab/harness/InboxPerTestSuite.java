@@ -16,14 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * concurrent mode: each sees its own mail and failure modes only.
  */
 class InboxPerTestSuite {
-    /** Started once for every class of the run that uses it, as a suite's shared server would be. */
-    static final FakeSmtpServer SHARED = FakeSmtpServer.builder().build().start();
-
     @RegisterExtension
     static SmtpLabExtension own = SmtpLabExtension.create().inboxPerTest();
 
+    // README example: begin
+    static final FakeSmtpServer SHARED = FakeSmtpServer.builder().build().start();   // once for the whole run
+
     @RegisterExtension
-    static SmtpLabExtension shared = SmtpLabExtension.inboxesOn(SHARED);
+    static SmtpLabExtension shared = SmtpLabExtension.inboxesOn(SHARED);   // an inbox and a port per test
+    // README example: end
 
     @RepeatedTest(25)
     void each_test_has_its_own_inbox_port_and_failures(RepetitionInfo info) throws Exception {
