@@ -69,10 +69,11 @@ public final class Main implements Callable<Integer> {
             description = "Seconds a client may stay silent before 421 and close (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 
-    @Option(names = "--store", paramLabel = "sqlite[:FILE]|memory", defaultValue = "sqlite",
+    @Option(names = "--store", paramLabel = "sqlite[:FILE]|memory|postgresql://...", defaultValue = "sqlite",
             description = "Where messages and sessions are kept: an SQLite file that outlives restarts and crashes "
-                    + "(sqlite alone: smtplab.db in --data-dir), or memory (lost at exit). The --max-* limits apply "
-                    + "to both (default: ${DEFAULT-VALUE}).")
+                    + "(sqlite alone: smtplab.db in --data-dir), memory (lost at exit), or a PostgreSQL database "
+                    + "that several SMTP Lab instances share (postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE). "
+                    + "The --max-* limits apply to all (default: ${DEFAULT-VALUE}).")
     String store;
 
     @Option(names = "--lenient", negatable = false,
@@ -154,8 +155,18 @@ public final class Main implements Callable<Integer> {
         try {
             opened = openStore();
             opened.ifPresent(settings::store);
-            server = settings.build().start();
-        } catch (IllegalArgumentException | IllegalStateException e) {
+            server = settings.build();
+            if (server.store() instanceof dev.smtplab.server.store.PostgresMessageStore shared) {
+                shared.shareScenario(server.scenarios());
+                PrintWriter err = spec.commandLine().getErr();
+                shared.onNotice(line -> {
+                    err.println("smtplab-server: " + line);
+                    err.flush();
+                });
+            }
+            server.start();
+        } catch (IllegalArgumentException | IllegalStateException
+                 | dev.smtplab.server.record.StoreUnavailableException e) {
             opened.ifPresent(Main::closeStore);
             throw ServerExit.startFailed(e.getMessage());
         }
@@ -217,6 +228,10 @@ public final class Main implements Callable<Integer> {
             out.println("messages kept in " + sqlite.file() + " (" + server.store().count(MessageQuery.all())
                     + " stored; --store memory keeps none)");
         }
+        if (server.store() instanceof dev.smtplab.server.store.PostgresMessageStore shared) {
+            out.println("messages kept in " + shared.location() + " (" + server.store().count(MessageQuery.all())
+                    + " stored, shared with every SMTP Lab that uses it)");
+        }
         Scenario scenario = server.scenario();
         if (!scenario.presets().isEmpty() || !scenario.rules().isEmpty()) {
             out.println("failure presets: " + (scenario.presets().isEmpty() ? "none" : String.join(", ", scenario.presets()))
@@ -231,13 +246,18 @@ public final class Main implements Callable<Integer> {
         if (kind.equals("memory")) {
             return Optional.empty();
         }
+        if (kind.startsWith("postgresql://") || kind.startsWith("postgres://")) {
+            return Optional.of(dev.smtplab.server.store.PostgresMessageStore.open(kind, maxMessages, maxSessions,
+                    maxStoreBytes, maxAge, java.time.Clock.systemUTC()));
+        }
         if (kind.equals("sqlite") || kind.startsWith("sqlite:")) {
             String file = kind.length() > "sqlite:".length() ? kind.substring("sqlite:".length()) : "";
             Path path = file.isEmpty() ? tls.dataFolder().resolve("smtplab.db") : Path.of(file);
             return Optional.of(SqliteMessageStore.open(path, maxMessages, maxSessions, maxStoreBytes, maxAge,
                     java.time.Clock.systemUTC()));
         }
-        throw new IllegalArgumentException("--store " + store + ": use sqlite, sqlite:FILE or memory");
+        throw new IllegalArgumentException("--store " + store + ": use sqlite, sqlite:FILE, memory or "
+                + "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE");
     }
 
     private static void closeStore(Object store) {

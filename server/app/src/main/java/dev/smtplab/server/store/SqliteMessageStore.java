@@ -334,7 +334,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
      */
     @Override
     public void putSession(RecordedSession session) {
-        long number = number(session.id());
+        long number = StoredRows.number(session.id());
         sessions.put(number, session);
         while (sessions.size() > maxSessions) {
             sessions.pollFirstEntry();
@@ -488,10 +488,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private Row row(RecordedMessage message) {
         byte[] data = message.data();
         String subject = message.subject().orElse(null);
-        return new Row(number(message.id()), message, data, sha256(data), write(message.mailParameters()),
+        return new Row(StoredRows.number(message.id()), message, data, StoredRows.sha256(data), write(message.mailParameters()),
                 write(message.recipients()), String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT),
                 subject, write(message.suspiciousEndOfData()),
-                message.mailFrom() + " " + String.join(" ", message.acceptedRecipients()), searchableBody(message));
+                message.mailFrom() + " " + String.join(" ", message.acceptedRecipients()), StoredRows.searchableBody(message));
     }
 
     /** The writer's statements, prepared once: SQLite parses each only the first time. */
@@ -549,7 +549,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         insert.setString(4, message.sessionId());
         insert.setLong(5, message.connectionIndex());
         insert.setInt(6, message.transactionIndex());
-        insert.setLong(7, nanos(message.receivedAt()));
+        insert.setLong(7, StoredRows.nanos(message.receivedAt()));
         insert.setString(8, message.clientAddress());
         insert.setInt(9, message.clientPort());
         insert.setString(10, message.helo().orElse(null));
@@ -577,7 +577,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     /** The oldest go while they were received longer ago than {@code maxAge}. */
     private void forgetExpired(Connection connection) throws SQLException {
-        long cutoff = nanos(clock.instant().minus(maxAge));
+        long cutoff = StoredRows.nanos(clock.instant().minus(maxAge));
         while (true) {
             Long oldest = null;
             try (Statement statement = connection.createStatement();
@@ -667,7 +667,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     public Optional<RecordedMessage> message(String id) {
         return select("SELECT * FROM message m WHERE m.cursor <= " + visibleUpTo + " AND m.number = ? AND m.id = ?",
                 statement -> {
-            statement.setLong(1, number(id));
+            statement.setLong(1, StoredRows.number(id));
             statement.setString(2, id);
         }).stream()
                 .map(StoredMessage::message).findFirst();
@@ -680,7 +680,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public Optional<RecordedSession> session(String id) {
-        return Optional.ofNullable(sessions.get(number(id)));
+        return Optional.ofNullable(sessions.get(StoredRows.number(id)));
     }
 
     @Override
@@ -693,7 +693,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     @Override
     public boolean deleteMessage(String id) {
         boolean[] deleted = new boolean[1];
-        await(enqueue(connection -> deleted[0] = deleteNumber(connection, number(id))), "delete message " + id);
+        await(enqueue(connection -> deleted[0] = deleteNumber(connection, StoredRows.number(id))), "delete message " + id);
         return deleted[0];
     }
 
@@ -784,7 +784,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         return read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT cursor FROM message WHERE number = ? "
                     + "AND id = ? AND cursor <= " + visibleUpTo)) {
-                statement.setLong(1, number(id));
+                statement.setLong(1, StoredRows.number(id));
                 statement.setString(2, id);
                 try (ResultSet row = statement.executeQuery()) {
                     return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
@@ -942,7 +942,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             List<String> suspicious = json.readValue(row.getString(17), new TypeReference<>() { });
             long nanos = row.getLong(7);
             return new RecordedMessage(row.getString(2), row.getString(4), row.getLong(5), row.getInt(6),
-                    Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
+                    StoredRows.instant(nanos),
                     row.getString(8), row.getInt(9), row.getString(10), row.getString(11), parameters, recipients,
                     row.getBytes(18), row.getString(14), row.getString(15), row.getString(16), suspicious,
                     row.getString(19));
@@ -955,34 +955,6 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         try {
             return json.writeValueAsString(value);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** What full-text search reads: the decoded text body, or the HTML's, or the raw content; at most 64 KB. */
-    private static String searchableBody(RecordedMessage message) {
-        MessageParts parts = MessageParts.of(message);
-        String body = parts.text().or(parts::html).orElseGet(message::dataAsString);
-        return body.length() > 65_536 ? body.substring(0, 65_536) : body;
-    }
-
-    /** Ids are numbers in text ("42"); one that is not is kept apart from them, after every number. */
-    private static long number(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE / 2 + (id.hashCode() & 0x7fffffffL);
-        }
-    }
-
-    private static long nanos(Instant at) {
-        return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -1054,11 +1026,11 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             }
             if (query.since() != null) {
                 sql.append(" AND m.received_at >= ?");
-                values.add(nanos(query.since()));
+                values.add(StoredRows.nanos(query.since()));
             }
             if (query.until() != null) {
                 sql.append(" AND m.received_at < ?");
-                values.add(nanos(query.until()));
+                values.add(StoredRows.nanos(query.until()));
             }
             boolean textOnly = text && values.size() == 1;
             String source = text ? "message_text JOIN message m ON m.cursor = message_text.rowid" : "message m";

@@ -62,6 +62,14 @@ public final class WebServer implements AutoCloseable {
         smtp.addListener(events);
         this.waits = new MessageWaits(smtp.store());
         smtp.addListener(waits);
+        if (smtp.store() instanceof dev.smtplab.server.store.PostgresMessageStore shared) {
+            // Mail another instance received: the waits and the live views hear of it too.
+            shared.onRemoteMessage(message -> {
+                waits.messageReceived(message);
+                events.messageReceived(message);
+                metrics.messageReceived(message);
+            });
+        }
     }
 
     /** Every route of the API, method and path. */

@@ -37,6 +37,28 @@ public interface MessageStore {
         return 0;
     }
 
+    /**
+     * A new message number from the store, for a store that several servers share (so that their
+     * ids never collide); -1 for a store of one server, which counts on from {@link #lastMessageNumber}.
+     */
+    default long newMessageNumber() {
+        return -1;
+    }
+
+    /** A new session number from the store, as {@link #newMessageNumber}; -1 for a store of one server. */
+    default long newSessionNumber() {
+        return -1;
+    }
+
+    /**
+     * When greylisting first saw each key, shared by every server of a shared store (so a retry
+     * that reaches another server passes as it would on the first); empty for a store of one server,
+     * whose rules remember in memory.
+     */
+    default Optional<FirstSeenMemory> sharedFirstSeen() {
+        return Optional.empty();
+    }
+
     /** Keeps a session snapshot, replacing an earlier snapshot with the same id. */
     void putSession(RecordedSession session);
 

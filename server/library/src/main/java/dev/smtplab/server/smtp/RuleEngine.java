@@ -42,8 +42,10 @@ final class RuleEngine {
         final AtomicLong uses = new AtomicLong();
         final Random random;
         final ExpiringMemory firstAttempts;
+        final String ruleId;
 
         RuleState(Rule rule, Clock clock) {
+            ruleId = rule.id();
             firstAttempts = new ExpiringMemory(clock, ExpiringMemory.DEFAULT_MAX_ENTRIES,
                     rule.schedule() instanceof Schedule.Greylist greylist
                             ? max(ExpiringMemory.DEFAULT_MAX_AGE, greylist.retryAfter().multipliedBy(2))
@@ -63,8 +65,12 @@ final class RuleEngine {
     /** Per scenario holder (the server's, and each inbox's own): its scenario and its rules' counters. */
     private final Map<ScenarioHolder, Active> actives = new ConcurrentHashMap<>();
 
-    RuleEngine(Inboxes inboxes, Clock clock) {
+    /** Greylisting's first sightings where several servers share them; null to keep them per rule in memory. */
+    private final dev.smtplab.server.record.FirstSeenMemory sharedFirstSeen;
+
+    RuleEngine(Inboxes inboxes, Clock clock, dev.smtplab.server.record.FirstSeenMemory sharedFirstSeen) {
         this.inboxes = inboxes;
+        this.sharedFirstSeen = sharedFirstSeen;
         this.clock = clock;
         this.magicTempfailsSeen = new ExpiringMemory(clock, ExpiringMemory.DEFAULT_MAX_ENTRIES,
                 ExpiringMemory.DEFAULT_MAX_AGE);
@@ -205,7 +211,16 @@ final class RuleEngine {
             }
         } else if (schedule instanceof Schedule.Greylist greylist) {
             String key = context.clientAddress().getHostAddress() + "|" + context.sender() + "|" + context.recipient();
-            Instant first = state.firstAttempts.firstSeen(key);
+            Instant first;
+            try {
+                first = sharedFirstSeen != null
+                        ? sharedFirstSeen.firstSeen(state.ruleId, key, clock.instant(),
+                        max(ExpiringMemory.DEFAULT_MAX_AGE, greylist.retryAfter().multipliedBy(2)))
+                        : state.firstAttempts.firstSeen(key);
+            } catch (dev.smtplab.server.record.StoreUnavailableException e) {
+                // The shared memory is out of reach: a greylist's own answer, try again later, is the safe one.
+                return true;
+            }
             return Duration.between(first, clock.instant()).compareTo(greylist.retryAfter()) < 0;
         }
         throw new IllegalStateException("unknown schedule " + schedule);

@@ -53,7 +53,7 @@ final class ServerContext {
         this.clock = clock;
         this.maxMessageSize = settings.maxMessageSize();
         this.hostName = settings.hostName();
-        this.rules = new RuleEngine(inboxes, clock);
+        this.rules = new RuleEngine(inboxes, clock, store.sharedFirstSeen().orElse(null));
     }
 
     void addListener(ServerEventListener listener) {
@@ -117,11 +117,13 @@ final class ServerContext {
     }
 
     long nextConnectionIndex() {
-        return connections.incrementAndGet();
+        long shared = store.newSessionNumber();
+        return shared >= 0 ? shared : connections.incrementAndGet();
     }
 
     String nextMessageId() {
-        return Long.toString(messages.incrementAndGet());
+        long shared = store.newMessageNumber();
+        return Long.toString(shared >= 0 ? shared : messages.incrementAndGet());
     }
 
     /**
