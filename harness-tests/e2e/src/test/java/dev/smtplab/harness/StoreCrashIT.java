@@ -1,25 +1,15 @@
 package dev.smtplab.harness;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,8 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StoreCrashIT {
     private static final Pattern LISTENING = Pattern.compile("SMTP Lab listening on smtp://127\\.0\\.0\\.1:(\\d+) .*");
     private static final Pattern WEB = Pattern.compile("web UI and API on http://127\\.0\\.0\\.1:(\\d+).*");
-    private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: queued as (\\d+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path data;
@@ -81,7 +69,7 @@ class StoreCrashIT {
         List<Future<?>> running = new ArrayList<>();
         for (int client = 0; client < 8; client++) {
             int number = client;
-            running.add(clients.submit(() -> sendUntilCut(server.smtpPort(), number, acknowledged)));
+            running.add(clients.submit(() -> ServerLoad.sendUntilCut(server.smtpPort(), "c" + number, acknowledged)));
         }
         long ends = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (acknowledged.size() < 400 && System.nanoTime() < ends) {
@@ -97,15 +85,15 @@ class StoreCrashIT {
 
         Server restarted = start();
         try {
-            Map<String, String> stored = everyMessage(restarted.webPort());
+            Map<String, String> stored = ServerLoad.everyMessage(restarted.webPort());
             assertThat(stored).containsAllEntriesOf(acknowledged);
             Set<String> subjects = ConcurrentHashMap.newKeySet();
             for (String subject : stored.values()) {
                 assertThat(subjects.add(subject)).as("stored once: %s", subject).isTrue();
             }
-            assertThat(send(restarted.smtpPort(), "after-restart")).as("ids continue after the stored ones")
+            assertThat(ServerLoad.send(restarted.smtpPort(), "after-restart")).as("ids continue after the stored ones")
                     .matches(reply -> {
-                        Matcher queued = QUEUED.matcher(reply);
+                        Matcher queued = ServerLoad.QUEUED.matcher(reply);
                         return queued.matches() && !stored.containsKey(queued.group(1));
                     });
         } finally {
@@ -114,79 +102,4 @@ class StoreCrashIT {
         }
     }
 
-    /** One kept connection sending until the server dies; records each 250 with its id. */
-    private static void sendUntilCut(int port, int client, Map<String, String> acknowledged) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(20_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            reply(in);
-            command(in, out, "EHLO load" + client + ".test");
-            for (int i = 0; i < 100_000; i++) {
-                String subject = "c" + client + "-" + i;
-                command(in, out, "MAIL FROM:<load@example.test>");
-                command(in, out, "RCPT TO:<bob@example.test>");
-                command(in, out, "DATA");
-                Matcher queued = QUEUED.matcher(command(in, out, "Subject: " + subject + "\r\n\r\n" + "x".repeat(2000)
-                        + "\r\n."));
-                if (queued.matches()) {
-                    acknowledged.put(queued.group(1), subject);
-                }
-            }
-        } catch (Exception cut) {
-            // The server was killed: what was acknowledged so far is what counts.
-        }
-    }
-
-    private static String send(int port, String subject) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(20_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            reply(in);
-            command(in, out, "EHLO after.test");
-            command(in, out, "MAIL FROM:<load@example.test>");
-            command(in, out, "RCPT TO:<bob@example.test>");
-            command(in, out, "DATA");
-            return command(in, out, "Subject: " + subject + "\r\n\r\nx\r\n.");
-        }
-    }
-
-    private static String command(BufferedReader in, OutputStream out, String line) throws Exception {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        String reply = reply(in);
-        if (reply == null) {
-            throw new java.io.EOFException("the server closed the connection");
-        }
-        return reply;
-    }
-
-    private static String reply(BufferedReader in) throws Exception {
-        String line;
-        do {
-            line = in.readLine();
-        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-        return line;
-    }
-
-    /** Every stored message through the API, id to subject, paging by cursor. */
-    private static Map<String, String> everyMessage(int webPort) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        Map<String, String> messages = new HashMap<>();
-        String before = null;
-        do {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort
-                    + "/api/v1/messages?limit=500" + (before == null ? "" : "&before=" + before)))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            JsonNode page = JSON.readTree(response.body());
-            for (JsonNode message : page.get("messages")) {
-                assertThat(messages.put(message.get("id").asText(), message.get("subject").asText()))
-                        .as("id %s listed once", message.get("id").asText()).isNull();
-            }
-            before = page.get("nextBefore").isNull() ? null : page.get("nextBefore").asText();
-        } while (before != null);
-        return messages;
-    }
 }
