@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The stores side by side: Postfix's smtp-source sends the same load to SMTP Lab with --store memory
-# and with --store sqlite, interleaved over several rounds, each server started fresh; then the
-# SQLite file's bytes per message, and the API's list and full-text search over a filled store.
+# The stores side by side: Postfix's smtp-source sends the same load to SMTP Lab with --store memory,
+# --store sqlite and --store postgresql://... (a private cluster this script starts on a loopback
+# port, fsync on, as a real one), interleaved over several rounds, each server and database fresh;
+# then bytes per message, and the API's list and full-text search over a filled SQLite store.
 #
 #   bench/store.sh [--messages N] [--sessions N] [--size BYTES] [--rounds N] [--fill N]
 #
-# Needs: postfix (smtp-source), curl. Every figure is measured in this run, on this machine.
+# Needs: postfix (smtp-source), postgresql, curl. Every figure is measured in this run, on this machine.
 #
 # Profile of the SQLite store under this load (JFR, 1 ms samples, 2026-12-05), top frames:
 #   native: sun.nio.ch.Net.accept / Net.poll (sessions and the acceptor waiting: the load is
@@ -36,12 +37,28 @@ while [ $# -gt 0 ]; do
     esac
 done
 command -v smtp-source >/dev/null || { echo "bench: smtp-source is missing: apt-get install postfix" >&2; exit 1; }
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$pgbin/initdb" ] || { echo "bench: PostgreSQL is missing: apt-get install postgresql" >&2; exit 1; }
 [ -f "$root/server/app/target/smtplab-server.jar" ] || (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl server/app -am package)
 
 work="$root/bench/target/store"
 rm -rf "$work"; mkdir -p "$work"
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; }
+# PostgreSQL refuses to run as root: as root it runs as the postgres user the package made.
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pgport=$(free_port)
+mkdir -p "$work/pg"; [ "$(id -u)" = 0 ] && chown postgres "$work/pg"
+as_pg "$pgbin/initdb" -D "$work/pg/data" -A trust -U smtplab -E UTF8 --locale=C >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -o "-p $pgport -h 127.0.0.1 -k $work/pg" start >/dev/null
+pgurl="postgresql://smtplab@127.0.0.1:$pgport/smtplab"
+fresh_database() {
+    as_pg "$pgbin/dropdb" -h 127.0.0.1 -p "$pgport" -U smtplab --if-exists smtplab
+    as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U smtplab smtplab
+}
+cleanup() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
+    as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
 # Starts the server with a store; sets $port, $web and $pid.
@@ -64,21 +81,28 @@ load() {
 }
 
 echo "load: $messages messages of $size bytes over $sessions kept-open sessions (smtp-source -d), $rounds rounds, $(nproc) cores"
-memory=(); sqlite=()
+memory=(); sqlite=(); postgresql=()
 for round in $(seq 1 "$rounds"); do
-    for store in memory sqlite; do
+    for store in memory sqlite postgresql; do
         rm -rf "$work/data-$store"
-        start "$store" "$store"
+        if [ "$store" = postgresql ]; then fresh_database; start "$store" "$pgurl"; else start "$store" "$store"; fi
         load $((messages / 10)) >/dev/null   # warm-up: the JIT, and the file's first pages
         rate=$(load "$messages")
         stop
-        if [ "$store" = memory ]; then memory+=("$rate"); else sqlite+=("$rate"); fi
+        case "$store" in
+            memory) memory+=("$rate") ;;
+            sqlite) sqlite+=("$rate") ;;
+            postgresql) postgresql+=("$rate") ;;
+        esac
         echo "round $round: $store $rate msgs/s"
     done
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-m=$(median "${memory[@]}"); s=$(median "${sqlite[@]}")
-awk -v m="$m" -v s="$s" 'BEGIN { printf "median: memory %d msgs/s, sqlite %d msgs/s: sqlite at %.2fx memory (target: at least 0.67x)\n", m, s, s / m }'
+m=$(median "${memory[@]}"); s=$(median "${sqlite[@]}"); p=$(median "${postgresql[@]}")
+awk -v m="$m" -v s="$s" -v p="$p" 'BEGIN { printf "median: memory %d msgs/s, sqlite %d msgs/s (%.2fx memory; target: at least 0.67x), postgresql %d msgs/s (%.2fx memory)\n", m, s, s / m, p, p / m }'
+pgbytes=$(psql -h 127.0.0.1 -p "$pgport" -U smtplab -d smtplab -tAc "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relname IN ('message', 'content', 'session')")
+pgcount=$(psql -h 127.0.0.1 -p "$pgport" -U smtplab -d smtplab -tAc "SELECT count(*) FROM message")
+awk -v b="$pgbytes" -v n="$pgcount" -v s="$size" 'BEGIN { printf "postgresql: %d bytes for %d messages of %d bytes: %.0f bytes each (tables and indexes; the WAL not counted)\n", b, n, s, b / n }'
 
 # A filled store: bytes per message on disk, then the API's first page and a full-text search.
 rm -rf "$work/data-fill"

@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +76,12 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     private static final Duration WRITE_WAIT = Duration.ofSeconds(10);
     static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
     private static final Duration SESSION_FLUSH = Duration.ofMillis(250);
+    /**
+     * How often an open session's snapshot is written: every write is a new row version of the whole
+     * transcript (PostgreSQL's MVCC), so a busy kept connection rewritten 4 times a second bloated the
+     * table to 196 MB for 8 sessions in the benchmark. Ended sessions are written at once.
+     */
+    private static final Duration OPEN_SESSION_FLUSH = Duration.ofSeconds(5);
     static final String MESSAGE_CHANNEL = "smtplab_message";
     static final String SCENARIO_CHANNEL = "smtplab_scenario";
     private static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
@@ -103,6 +110,8 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     private final List<Consumer<RecordedMessage>> remoteMessageListeners = new CopyOnWriteArrayList<>();
     private final List<ScenarioHolder> sharedScenarios = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> notices = new CopyOnWriteArrayList<>();
+    /** Messages kept and not yet announced (addMessage): the server keeps each before its 250, then announces it. */
+    private final Set<String> keptHere = ConcurrentHashMap.newKeySet();
     /** Set while a scenario heard from another instance is applied, so it is not sent back. */
     private final ThreadLocal<Boolean> applyingRemote = ThreadLocal.withInitial(() -> false);
     private volatile boolean closed;
@@ -116,6 +125,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     private volatile boolean listening;
     /** The version of the shared scenario this instance last published or applied. */
     private volatile long scenarioVersion;
+    private long openSessionsWrittenAt = System.nanoTime();
 
     private record Write(List<Object[]> rows, CompletableFuture<Void> done) {
     }
@@ -261,6 +271,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
         writes.add(write);
         try {
             write.done().get(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            keptHere.add(message.id());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while writing to " + location, e);
@@ -276,8 +287,9 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     /** Visible since its commit: here only the local waits are woken. A message never kept is kept first. */
     @Override
     public void addMessage(RecordedMessage message) {
-        if (cursorOf(message.id()).isEmpty()) {
+        if (!keptHere.remove(message.id())) {
             keep(message);
+            keptHere.remove(message.id());
         }
         wakeWaiters();
     }
@@ -347,7 +359,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
                         for (Object[] row : write.rows()) {
                             content.setBytes(1, (byte[]) row[21]);
                             content.setBytes(2, (byte[]) row[22]);
-                            content.executeUpdate();
+                            content.addBatch();
                             for (int i = 0; i < 22; i++) {
                                 message.setObject(i + 1, row[i]);
                             }
@@ -355,6 +367,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
                             message.addBatch();
                         }
                     }
+                    content.executeBatch();
                     message.executeBatch();
                 }
                 try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
@@ -374,8 +387,8 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     }
 
     /**
-     * Sessions are written behind, every quarter second: a snapshot is not what a 250 promises, and
-     * a busy session is snapshot after every command.
+     * Sessions are written behind, an ended one within a quarter second, an open one every 5 s: a
+     * snapshot is not what a 250 promises, and a busy session is snapshot after every command.
      */
     @Override
     public void putSession(RecordedSession session) {
@@ -383,15 +396,31 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     }
 
     private void flushSessions() {
+        flushSessions(false);
+    }
+
+    /** Writes the ended sessions, and the open ones too when their time has come (or {@code all}). */
+    private void flushSessions(boolean all) {
         if (unwrittenSessions.isEmpty()) {
             return;
         }
+        boolean openToo = all || System.nanoTime() - openSessionsWrittenAt >= OPEN_SESSION_FLUSH.toNanos();
+        if (openToo) {
+            openSessionsWrittenAt = System.nanoTime();
+        }
         Map<Long, RecordedSession> taken = new java.util.TreeMap<>();
         for (Long number : List.copyOf(unwrittenSessions.keySet())) {
+            RecordedSession waiting = unwrittenSessions.get(number);
+            if (waiting == null || !openToo && waiting.outcome() == SessionOutcome.ACTIVE) {
+                continue;
+            }
             RecordedSession session = unwrittenSessions.remove(number);
             if (session != null) {
                 taken.put(number, session);
             }
+        }
+        if (taken.isEmpty()) {
+            return;
         }
         try (Connection connection = pool.getConnection();
              PreparedStatement upsert = connection.prepareStatement("INSERT INTO session (number, id, snapshot) "
@@ -1013,9 +1042,9 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
         pool.close();
     }
 
-    /** At a clean stop every session has ended; what is unwritten now is written once more. */
+    /** At a clean stop every session has ended; whatever is unwritten now is written. */
     private void flushSessionsEndingActive() {
-        flushSessions();
+        flushSessions(true);
     }
 
     /** A query's conditions as SQL over message (aliased m), with the values to bind in order. */

@@ -65,6 +65,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private static final int BATCH = 512;
     private static final Duration WRITE_WAIT = Duration.ofSeconds(30);
     static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
+    static final Duration OPEN_SESSION_FLUSH = Duration.ofSeconds(5);
     private static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
             + "m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, "
             + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data, m.inbox";
@@ -328,9 +329,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     }
 
     /**
-     * Sessions live in memory and are written behind: at most once a second each, and when they end
+     * Sessions live in memory and are written behind: an open one every 5 s, and each when it ends
      * (a session snapshot is not what a 250 promises, and a busy kept connection is snapshot after
-     * every message, its transcript growing each time).
+     * every message, its transcript growing each time: written each second, their JSON was the
+     * top of the profile under load).
      */
     @Override
     public void putSession(RecordedSession session) {
@@ -346,14 +348,21 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         wakeWaiters();
     }
 
-    /** Writes the sessions changed since the last time; on the writer thread, inside its transaction. */
-    private void writeSessions(Connection connection) throws SQLException {
+    /**
+     * Writes the ended sessions changed since the last time, and the open ones too with {@code open};
+     * on the writer thread, inside its transaction.
+     */
+    private void writeSessions(Connection connection, boolean open) throws SQLException {
         if (unwrittenSessions.isEmpty()) {
             return;
         }
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO session (number, id, snapshot) "
                 + "VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET snapshot = excluded.snapshot")) {
             for (Long number : List.copyOf(unwrittenSessions.keySet())) {
+                RecordedSession waiting = unwrittenSessions.get(number);
+                if (waiting == null || !open && waiting.outcome() == SessionOutcome.ACTIVE) {
+                    continue;
+                }
                 RecordedSession session = unwrittenSessions.remove(number);
                 if (session == null) {
                     continue;
@@ -412,11 +421,13 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                     batch.add(first);
                     writes.drainTo(batch, BATCH - 1);
                 }
-                boolean sessionsDue = flushSessionsSoon.getAndSet(false)
-                        || System.nanoTime() - sessionsWrittenAt > TimeUnit.SECONDS.toNanos(1);
-                if (sessionsDue && !unwrittenSessions.isEmpty()) {
-                    sessionsWrittenAt = System.nanoTime();
-                    batch.add(new Write(this::writeSessions, new CompletableFuture<>()));
+                boolean endedDue = flushSessionsSoon.getAndSet(false);
+                boolean openDue = System.nanoTime() - sessionsWrittenAt > OPEN_SESSION_FLUSH.toNanos();
+                if ((endedDue || openDue) && !unwrittenSessions.isEmpty()) {
+                    if (openDue) {
+                        sessionsWrittenAt = System.nanoTime();
+                    }
+                    batch.add(new Write(connection -> writeSessions(connection, openDue), new CompletableFuture<>()));
                 }
                 if (maxAge != null && System.nanoTime() - expiryCheckedAt > EXPIRY_CHECK.toNanos()) {
                     expiryCheckedAt = System.nanoTime();
@@ -432,7 +443,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             }
         }
         writes.drainTo(batch);
-        batch.add(new Write(this::writeSessions, new CompletableFuture<>()));
+        batch.add(new Write(connection -> writeSessions(connection, true), new CompletableFuture<>()));
         commit(batch);
     }
 
