@@ -559,7 +559,18 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
         if (shared == null) {
             return;
         }
-        Scenario scenario = RulesFile.parse(new StringReader(shared.rules()), "the shared scenario in " + location);
+        Scenario scenario;
+        try {
+            scenario = RulesFile.parse(new StringReader(shared.rules()), "the shared scenario in " + location);
+        } catch (IllegalArgumentException e) {
+            // Written by another SMTP Lab version, say: this instance keeps its own, and says so once per version.
+            if (shared.version() > scenarioVersion) {
+                scenarioVersion = shared.version();
+                notice("cannot follow the failure scenario another instance shared: " + e.getMessage()
+                        + "; this instance keeps its own");
+            }
+            return;
+        }
         applyingRemote.set(true);
         try {
             for (ScenarioHolder holder : sharedScenarios) {

@@ -140,10 +140,28 @@ final class MessageController {
                 "message " + id);
     }
 
-    /** The list's filters, also the export's: from, to, subject and q. */
+    /** The list's filters, also the wait's and the export's: from, to, subject, q, since and until. */
     static MessageQuery query(Context ctx) {
-        return new MessageQuery(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("subject"),
-                ctx.queryParam("q"), null, null);
+        try {
+            return new MessageQuery(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("subject"),
+                    ctx.queryParam("q"), instantParam(ctx, "since"), instantParam(ctx, "until"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** A time such as 2026-12-05T10:00:00Z, or nothing. */
+    private static java.time.Instant instantParam(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("query parameter " + name + "=\"" + value + "\": use a time such as "
+                    + "2026-12-05T10:00:00Z");
+        }
     }
 
     static int intParam(Context ctx, String name, int fallback, int min, int max) {

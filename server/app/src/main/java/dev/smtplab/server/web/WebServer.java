@@ -63,11 +63,11 @@ public final class WebServer implements AutoCloseable {
         this.waits = new MessageWaits(smtp.store());
         smtp.addListener(waits);
         if (smtp.store() instanceof dev.smtplab.server.store.PostgresMessageStore shared) {
-            // Mail another instance received: the waits and the live views hear of it too.
+            // Mail another instance received: the waits and the live views hear of it too (the
+            // metrics count this instance's own, so that a scraper can add up the instances).
             shared.onRemoteMessage(message -> {
                 waits.messageReceived(message);
                 events.messageReceived(message);
-                metrics.messageReceived(message);
             });
         }
     }

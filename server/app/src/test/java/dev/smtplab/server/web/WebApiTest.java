@@ -156,6 +156,24 @@ class WebApiTest {
     }
 
     @Test
+    void messages_are_filtered_by_a_time_range() throws Exception {
+        send("early", "<p>1</p>", false);
+        java.time.Instant between = smtp.messages().get(0).receivedAt().plusMillis(1);
+        Thread.sleep(20);
+        send("late", "<p>2</p>", false);
+
+        assertThat(get("/api/v1/messages?since=" + between).get("messages")).extracting(m -> m.get("subject").asText())
+                .containsExactly("late");
+        assertThat(get("/api/v1/messages?until=" + between).get("messages")).extracting(m -> m.get("subject").asText())
+                .containsExactly("early");
+        assertThat(get("/api/v1/messages?since=2026-01-01T09:00:00%2B09:00").get("total").asInt()).isEqualTo(2);
+        assertError(call("GET", "/api/v1/messages?since=yesterday", null), 400,
+                "query parameter since=\"yesterday\": use a time such as 2026-12-05T10:00:00Z");
+        assertError(call("GET", "/api/v1/messages?since=" + between + "&until=" + between, null), 400,
+                "since (" + between + ") must be before until (" + between + ")");
+    }
+
+    @Test
     void one_message_has_envelope_headers_bodies_and_attachments() throws Exception {
         send("detailed", "<b>bold</b>", true);
         JsonNode message = get("/api/v1/messages/1");
