@@ -164,9 +164,18 @@ class MainTest {
         assertThat(store.file()).isEqualTo(folder.resolve("smtplab.db").toAbsolutePath().toString());
         assertThat(java.nio.file.Files.size(folder.resolve("smtplab.db"))).isPositive();
 
-        Run bad = run("--smtp-port", "0", "--no-tls", "--store", "postgres://x");
+        Run bad = run("--smtp-port", "0", "--no-tls", "--store", "mysql://x");
         assertThat(bad.exitCode()).isEqualTo(1);
-        assertThat(bad.err()).isEqualTo("smtplab-server: --store postgres://x: use sqlite, sqlite:FILE or memory\n");
+        assertThat(bad.err()).isEqualTo("smtplab-server: --store mysql://x: use sqlite, sqlite:FILE, memory or "
+                + "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n");
+        Run noDatabase = run("--smtp-port", "0", "--no-tls", "--store", "postgres://x");
+        assertThat(noDatabase.exitCode()).isEqualTo(1);
+        assertThat(noDatabase.err()).isEqualTo("smtplab-server: --store postgres://x: use "
+                + "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n");
+        Run unreachable = run("--smtp-port", "0", "--no-tls", "--store", "postgresql://bob:s3cret@127.0.0.1:1/mail");
+        assertThat(unreachable.exitCode()).isEqualTo(1);
+        assertThat(unreachable.err()).startsWith("smtplab-server: cannot open the store postgresql://bob@127.0.0.1:1/mail: ")
+                .doesNotContain("s3cret").hasLineCount(1);
         java.nio.file.Path junk = java.nio.file.Files.writeString(folder.resolve("junk.db"), "not a database".repeat(50));
         Run broken = run("--smtp-port", "0", "--no-tls", "--store", "sqlite:" + junk);
         assertThat(broken.exitCode()).isEqualTo(1);
