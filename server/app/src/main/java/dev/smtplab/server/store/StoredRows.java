@@ -12,6 +12,32 @@ final class StoredRows {
     private StoredRows() {
     }
 
+    /** Made when first used: Jackson and its time module take a tenth of a second to set up. */
+    private static final class Json {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper()
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                // A snapshot holds derived properties too (Rejection's "transient"), and one written
+                // by another SMTP Lab version fields this one does not know: neither may make the
+                // store unreadable.
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** The JSON of stored envelopes and session snapshots. */
+    static com.fasterxml.jackson.databind.ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
+    /**
+     * Sets Jackson up on a thread of its own, so that neither the start nor the first message waits
+     * for it (the start does not need it for an empty store).
+     */
+    static void warmUpJson() {
+        Thread warm = new Thread(StoredRows::json, "smtplab-json-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
     /** What full-text search reads: the decoded text body, or the HTML's, or the raw content; at most 64 KB. */
     static String searchableBody(RecordedMessage message) {
         MessageParts parts = MessageParts.of(message);

@@ -89,6 +89,23 @@ class SqliteMessageStoreTest {
     }
 
     @Test
+    void a_session_with_rejections_and_rules_fired_is_read_back_whole_after_a_restart() {
+        SqliteMessageStore store = open(100);
+        RecordedSession refused = new RecordedSession("7", 7, "127.0.0.1", 40000, Instant.EPOCH, Instant.EPOCH,
+                "client.test", SessionOutcome.REJECTED, "refused at RCPT", List.of(), 0, List.of(), null, null, null,
+                List.of(new dev.smtplab.server.record.RuleFiring(Instant.EPOCH, "greylist",
+                        dev.smtplab.server.scenario.SmtpStage.RCPT, "reply 451")),
+                List.of(new dev.smtplab.server.record.Rejection(Instant.EPOCH,
+                        dev.smtplab.server.scenario.SmtpStage.RCPT, 451, "451 4.7.1 Try again later")), 2,
+                List.of("default"));
+        store.putSession(refused);
+        store.close();
+
+        SqliteMessageStore again = open(100);
+        assertThat(again.session("7")).contains(refused);
+    }
+
+    @Test
     void a_message_kept_but_not_yet_visible_when_the_server_died_is_visible_after_restart() {
         SqliteMessageStore store = open(100);
         store(store, message(1, "one", "x"));
