@@ -12,6 +12,7 @@ import dev.smtplab.server.scenario.Responder;
 import dev.smtplab.server.scenario.Scenario;
 import dev.smtplab.server.scenario.ScenarioHolder;
 import dev.smtplab.server.smtp.AuthSettings;
+import dev.smtplab.server.smtp.LazySslContext;
 import dev.smtplab.server.smtp.SmtpListener;
 import dev.smtplab.server.smtp.SmtpLimits;
 import dev.smtplab.server.smtp.SmtpSettings;
@@ -53,6 +54,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final ScenarioHolder scenarios;
     private final Inboxes inboxes;
     private final TlsMaterial tls;
+    private final LazySslContext sslContext;
     private final SmtpListener listener;
 
     private FakeSmtpServer(Builder builder) {
@@ -65,9 +67,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         this.inboxes = new Inboxes(scenarios);
         builder.inboxes.forEach(inboxes::define);
         this.tls = builder.tls;
+        this.sslContext = tls == null ? null : new LazySslContext(tls::sslContext);
         SmtpSettings settings = new SmtpSettings(bindAddress, builder.port, builder.implicitTlsPort, hostName,
-                builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(),
-                tls == null ? null : tls.sslContext(), builder.requireTls,
+                builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(), sslContext, builder.requireTls,
                 new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth),
                 builder.lenient, builder.limits);
         this.listener = new SmtpListener(settings, store, inboxes, builder.clock);
@@ -86,6 +88,9 @@ public final class FakeSmtpServer implements AutoCloseable {
      */
     public FakeSmtpServer start() {
         listener.start();
+        if (sslContext != null) {
+            sslContext.warmUp();
+        }
         return this;
     }
 

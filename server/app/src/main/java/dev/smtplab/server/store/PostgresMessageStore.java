@@ -1,9 +1,6 @@
 package dev.smtplab.server.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.smtplab.server.record.FirstSeenMemory;
@@ -99,8 +96,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     private final Clock clock;
     /** Which instance wrote a row or sent a notification, so each can tell its own from the others'. */
     private final String instance = UUID.randomUUID().toString();
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
     private final Thread writerThread;
     private final Thread listenerThread;
@@ -775,7 +771,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
 
     private RecordedSession readSession(String snapshot) throws SQLException {
         try {
-            return json.readValue(snapshot, RecordedSession.class);
+            return StoredRows.json().readValue(snapshot, RecordedSession.class);
         } catch (IOException e) {
             throw new SQLException("a session cannot be read: " + e.getMessage(), e);
         }
@@ -1000,9 +996,9 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
 
     private RecordedMessage message(ResultSet row) throws SQLException {
         try {
-            Map<String, String> parameters = json.readValue(row.getString(12), new TypeReference<>() { });
-            List<Recipient> recipients = json.readValue(row.getString(13), new TypeReference<>() { });
-            List<String> suspicious = json.readValue(row.getString(17), new TypeReference<>() { });
+            Map<String, String> parameters = StoredRows.json().readValue(row.getString(12), new TypeReference<>() { });
+            List<Recipient> recipients = StoredRows.json().readValue(row.getString(13), new TypeReference<>() { });
+            List<String> suspicious = StoredRows.json().readValue(row.getString(17), new TypeReference<>() { });
             return new RecordedMessage(row.getString(2), row.getString(4), row.getLong(5), row.getInt(6),
                     StoredRows.instant(row.getLong(7)), row.getString(8), row.getInt(9), row.getString(10),
                     row.getString(11), parameters, recipients, row.getBytes(18), row.getString(14), row.getString(15),
@@ -1014,7 +1010,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
 
     private String write(Object value) {
         try {
-            return json.writeValueAsString(value);
+            return StoredRows.json().writeValueAsString(value);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,9 +1,6 @@
 package dev.smtplab.server.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.smtplab.server.record.MessagePage;
 import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.MessageQuery;
@@ -22,7 +19,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -78,8 +74,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private final Duration maxAge;
     private final java.time.Clock clock;
     private volatile long expiryCheckedAt = System.nanoTime() - EXPIRY_CHECK.toNanos();
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final BlockingQueue<Write> writes = new ArrayBlockingQueue<>(10_000);
     private final Connection writer;
@@ -143,6 +138,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
      */
     public static SqliteMessageStore open(Path path, int maxMessages, int maxSessions, long maxBytes, Duration maxAge,
                                           java.time.Clock clock) {
+        StoredRows.warmUpJson();
         Path absolute = path.toAbsolutePath();
         String file = absolute.toString();
         try {
@@ -185,7 +181,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     }
 
     private static Connection connect(String file) throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        // The driver itself, not DriverManager, which would load every JDBC driver on the class path first.
+        Connection connection = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file, new java.util.Properties());
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = 10000");
             statement.execute("PRAGMA synchronous = NORMAL");
@@ -215,7 +212,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             try (ResultSet rows = statement.executeQuery("SELECT number, snapshot FROM (SELECT number, snapshot FROM "
                     + "session ORDER BY number DESC LIMIT " + maxSessions + ") ORDER BY number")) {
                 while (rows.next()) {
-                    RecordedSession session = json.readValue(rows.getString(2), RecordedSession.class);
+                    RecordedSession session = StoredRows.json().readValue(rows.getString(2), RecordedSession.class);
                     sessions.put(rows.getLong(1), endedByTheStop(session));
                 }
             } catch (IOException e) {
@@ -370,7 +367,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 try {
                     upsert.setLong(1, number);
                     upsert.setString(2, session.id());
-                    upsert.setString(3, json.writeValueAsString(session));
+                    upsert.setString(3, StoredRows.json().writeValueAsString(session));
                 } catch (IOException e) {
                     throw new SQLException("session " + session.id() + " cannot be written: " + e.getMessage(), e);
                 }
@@ -948,9 +945,9 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     private RecordedMessage message(ResultSet row) throws SQLException {
         try {
-            Map<String, String> parameters = json.readValue(row.getString(12), new TypeReference<>() { });
-            List<Recipient> recipients = json.readValue(row.getString(13), new TypeReference<>() { });
-            List<String> suspicious = json.readValue(row.getString(17), new TypeReference<>() { });
+            Map<String, String> parameters = StoredRows.json().readValue(row.getString(12), new TypeReference<>() { });
+            List<Recipient> recipients = StoredRows.json().readValue(row.getString(13), new TypeReference<>() { });
+            List<String> suspicious = StoredRows.json().readValue(row.getString(17), new TypeReference<>() { });
             long nanos = row.getLong(7);
             return new RecordedMessage(row.getString(2), row.getString(4), row.getLong(5), row.getInt(6),
                     StoredRows.instant(nanos),
@@ -964,7 +961,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     private String write(Object value) {
         try {
-            return json.writeValueAsString(value);
+            return StoredRows.json().writeValueAsString(value);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

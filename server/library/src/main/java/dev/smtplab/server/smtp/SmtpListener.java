@@ -72,7 +72,8 @@ public final class SmtpListener {
         }
     }
 
-    private Listening build(int port, javax.net.ssl.SSLContext implicitTls, String listenerInbox) {
+    private Listening build(int port, java.util.function.Supplier<javax.net.ssl.SSLContext> implicitTls,
+                            String listenerInbox) {
         SwitchablePort switchable;
         try {
             switchable = new SwitchablePort(context, implicitTls, listenerInbox);
@@ -97,7 +98,7 @@ public final class SmtpListener {
                 .connectionTimeout(settings.idleTimeoutSeconds(), TimeUnit.SECONDS);
         if (settings.tls() != null) {
             builder.enableTLS().startTlsSocketFactory(socket -> TappedServerSocket.startTls((TappedSocket) socket,
-                    settings.tls()));
+                    settings.tls().get()));
         }
         if (settings.auth().enabled()) {
             builder.authenticationHandlerFactory(new LabAuthentication(settings.auth(), settings.hostName()));

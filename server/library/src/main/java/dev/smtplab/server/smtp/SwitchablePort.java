@@ -25,7 +25,7 @@ final class SwitchablePort extends ServerSocket {
     private static final int MAX_FILLERS = 64;
 
     private final ServerContext context;
-    private final javax.net.ssl.SSLContext implicitTls;
+    private final java.util.function.Supplier<javax.net.ssl.SSLContext> implicitTls;
     private final String listenerInbox;
     private final Object lock = new Object();
     private InetSocketAddress address;
@@ -42,7 +42,8 @@ final class SwitchablePort extends ServerSocket {
      * @param implicitTls   TLS from the first byte (the SMTPS port), or null
      * @param listenerInbox the inbox whose mail this port takes, or null for the main ports
      */
-    SwitchablePort(ServerContext context, javax.net.ssl.SSLContext implicitTls, String listenerInbox)
+    SwitchablePort(ServerContext context, java.util.function.Supplier<javax.net.ssl.SSLContext> implicitTls,
+                   String listenerInbox)
             throws IOException {
         this.context = context;
         this.implicitTls = implicitTls;

@@ -12,10 +12,11 @@ import java.net.Socket;
  */
 final class TappedServerSocket extends ServerSocket {
     private final ServerContext server;
-    private final SSLContext implicitTls;
+    private final java.util.function.Supplier<SSLContext> implicitTls;
     private final String listenerInbox;
 
-    TappedServerSocket(ServerContext server, SSLContext implicitTls, String listenerInbox) throws IOException {
+    TappedServerSocket(ServerContext server, java.util.function.Supplier<SSLContext> implicitTls, String listenerInbox)
+            throws IOException {
         this.server = server;
         this.implicitTls = implicitTls;
         this.listenerInbox = listenerInbox;
@@ -26,7 +27,7 @@ final class TappedServerSocket extends ServerSocket {
         TappedSocket socket = new TappedSocket(server, listenerInbox);
         implAccept(socket);
         socket.startRecording();
-        return implicitTls == null ? socket : startTls(socket, implicitTls);
+        return implicitTls == null ? socket : startTls(socket, implicitTls.get());
     }
 
     /**
