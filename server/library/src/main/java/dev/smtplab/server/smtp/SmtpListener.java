@@ -109,6 +109,7 @@ public final class SmtpListener {
     }
 
     private static void recordEveryCommand(CommandHandler commands, ServerContext context) {
+        commands.addCommand(new DataContentCommand());
         for (String verb : Set.copyOf(commands.getVerbs())) {
             commands.addCommand(new RecordingCommand(commands.getCommand(verb), context));
         }
