@@ -60,10 +60,10 @@ public record RecordedSession(
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(outcomeDetail, "outcomeDetail");
-        transcript = List.copyOf(transcript);
-        messageIds = List.copyOf(messageIds);
-        rulesFired = List.copyOf(rulesFired);
-        rejections = List.copyOf(rejections);
+        transcript = AppendOnlyList.unmodifiable(transcript);
+        messageIds = AppendOnlyList.unmodifiable(messageIds);
+        rulesFired = AppendOnlyList.unmodifiable(rulesFired);
+        rejections = AppendOnlyList.unmodifiable(rejections);
     }
 
     /** A session that names no inbox. */

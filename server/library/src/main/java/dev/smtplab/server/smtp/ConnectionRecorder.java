@@ -1,5 +1,6 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.record.AppendOnlyList;
 import dev.smtplab.server.record.Direction;
 import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
@@ -37,11 +38,11 @@ final class ConnectionRecorder {
     /** The inboxes this session's mail went to (and its listener's), in order, no repeats. */
     private final java.util.LinkedHashSet<String> inboxes = new java.util.LinkedHashSet<>();
 
-    private final List<TranscriptLine> transcript = new ArrayList<>();
+    private final AppendOnlyList<TranscriptLine> transcript = new AppendOnlyList<>();
     private long omittedTranscriptLines;
-    private final List<String> messageIds = new ArrayList<>();
-    private final List<RuleFiring> rulesFired = new ArrayList<>();
-    private final List<Rejection> rejections = new ArrayList<>();
+    private final AppendOnlyList<String> messageIds = new AppendOnlyList<>();
+    private final AppendOnlyList<RuleFiring> rulesFired = new AppendOnlyList<>();
+    private final AppendOnlyList<Rejection> rejections = new AppendOnlyList<>();
     private int pipelinedCommands;
     private String helo;
 
@@ -419,7 +420,8 @@ final class ConnectionRecorder {
         SessionOutcome outcome = finished ? outcome() : SessionOutcome.ACTIVE;
         return new RecordedSession(sessionId, connectionIndex, clientAddress, clientPort, startedAt,
                 finished ? server.clock.instant() : null, helo, outcome, outcomeDetail(outcome),
-                transcript, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser, rulesFired, rejections,
+                transcript.snapshot(), omittedTranscriptLines, messageIds.snapshot(), tlsProtocol, tlsCipher, authUser,
+                rulesFired.snapshot(), rejections.snapshot(),
                 pipelinedCommands, List.copyOf(inboxes));
     }
 
