@@ -150,6 +150,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             throw new IllegalStateException("cannot write the store " + file + ": the folder or the file is not "
                     + "writable by this user");
         }
+        SqliteNativeLibrary.useKeptCopy(absolute.getParent());
         Connection writer = null;
         try {
             writer = connect(file);
@@ -167,6 +168,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 store.readers.add(connect(file));
             }
             store.writerThread.start();
+            SqliteNativeLibrary.keepCopy(absolute.getParent());
             return store;
         } catch (SQLException e) {
             closeQuietly(writer);
