@@ -17,26 +17,56 @@ import java.util.Map;
 
 /** smtplab: the SMTP client. */
 @Command(name = "smtplab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "An SMTP client for typing the dialogue by hand, sending, and diagnosing.",
-        subcommands = {SessionCommand.class, SendCommand.class, DiagnoseCommand.class, MxCommand.class,
-                ExportCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
+        description = "An SMTP client for typing the dialogue by hand, sending, and diagnosing.")
 public final class Main implements Runnable {
+    /** The subcommands, in the order the help lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        commands.put("session", SessionCommand.class);
+        commands.put("send", SendCommand.class);
+        commands.put("diagnose", DiagnoseCommand.class);
+        commands.put("mx", MxCommand.class);
+        commands.put("export", ExportCommand.class);
+        commands.put("import", ImportCommand.class);
+        commands.put("help", CommandLine.HelpCommand.class);
+        return commands;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
-    /** The command line with one-line usage errors (exit 1) and one-line failures. */
+    /** The command line with every subcommand, one-line usage errors (exit 1) and one-line failures. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: only the subcommand they name, when they name one, since
+     * picocli reads each subcommand's annotations when it is added (a quarter of a send's start).
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine commandLine = new CommandLine(new Main());
+        String named = args.length > 0 ? args[0] : null;
+        boolean one = named != null && SUBCOMMANDS.containsKey(named) && !named.equals("help");
+        for (Map.Entry<String, Class<?>> subcommand : SUBCOMMANDS.entrySet()) {
+            if (!one || subcommand.getKey().equals(named)) {
+                commandLine.addSubcommand(subcommand.getKey(), subcommand.getValue());
+            }
+        }
         // "--body @report.txt" is the body's own syntax, not a file of arguments for picocli to expand.
         commandLine.setExpandAtFiles(false);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.registerConverter(AuthMechanism.class, Main::authMechanism);
-        commandLine.getSubcommands().get("send").getCommandSpec().usageMessage().exitCodeList(exitCodes());
+        CommandLine send = commandLine.getSubcommands().get("send");
+        if (send != null) {
+            send.getCommandSpec().usageMessage().exitCodeList(exitCodes());
+        }
         commandLine.setParameterExceptionHandler(Main::oneLineUsageError);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("smtplab " + cmd.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage()

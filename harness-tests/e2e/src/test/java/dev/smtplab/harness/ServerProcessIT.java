@@ -102,6 +102,36 @@ class ServerProcessIT {
         assertThat(launcher.exitValue()).isZero();
     }
 
+    @Test
+    void the_launcher_makes_a_class_data_sharing_archive_once_and_starts_without_it_when_it_is_damaged()
+            throws Exception {
+        Path archive = Peers.serverJar().resolveSibling("smtplab-server.jsa");
+        Files.deleteIfExists(archive);
+        String first = launch("server", "--version");
+        assertThat(first).isEqualTo("smtplab: preparing a faster start (once per build)...\nsmtplab-server 0.1.0-SNAPSHOT\n");
+        assertThat(archive).isRegularFile();
+        assertThat(launch("server", "--version")).as("made once").isEqualTo("smtplab-server 0.1.0-SNAPSHOT\n");
+
+        Files.delete(archive);
+        Files.writeString(archive, "not an archive");
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                + 60_000));
+        assertThat(launch("server", "--version")).as("a damaged archive is passed over, silently")
+                .isEqualTo("smtplab-server 0.1.0-SNAPSHOT\n");
+        Files.delete(archive);
+    }
+
+    private static String launch(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Peers.root().resolve("smtplab").toString());
+        command.addAll(List.of(args));
+        Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(launcher.exitValue()).as(output).isZero();
+        return output;
+    }
+
     /**
      * Ctrl-C is SIGINT. A process started from a non-interactive shell's background job inherits
      * SIGINT as ignored, and Java then cannot see it; there only SIGTERM (also what Docker sends) can stop it.

@@ -83,6 +83,10 @@ public final class Main implements Callable<Integer> {
                     + "Postfix's replies.")
     boolean lenient;
 
+    /** For the launcher's class-data-sharing archive: a start whose classes are recorded, then an exit. */
+    @Option(names = "--exit-after-start", hidden = true)
+    boolean exitAfterStart;
+
     @Mixin
     LimitsOptions limits;
 
@@ -205,6 +209,9 @@ public final class Main implements Callable<Integer> {
         String warning = web.exposureWarning();
         if (warning != null) {
             spec.commandLine().getErr().println(warning);
+        }
+        if (exitAfterStart) {
+            return ServerExit.STOPPED.code;
         }
         stopped.await();
         return ServerExit.STOPPED.code;
