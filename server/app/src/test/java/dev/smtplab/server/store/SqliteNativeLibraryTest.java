@@ -16,6 +16,8 @@ class SqliteNativeLibraryTest {
     @TempDir
     Path data;
 
+    /** Other tests' stores may have pointed the driver somewhere already (a JVM-wide property). */
+    @org.junit.jupiter.api.BeforeEach
     @AfterEach
     void forget() {
         System.clearProperty("org.sqlite.lib.path");
