@@ -10,7 +10,8 @@
 # Workloads: 10,000 x 2 KB over 8 kept connections; 2,000 x 100 KB over 4 kept connections;
 # 2,000 x 2 KB with a new connection each (8 at a time). --quick divides the counts by 5.
 # --check fails when a target of the speed issue is missed (see the README's "Speed").
-# Needs: postfix (smtp-source, smtp-sink), python3-aiosmtpd, swaks, Maven (GreenMail's jar).
+# Needs: postfix (smtp-source, smtp-sink), python3-aiosmtpd, swaks, Maven (GreenMail's jar); the
+# STARTTLS load is bench/starttls_load.py (Python's smtplib).
 #
 # Profile (JFR, 2026-12-05, 10,000 x 2 KB kept): SMTP Lab's session threads spend their time in
 # socket reads and writes (sun.nio.ch.Net.poll, FileDispatcherImpl.write0); the Java frames at
@@ -132,6 +133,23 @@ for workload in "${workloads[@]}"; do
         awk -v s="$s" -v k="$k" 'BEGIN { exit !(s < 0.3 * k) }' && failures+=("$workload: under 30 % of smtp-sink")
     fi
 done
+# STARTTLS on every connection (a new connection each, the handshake included), against GreenMail's
+# plain-text figure on the same workload: GreenMail offers no STARTTLS at all.
+tls_rates=()
+for round in $(seq 1 "$rounds"); do
+    port=$(free_port)
+    start_peer smtplab "$port"
+    await_banner "$port"
+    /usr/bin/python3 "$root/bench/starttls_load.py" "$port" $((200 / scale)) 8 2048 >/dev/null
+    tls_rates+=("$(/usr/bin/python3 "$root/bench/starttls_load.py" "$port" $((2000 / scale)) 8 2048)")
+    stop_peer
+done
+t=$(median "${tls_rates[@]}")
+# shellcheck disable=SC2086
+g=$(median ${rates[new-2k,greenmail]})
+awk -v t="$t" -v g="$g" 'BEGIN { printf "STARTTLS on every connection, 2,000 x 2 KB, a new connection each: SMTP Lab %d msgs/s (Python smtplib client), %.2fx GreenMail in plain text (target: at least 1x)\n", t, t / g }'
+awk -v t="$t" -v g="$g" 'BEGIN { exit !(t < g) }' && failures+=("STARTTLS under GreenMail's plain-text figure")
+
 for workload in "${workloads[@]}"; do
     # shellcheck disable=SC2086
     rss_mb=$(( $(median ${rates[rss,$workload]}) / 1024 ))
