@@ -25,6 +25,15 @@ final class EndOfData {
      */
     int scan(byte[] bytes, int from, int to) {
         for (int i = from; i < to; i++) {
+            if (state == IN_LINE) {
+                // Within a line only CR and LF matter: skip the rest in a tight loop.
+                while (i < to && bytes[i] != '\r' && bytes[i] != '\n') {
+                    i++;
+                }
+                if (i == to) {
+                    return -1;
+                }
+            }
             byte b = bytes[i];
             if (b == '\n' && state == AFTER_DOT_CR) {
                 state = LINE_START;

@@ -11,40 +11,52 @@ import java.util.Set;
  * and read the rest as commands (SMTP smuggling).
  */
 final class EndOfDataLookAlikes {
-    private final byte[] window = new byte[5];
+    /** The last five bytes, the newest in the low byte: a shift a byte, where a copy of an array was. */
+    private long window;
     private int filled;
     private final Set<String> found = new LinkedHashSet<>();
 
     /** Content starts right after the DATA line's CRLF. */
     void start() {
         found.clear();
-        window[3] = '\r';
-        window[4] = '\n';
+        window = ('\r' << 8) | '\n';
         filled = 2;
     }
 
     void accept(byte b) {
-        System.arraycopy(window, 1, window, 0, window.length - 1);
-        window[window.length - 1] = b;
-        filled = Math.min(window.length, filled + 1);
-        if (filled < window.length || window[2] != '.' || !isLineEnd(window[1]) || !isLineEnd(window[3])) {
+        window = ((window << 8) | (b & 0xff)) & 0xff_ffff_ffffL;
+        filled = Math.min(5, filled + 1);
+        // A dot two bytes back, between two line ends: rare, so the cheap test comes first.
+        if (filled < 5 || at(2) != '.' || !isLineEnd(at(3)) || !isLineEnd(at(1))) {
             return;
         }
-        boolean crlfBefore = window[0] == '\r' && window[1] == '\n';
-        boolean crlfAfter = window[3] == '\r' && window[4] == '\n';
+        boolean crlfBefore = at(4) == '\r' && at(3) == '\n';
+        boolean crlfAfter = at(1) == '\r' && at(0) == '\n';
         if (crlfBefore && crlfAfter) {
             return; // the real end of data
         }
-        String before = crlfBefore ? "<CRLF>" : window[1] == '\n' ? "<LF>" : "<CR>";
-        String after = crlfAfter ? "<CRLF>" : window[3] == '\n' ? "<LF>" : "<CR>";
+        String before = crlfBefore ? "<CRLF>" : at(3) == '\n' ? "<LF>" : "<CR>";
+        String after = crlfAfter ? "<CRLF>" : at(1) == '\n' ? "<LF>" : "<CR>";
         found.add(before + "." + after);
+    }
+
+    /** Every byte of {@code bytes[from, to)}, in order. */
+    void acceptAll(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            accept(bytes[i]);
+        }
+    }
+
+    /** The byte {@code back} places before the newest (0 for the newest). */
+    private int at(int back) {
+        return (int) (window >>> (8 * back)) & 0xff;
     }
 
     List<String> found() {
         return List.copyOf(found);
     }
 
-    private static boolean isLineEnd(byte b) {
+    private static boolean isLineEnd(int b) {
         return b == '\r' || b == '\n';
     }
 }

@@ -342,9 +342,7 @@ final class InboundTap extends InputStream {
         int end = endOfData.scan(buffer, bufferPos, bufferPos + available);
         boolean ended = end >= 0;
         int n = ended ? end - bufferPos : available;
-        for (int i = bufferPos; i < bufferPos + n; i++) {
-            lookAlikes.accept(buffer[i]);
-        }
+        lookAlikes.acceptAll(buffer, bufferPos, bufferPos + n);
         System.arraycopy(buffer, bufferPos, target, offset, n);
         bufferPos += n;
         contentBytes += n;
