@@ -96,7 +96,7 @@ load() {
 peers=(smtplab greenmail aiosmtpd smtp-sink)
 workloads=(kept-2k kept-100k new-2k)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(java -version 2>&1 | head -1)"
-echo "rounds: $rounds, each peer started fresh for each measure, a tenth of the load first as warm-up"
+echo "rounds: $rounds, each peer started fresh for each measure, 2 s to settle, a tenth of the load first as warm-up"
 declare -A rates
 for round in $(seq 1 "$rounds"); do
     for workload in "${workloads[@]}"; do
@@ -104,6 +104,9 @@ for round in $(seq 1 "$rounds"); do
             port=$(free_port)
             start_peer "$peer" "$port"
             await_banner "$port"
+            # Every peer settles for 2 s: a JVM greets before its web server, JIT and warm-up threads
+            # are done, and a load started at once measured them with it.
+            sleep 2
             load "$port" "$workload" 10 >/dev/null
             rate=$(load "$port" "$workload")
             if [ "$peer" = smtplab ]; then
