@@ -76,15 +76,16 @@ start_peer() {
 }
 stop_peer() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; }
 
-# Sends one workload; prints messages per second.
+# Sends one workload (or its warm-up); prints messages per second.
 load() {
-    local port=$1 workload=$2 divide=${3:-1} count sessions size kept start end
+    local port=$1 workload=$2 warm_up=${3:-} count warm sessions size kept start end
     case "$workload" in
-        kept-2k) count=10000 sessions=8 size=2048 kept=-d ;;
-        kept-100k) count=2000 sessions=4 size=102400 kept=-d ;;
-        new-2k) count=2000 sessions=8 size=2048 kept="" ;;
+        kept-2k) count=10000 warm=2000 sessions=8 size=2048 kept=-d ;;
+        kept-100k) count=2000 warm=200 sessions=4 size=102400 kept=-d ;;
+        new-2k) count=2000 warm=1000 sessions=8 size=2048 kept="" ;;
     esac
-    count=$((count / scale / divide))
+    [ -n "$warm_up" ] && count=$warm
+    count=$((count / scale))
     start=$(date +%s.%N)
     # shellcheck disable=SC2086
     timeout 600 smtp-source $kept -m "$count" -s "$sessions" -l "$size" -f sender@example.test -t rcpt@example.test \
@@ -96,7 +97,7 @@ load() {
 peers=(smtplab greenmail aiosmtpd smtp-sink)
 workloads=(kept-2k kept-100k new-2k)
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), $(java -version 2>&1 | head -1)"
-echo "rounds: $rounds, each peer started fresh for each measure, 2 s to settle, a tenth of the load first as warm-up"
+echo "rounds: $rounds, each peer started fresh for each measure, 2 s to settle, then a warm-up (2,000, 200 and 1,000 messages) and the measure"
 declare -A rates
 for round in $(seq 1 "$rounds"); do
     for workload in "${workloads[@]}"; do
@@ -107,7 +108,7 @@ for round in $(seq 1 "$rounds"); do
             # Every peer settles for 2 s: a JVM greets before its web server, JIT and warm-up threads
             # are done, and a load started at once measured them with it.
             sleep 2
-            load "$port" "$workload" 10 >/dev/null
+            load "$port" "$workload" warm-up >/dev/null
             rate=$(load "$port" "$workload")
             if [ "$peer" = smtplab ]; then
                 rates[rss,$workload]="${rates[rss,$workload]:-} $(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")"
