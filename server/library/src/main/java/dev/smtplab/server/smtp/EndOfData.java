@@ -6,11 +6,13 @@ package dev.smtplab.server.smtp;
  * transcript and the server agree on where the message ended. Keeps its state across reads.
  */
 final class EndOfData {
-    private static final int IN_LINE = 0;
-    private static final int AFTER_CR = 1;
-    private static final int LINE_START = 2;
-    private static final int AFTER_DOT = 3;
-    private static final int AFTER_DOT_CR = 4;
+    static final int IN_LINE = 0;
+    static final int AFTER_CR = 1;
+    static final int LINE_START = 2;
+    /** A dot at the start of a line: the terminator's, or a stuffed one. */
+    static final int AFTER_DOT = 3;
+    /** A dot and a CR at the start of a line. */
+    static final int AFTER_DOT_CR = 4;
 
     private int state = LINE_START;
 
@@ -44,7 +46,8 @@ final class EndOfData {
         return -1;
     }
 
-    private static int next(int state, byte b) {
+    /** The state after {@code b}; {@link MessageContentStream} follows the same transitions. */
+    static int next(int state, byte b) {
         return switch (b) {
             case '\r' -> state == AFTER_DOT ? AFTER_DOT_CR : AFTER_CR;
             case '\n' -> state == AFTER_CR || state == AFTER_DOT_CR ? LINE_START : IN_LINE;

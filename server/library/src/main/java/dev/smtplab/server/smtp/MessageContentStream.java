@@ -4,24 +4,23 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
+import static dev.smtplab.server.smtp.EndOfData.AFTER_CR;
+import static dev.smtplab.server.smtp.EndOfData.AFTER_DOT;
+import static dev.smtplab.server.smtp.EndOfData.AFTER_DOT_CR;
+import static dev.smtplab.server.smtp.EndOfData.LINE_START;
+import static dev.smtplab.server.smtp.EndOfData.next;
+
 /**
  * A message's content as the DATA command reads it: dot-unstuffed, ending at CRLF "." CRLF, read
  * from the connection a buffer at a time. SubEthaSMTP's own streams read it a byte at a time,
  * through a synchronized read for each byte, which the profile under load put at the top.
  *
- * <p>The end is found exactly as {@link EndOfData} finds it for the transcript, and the tap below
+ * <p>The end is found exactly as {@link EndOfData} finds it for the transcript (its states and
+ * transitions; a dot at a line's start and a CR after it are held back here), and the tap below
  * hands over no byte past it, so the commands that follow stay where they are. A line starting
  * with a dot loses that dot, the first line's too (RFC 5321, 4.5.2; Postfix does the same).
  */
 final class MessageContentStream extends InputStream {
-    private static final int IN_LINE = 0;
-    private static final int AFTER_CR = 1;
-    private static final int LINE_START = 2;
-    /** A dot at the start of a line, held back: the terminator's, or one to remove. */
-    private static final int AFTER_DOT = 3;
-    /** A dot and a CR at the start of a line, held back. */
-    private static final int AFTER_DOT_CR = 4;
-
     private final InputStream raw;
     private final byte[] chunk = new byte[16 * 1024];
     private int position;
@@ -101,15 +100,5 @@ final class MessageContentStream extends InputStream {
             }
         }
         return written;
-    }
-
-    /** The same transitions as {@link EndOfData}'s. */
-    private static int next(int state, byte b) {
-        return switch (b) {
-            case '\r' -> state == AFTER_DOT ? AFTER_DOT_CR : AFTER_CR;
-            case '\n' -> state == AFTER_CR || state == AFTER_DOT_CR ? LINE_START : IN_LINE;
-            case '.' -> state == LINE_START ? AFTER_DOT : IN_LINE;
-            default -> IN_LINE;
-        };
     }
 }
