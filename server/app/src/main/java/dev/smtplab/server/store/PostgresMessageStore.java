@@ -1,14 +1,11 @@
 package dev.smtplab.server.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.smtplab.server.record.FirstSeenMemory;
 import dev.smtplab.server.record.MessagePage;
 import dev.smtplab.server.record.MessageQuery;
 import dev.smtplab.server.record.MessageStore;
-import dev.smtplab.server.record.MessageWaitTimeoutException;
-import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.SessionOutcome;
@@ -81,9 +78,6 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     private static final Duration OPEN_SESSION_FLUSH = Duration.ofSeconds(5);
     static final String MESSAGE_CHANNEL = "smtplab_message";
     static final String SCENARIO_CHANNEL = "smtplab_scenario";
-    private static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
-            + "m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, "
-            + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data, m.inbox";
 
     private final String location;
     private final String jdbcUrl;
@@ -98,9 +92,9 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     private final String instance = UUID.randomUUID().toString();
 
     private final BlockingQueue<Write> writes = new LinkedBlockingQueue<>();
+    private final StoreWaits waits = new StoreWaits(this);
     private final Thread writerThread;
     private final Thread listenerThread;
-    private final Object arrivals = new Object();
     /** Snapshots of this instance's sessions not written yet, by number. */
     private final Map<Long, RecordedSession> unwrittenSessions = new ConcurrentHashMap<>();
     private final List<Consumer<RecordedMessage>> remoteMessageListeners = new CopyOnWriteArrayList<>();
@@ -115,7 +109,6 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     private long messageBlockLeft;
     private long sessionBlock;
     private long sessionBlockLeft;
-    private long lastTakenCursor;
     /** The highest cursor of another instance's message this one has told its listeners of. */
     private long remoteSeenUpTo;
     private volatile boolean listening;
@@ -209,6 +202,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
                 return row.getLong(1);
             }
         });
+        store.waits.takeAfter(store.remoteSeenUpTo);
         store.writerThread.start();
         store.listenerThread.start();
         return store;
@@ -297,10 +291,10 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
         return new Object[] {StoredRows.number(message.id()), message.id(), message.sessionId(),
                 message.connectionIndex(), message.transactionIndex(), StoredRows.nanos(message.receivedAt()),
                 message.clientAddress(), message.clientPort(), message.helo().orElse(null), message.mailFrom(),
-                write(message.mailParameters()), write(message.recipients()),
+                StoredRows.write(message.mailParameters()), StoredRows.write(message.recipients()),
                 String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT), subject, data.length,
                 message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null), message.authUser().orElse(null),
-                write(message.suspiciousEndOfData()), message.inbox(),
+                StoredRows.write(message.suspiciousEndOfData()), message.inbox(),
                 searchable(subject == null ? "" : subject) + " " + searchable(addresses) + " "
                         + searchable(StoredRows.searchableBody(message)),
                 StoredRows.sha256(data), data};
@@ -424,7 +418,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
             for (Map.Entry<Long, RecordedSession> entry : taken.entrySet()) {
                 upsert.setLong(1, entry.getKey());
                 upsert.setString(2, entry.getValue().id());
-                upsert.setString(3, write(entry.getValue()));
+                upsert.setString(3, StoredRows.write(entry.getValue()));
                 upsert.addBatch();
             }
             upsert.executeBatch();
@@ -868,76 +862,33 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
 
     @Override
     public List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {
-        List<RecordedMessage> stored = waitFor(() -> count(MessageQuery.all()) >= count ? messages() : null, timeout);
-        if (stored == null) {
-            throw new MessageWaitTimeoutException("expected " + count + " message(s) within " + timeout.toMillis()
-                    + " ms but " + count(MessageQuery.all()) + " arrived");
-        }
-        return stored;
+        return waits.awaitMessages(count, timeout);
     }
 
     @Override
     public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
-        RecordedMessage taken = waitFor(() -> {
-            synchronized (this) {
-                Optional<StoredMessage> next = firstAfter(lastTakenCursor, MessageQuery.all());
-                next.ifPresent(stored -> lastTakenCursor = stored.cursor());
-                return next.map(StoredMessage::message).orElse(null);
-            }
-        }, timeout);
-        if (taken == null) {
-            throw new MessageWaitTimeoutException("no message arrived within " + timeout.toMillis() + " ms");
-        }
-        return taken;
+        return waits.takeMessage(timeout);
     }
 
     @Override
     public RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout)
             throws InterruptedException {
-        RecordedMessage found = waitFor(() -> messages().stream().filter(condition).findFirst().orElse(null), timeout);
-        if (found == null) {
-            throw new MessageWaitTimeoutException("no matching message arrived within " + timeout.toMillis() + " ms");
-        }
-        return found;
+        return waits.awaitMessage(condition, timeout);
     }
 
     @Override
     public RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout)
             throws InterruptedException {
-        RecordedSession found = waitFor(() -> sessions().stream().filter(condition).findFirst().orElse(null), timeout);
-        if (found == null) {
-            throw new MessageWaitTimeoutException("no session matched within " + timeout.toMillis() + " ms");
-        }
-        return found;
+        return waits.awaitSession(condition, timeout);
     }
 
     @Override
-    public <T> T waitUntil(Supplier<T> attempt, Duration timeout) throws InterruptedException {
-        return waitFor(attempt, timeout);
-    }
-
-    /** Tries again when this instance stores something or hears of another's, and at least every 100 ms. */
-    private <T> T waitFor(Supplier<T> attempt, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            T result = attempt.get();
-            if (result != null) {
-                return result;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return null;
-            }
-            synchronized (arrivals) {
-                arrivals.wait(Math.max(1, Math.min(remaining / 1_000_000, 100)));
-            }
-        }
+    public <T> T waitUntil(java.util.function.Supplier<T> attempt, Duration timeout) throws InterruptedException {
+        return waits.waitFor(attempt, timeout);
     }
 
     private void wakeWaiters() {
-        synchronized (arrivals) {
-            arrivals.notifyAll();
-        }
+        waits.wake();
     }
 
     // ---- plumbing ----
@@ -980,40 +931,19 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     /** The rows a query chose (every column of message, aliased m), with their content, in the order asked. */
     private List<StoredMessage> select(String chosen, Binder binder, boolean newestFirst) {
         return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM (" + chosen
-                    + ") m JOIN content c ON c.sha256 = m.content_sha256 ORDER BY m.cursor" + (newestFirst ? " DESC" : ""))) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + StoredRows.COLUMNS + " FROM ("
+                    + chosen + ") m JOIN content c ON c.sha256 = m.content_sha256 ORDER BY m.cursor"
+                    + (newestFirst ? " DESC" : ""))) {
                 binder.bind(statement);
                 List<StoredMessage> found = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        found.add(new StoredMessage(rows.getLong(3), message(rows)));
+                        found.add(new StoredMessage(rows.getLong(3), StoredRows.message(rows)));
                     }
                 }
                 return found;
             }
         });
-    }
-
-    private RecordedMessage message(ResultSet row) throws SQLException {
-        try {
-            Map<String, String> parameters = StoredRows.json().readValue(row.getString(12), new TypeReference<>() { });
-            List<Recipient> recipients = StoredRows.json().readValue(row.getString(13), new TypeReference<>() { });
-            List<String> suspicious = StoredRows.json().readValue(row.getString(17), new TypeReference<>() { });
-            return new RecordedMessage(row.getString(2), row.getString(4), row.getLong(5), row.getInt(6),
-                    StoredRows.instant(row.getLong(7)), row.getString(8), row.getInt(9), row.getString(10),
-                    row.getString(11), parameters, recipients, row.getBytes(18), row.getString(14), row.getString(15),
-                    row.getString(16), suspicious, row.getString(19));
-        } catch (IOException e) {
-            throw new SQLException("message " + row.getString(2) + " cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return StoredRows.json().writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void rollbackQuietly(Connection connection) {
@@ -1045,13 +975,9 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        flushSessionsEndingActive();
-        pool.close();
-    }
-
-    /** At a clean stop every session has ended; whatever is unwritten now is written. */
-    private void flushSessionsEndingActive() {
+        // At a clean stop every session has ended: whatever is unwritten is written now.
         flushSessions(true);
+        pool.close();
     }
 
     /** A query's conditions as SQL over message (aliased m), with the values to bind in order. */
@@ -1071,15 +997,15 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
             }
             if (query.from() != null) {
                 sql.append(" AND lower(m.mail_from) LIKE ? ESCAPE '\\'");
-                values.add(like(query.from()));
+                values.add(StoredRows.like(query.from()));
             }
             if (query.to() != null) {
                 sql.append(" AND m.to_text LIKE ? ESCAPE '\\'");
-                values.add(like(query.to()));
+                values.add(StoredRows.like(query.to()));
             }
             if (query.subject() != null) {
                 sql.append(" AND lower(m.subject) LIKE ? ESCAPE '\\'");
-                values.add(like(query.subject()));
+                values.add(StoredRows.like(query.subject()));
             }
             if (query.inboxes() != null) {
                 sql.append(query.inboxes().isEmpty() ? " AND FALSE" : " AND m.inbox IN ("
@@ -1103,10 +1029,6 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
                 statement.setObject(index++, value);
             }
             return index;
-        }
-
-        private static String like(String part) {
-            return "%" + part.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         }
     }
 }

@@ -1,12 +1,8 @@
 package dev.smtplab.server.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.smtplab.server.record.MessagePage;
-import dev.smtplab.server.record.MessageParts;
 import dev.smtplab.server.record.MessageQuery;
 import dev.smtplab.server.record.MessageStore;
-import dev.smtplab.server.record.MessageWaitTimeoutException;
-import dev.smtplab.server.record.Recipient;
 import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.SessionOutcome;
@@ -16,15 +12,12 @@ import dev.smtplab.server.record.StoredMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,9 +55,6 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private static final Duration WRITE_WAIT = Duration.ofSeconds(30);
     static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
     static final Duration OPEN_SESSION_FLUSH = Duration.ofSeconds(5);
-    private static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
-            + "m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, "
-            + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data, m.inbox";
 
     private final String file;
     private final int maxMessages;
@@ -85,14 +75,13 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private final java.util.Map<String, Long> unannouncedById = new java.util.HashMap<>();
     /** Every message with a cursor up to this one is visible; none after it. */
     private volatile long visibleUpTo;
-    private final Object arrivals = new Object();
+    private final StoreWaits waits = new StoreWaits(this);
     private final ConcurrentSkipListMap<Long, RecordedSession> sessions = new ConcurrentSkipListMap<>();
     private final java.util.Map<Long, RecordedSession> unwrittenSessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean flushSessionsSoon = new java.util.concurrent.atomic.AtomicBoolean();
     private long sessionsWrittenAt;
     private volatile boolean closed;
     private long lastCursor;
-    private long lastTakenCursor;
     private long lastMessageNumber;
     private long lastSessionNumber;
     // Kept by the writer thread only.
@@ -221,7 +210,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 throw new SQLException("a session in the store cannot be read: " + e.getMessage(), e);
             }
         }
-        lastTakenCursor = lastCursor;
+        waits.takeAfter(lastCursor);
         visibleUpTo = lastCursor;
     }
 
@@ -498,9 +487,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private Row row(RecordedMessage message) {
         byte[] data = message.data();
         String subject = message.subject().orElse(null);
-        return new Row(StoredRows.number(message.id()), message, data, StoredRows.sha256(data), write(message.mailParameters()),
-                write(message.recipients()), String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT),
-                subject, write(message.suspiciousEndOfData()),
+        return new Row(StoredRows.number(message.id()), message, data, StoredRows.sha256(data),
+                StoredRows.write(message.mailParameters()), StoredRows.write(message.recipients()),
+                String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT), subject,
+                StoredRows.write(message.suspiciousEndOfData()),
                 message.mailFrom() + " " + String.join(" ", message.acceptedRecipients()), StoredRows.searchableBody(message));
     }
 
@@ -817,80 +807,33 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {
-        List<RecordedMessage> stored = waitFor(() -> count(MessageQuery.all()) >= count ? messages() : null, timeout);
-        if (stored == null) {
-            throw new MessageWaitTimeoutException("expected " + count + " message(s) within " + timeout.toMillis()
-                    + " ms but " + count(MessageQuery.all()) + " arrived");
-        }
-        return stored;
+        return waits.awaitMessages(count, timeout);
     }
 
     @Override
     public RecordedMessage takeMessage(Duration timeout) throws InterruptedException {
-        RecordedMessage taken = waitFor(() -> {
-            synchronized (this) {
-                Optional<StoredMessage> next = firstAfter(lastTakenCursor, MessageQuery.all());
-                next.ifPresent(stored -> lastTakenCursor = stored.cursor());
-                return next.map(StoredMessage::message).orElse(null);
-            }
-        }, timeout);
-        if (taken == null) {
-            throw new MessageWaitTimeoutException("no message arrived within " + timeout.toMillis() + " ms");
-        }
-        return taken;
+        return waits.takeMessage(timeout);
     }
 
     @Override
     public RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout)
             throws InterruptedException {
-        RecordedMessage found = waitFor(() -> messages().stream().filter(condition).findFirst().orElse(null), timeout);
-        if (found == null) {
-            throw new MessageWaitTimeoutException("no matching message arrived within " + timeout.toMillis() + " ms");
-        }
-        return found;
+        return waits.awaitMessage(condition, timeout);
     }
 
     @Override
     public RecordedSession awaitSession(Predicate<RecordedSession> condition, Duration timeout)
             throws InterruptedException {
-        RecordedSession found = waitFor(() -> sessions.values().stream().filter(condition).findFirst().orElse(null),
-                timeout);
-        if (found == null) {
-            throw new MessageWaitTimeoutException("no session matched within " + timeout.toMillis() + " ms");
-        }
-        return found;
+        return waits.awaitSession(condition, timeout);
     }
 
     @Override
     public <T> T waitUntil(java.util.function.Supplier<T> attempt, Duration timeout) throws InterruptedException {
-        return waitFor(attempt::get, timeout);
-    }
-
-    private interface Attempt<T> {
-        T tryNow();
-    }
-
-    private <T> T waitFor(Attempt<T> attempt, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            T result = attempt.tryNow();
-            if (result != null) {
-                return result;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return null;
-            }
-            synchronized (arrivals) {
-                arrivals.wait(Math.max(1, Math.min(remaining / 1_000_000, 100)));
-            }
-        }
+        return waits.waitFor(attempt, timeout);
     }
 
     private void wakeWaiters() {
-        synchronized (arrivals) {
-            arrivals.notifyAll();
-        }
+        waits.wake();
     }
 
     // ---- plumbing ----
@@ -911,13 +854,14 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private List<StoredMessage> select(String chosen, Binder binder) {
         boolean newestFirst = chosen.contains(" DESC LIMIT ");
         return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM (" + chosen
-                    + ") m JOIN content c ON c.sha256 = m.content_sha256 ORDER BY m.cursor" + (newestFirst ? " DESC" : ""))) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + StoredRows.COLUMNS + " FROM ("
+                    + chosen + ") m JOIN content c ON c.sha256 = m.content_sha256 ORDER BY m.cursor"
+                    + (newestFirst ? " DESC" : ""))) {
                 binder.bind(statement);
                 List<StoredMessage> found = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        found.add(new StoredMessage(rows.getLong(3), message(rows)));
+                        found.add(new StoredMessage(rows.getLong(3), StoredRows.message(rows)));
                     }
                 }
                 return found;
@@ -942,30 +886,6 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             throw new StoreUnavailableException("cannot read " + file + ": " + e.getMessage(), e);
         } finally {
             readers.add(connection);
-        }
-    }
-
-    private RecordedMessage message(ResultSet row) throws SQLException {
-        try {
-            Map<String, String> parameters = StoredRows.json().readValue(row.getString(12), new TypeReference<>() { });
-            List<Recipient> recipients = StoredRows.json().readValue(row.getString(13), new TypeReference<>() { });
-            List<String> suspicious = StoredRows.json().readValue(row.getString(17), new TypeReference<>() { });
-            long nanos = row.getLong(7);
-            return new RecordedMessage(row.getString(2), row.getString(4), row.getLong(5), row.getInt(6),
-                    StoredRows.instant(nanos),
-                    row.getString(8), row.getInt(9), row.getString(10), row.getString(11), parameters, recipients,
-                    row.getBytes(18), row.getString(14), row.getString(15), row.getString(16), suspicious,
-                    row.getString(19));
-        } catch (IOException e) {
-            throw new SQLException("message " + row.getString(2) + " cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private String write(Object value) {
-        try {
-            return StoredRows.json().writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -1019,15 +939,15 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             }
             if (query.from() != null) {
                 sql.append(" AND lower(m.mail_from) LIKE ? ESCAPE '\\'");
-                values.add(like(query.from()));
+                values.add(StoredRows.like(query.from()));
             }
             if (query.to() != null) {
                 sql.append(" AND m.to_text LIKE ? ESCAPE '\\'");
-                values.add(like(query.to()));
+                values.add(StoredRows.like(query.to()));
             }
             if (query.subject() != null) {
                 sql.append(" AND lower(m.subject) LIKE ? ESCAPE '\\'");
-                values.add(like(query.subject()));
+                values.add(StoredRows.like(query.subject()));
             }
             if (query.inboxes() != null) {
                 sql.append(" AND m.inbox IN (").append(query.inboxes().isEmpty() ? "NULL"
@@ -1056,17 +976,11 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             return index;
         }
 
-        private static String like(String part) {
-            return "%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        }
-
         /** Each word of the text as a prefix, all of them required: "conf tok" finds "confirm your token". */
         private static String match(String text) {
             StringBuilder match = new StringBuilder();
-            for (String word : text.split("[^\\p{L}\\p{N}]+")) {
-                if (!word.isEmpty()) {
-                    match.append(match.length() == 0 ? "" : " ").append('"').append(word).append("\"*");
-                }
+            for (String word : StoredRows.searchWords(text)) {
+                match.append(match.length() == 0 ? "" : " ").append('"').append(word).append("\"*");
             }
             return match.length() == 0 ? "\"\"" : match.toString();
         }

@@ -70,6 +70,43 @@ final class StoredRows {
         }
     }
 
+    /** What both stores select of a message (aliased m) and its content (c), in the order {@link #message} reads. */
+    static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
+            + "m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, "
+            + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data, m.inbox";
+
+    /** A message from a row of {@link #COLUMNS}. */
+    static RecordedMessage message(java.sql.ResultSet row) throws java.sql.SQLException {
+        try {
+            java.util.Map<String, String> parameters = json().readValue(row.getString(12),
+                    new com.fasterxml.jackson.core.type.TypeReference<>() { });
+            java.util.List<dev.smtplab.server.record.Recipient> recipients = json().readValue(row.getString(13),
+                    new com.fasterxml.jackson.core.type.TypeReference<>() { });
+            java.util.List<String> suspicious = json().readValue(row.getString(17),
+                    new com.fasterxml.jackson.core.type.TypeReference<>() { });
+            return new RecordedMessage(row.getString(2), row.getString(4), row.getLong(5), row.getInt(6),
+                    instant(row.getLong(7)), row.getString(8), row.getInt(9), row.getString(10), row.getString(11),
+                    parameters, recipients, row.getBytes(18), row.getString(14), row.getString(15),
+                    row.getString(16), suspicious, row.getString(19));
+        } catch (java.io.IOException e) {
+            throw new java.sql.SQLException("message " + row.getString(2) + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A value as the JSON the tables hold. */
+    static String write(Object value) {
+        try {
+            return json().writeValueAsString(value);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A LIKE pattern that finds the (already lower-case) part anywhere, its wildcards escaped with '\'. */
+    static String like(String part) {
+        return "%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
     /** Each word of the text as a prefix, all of them required: "conf tok" finds "confirm your token". */
     static java.util.List<String> searchWords(String text) {
         java.util.List<String> words = new java.util.ArrayList<>();
