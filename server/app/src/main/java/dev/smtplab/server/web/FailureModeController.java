@@ -117,15 +117,7 @@ final class FailureModeController {
     }
 
     private JsonNode readJson(Context ctx) {
-        try {
-            JsonNode body = json.readTree(ctx.body());
-            if (body == null || !body.isObject()) {
-                throw ApiException.badRequest("the body must be a JSON object");
-            }
-            return body;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiException.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
-        }
+        return JsonBodies.object(json, ctx.body());
     }
 
 }
