@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,11 +71,7 @@ class SharedStoreIT {
 
     @BeforeEach
     void emptyDatabase() throws Exception {
-        try (var connection = DriverManager.getConnection(postgres.jdbcUrl("smtplab"), "smtplab", "");
-             var statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA public CASCADE");
-            statement.execute("CREATE SCHEMA public");
-        }
+        postgres.emptyDatabase();
     }
 
     @AfterEach

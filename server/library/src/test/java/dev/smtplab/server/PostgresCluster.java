@@ -89,6 +89,13 @@ public final class PostgresCluster implements AutoCloseable {
                 "stop");
     }
 
+    /** Drops every table of the database, so that each test starts from an empty store. */
+    public void emptyDatabase() throws IOException, InterruptedException {
+        run(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "smtplab",
+                "-d", "smtplab", "-q", "-v", "ON_ERROR_STOP=1", "-c", "DROP SCHEMA public CASCADE",
+                "-c", "CREATE SCHEMA public");
+    }
+
     /** The URL SMTP Lab's --store takes. */
     public String url() {
         return "postgresql://smtplab@127.0.0.1:" + port + "/smtplab";

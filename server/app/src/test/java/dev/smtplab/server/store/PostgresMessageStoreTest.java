@@ -45,11 +45,7 @@ class PostgresMessageStoreTest {
 
     @BeforeEach
     void emptyDatabase() throws Exception {
-        try (var connection = DriverManager.getConnection(postgres.jdbcUrl("smtplab"), "smtplab", "");
-             var statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA public CASCADE");
-            statement.execute("CREATE SCHEMA public");
-        }
+        postgres.emptyDatabase();
     }
 
     @AfterEach
