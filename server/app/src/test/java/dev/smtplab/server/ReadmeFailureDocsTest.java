@@ -51,6 +51,18 @@ class ReadmeFailureDocsTest {
         throw new AssertionError("the broken example was accepted");
     }
 
+    @Test
+    void readme_inboxes_example_loads_with_its_routes_port_and_own_presets() throws IOException {
+        RulesFile.Contents contents = RulesFile.parseContents(new StringReader(block("### Inboxes", "```yaml")),
+                "README.md");
+        assertThat(contents.scenario().presets()).containsExactly("greylist");
+        assertThat(contents.inboxes()).extracting(dev.smtplab.server.inbox.Inbox::name).containsExactly("team-a", "qa");
+        assertThat(contents.inboxes().get(0).routes()).extracting(Object::toString)
+                .containsExactly("rcpt:*@team-a.test", "auth:team-a-*");
+        assertThat(contents.inboxPorts()).containsEntry("qa", 2526);
+        assertThat(contents.inboxes().get(1).scenario().orElseThrow().presets()).containsExactly("unknown-recipient");
+    }
+
     /** The first fenced block of the given kind after the heading. */
     private static String block(String heading, String fence) throws IOException {
         List<String> lines = Files.readAllLines(README, StandardCharsets.UTF_8);
