@@ -54,6 +54,89 @@ public final class MessageParts {
     }
 
     public static MessageParts of(RecordedMessage message) {
+        MessageParts simple = simpleText(message.dataBytes());
+        return simple != null ? simple : walked(message);
+    }
+
+    /**
+     * A message that is one plain text part (no Content-Type or text/plain in US-ASCII or UTF-8, no
+     * encoding or 7bit/8bit/binary, no disposition or file name), its body valid in its charset:
+     * taken apart without Jakarta Mail, with the same result; null for any other message. Most mail
+     * an application sends in a test is like this, and the MIME parser was the top of the profile
+     * of storing it.
+     */
+    static MessageParts simpleText(byte[] data) {
+        RawHeaders headers = RawHeaders.scan(data);
+        if (!headers.plain() || headers.first("Content-Disposition").isPresent()) {
+            return null;
+        }
+        String encoding = headers.first("Content-Transfer-Encoding").orElse("7bit").toLowerCase(Locale.ROOT);
+        if (!encoding.equals("7bit") && !encoding.equals("8bit") && !encoding.equals("binary")) {
+            return null;
+        }
+        String charset = null;
+        Optional<String> contentType = headers.first("Content-Type");
+        if (contentType.isPresent()) {
+            try {
+                jakarta.mail.internet.ContentType type = new jakarta.mail.internet.ContentType(contentType.get());
+                if (!type.match("text/plain") || type.getParameter("name") != null) {
+                    return null;
+                }
+                charset = type.getParameter("charset");
+            } catch (jakarta.mail.internet.ParseException e) {
+                return null;
+            }
+        }
+        String body;
+        int start = headers.bodyStart();
+        if (charset == null || charset.equalsIgnoreCase("utf-8")) {
+            body = strictUtf8(data, start);
+            if (body == null) {
+                if (charset != null) {
+                    return null; // Jakarta Mail would put U+FFFD where the bytes are invalid
+                }
+                body = new String(data, start, data.length - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        } else if (charset.equalsIgnoreCase("us-ascii")) {
+            if (!isAscii(data, start)) {
+                return null;
+            }
+            body = new String(data, start, data.length - start, java.nio.charset.StandardCharsets.US_ASCII);
+        } else {
+            return null;
+        }
+        MessageParts parts = new MessageParts();
+        parts.text = body;
+        parts.parsed = true;
+        return parts;
+    }
+
+    private static String strictUtf8(byte[] data, int start) {
+        if (isAscii(data, start)) {
+            // ASCII reads the same in UTF-8 and in ISO-8859-1, whose decoding is a plain copy.
+            return new String(data, start, data.length - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(data, start, data.length - start)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static boolean isAscii(byte[] data, int start) {
+        for (int i = start; i < data.length; i++) {
+            if (data[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The message taken apart by Jakarta Mail's MIME parser, whatever it holds. */
+    static MessageParts walked(RecordedMessage message) {
         MessageParts parts = new MessageParts();
         try {
             parts.walk(message.toMimeMessage(), 0);

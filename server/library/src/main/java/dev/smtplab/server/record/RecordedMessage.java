@@ -162,6 +162,9 @@ public final class RecordedMessage {
 
     public int size() { return data.length; }
 
+    /** The bytes themselves, not a copy: for readers in this package that only read them. */
+    byte[] dataBytes() { return data; }
+
     /**
      * End-of-data look-alikes the content held as it arrived (before dot-unstuffing): a dot alone
      * between line ends that are not both CRLF ({@code <LF>.<LF>}, {@code <CRLF>.<LF>}, ...). SMTP
@@ -176,6 +179,12 @@ public final class RecordedMessage {
 
     /** The value of the first header with this name, unfolded and RFC 2047-decoded. */
     public Optional<String> header(String name) {
+        if (parsedHeaders == null) {
+            RawHeaders raw = RawHeaders.scan(data);
+            if (raw.plain()) {
+                return raw.first(name).map(RecordedMessage::decode);
+            }
+        }
         String[] values = headers().getHeader(name);
         if (values == null || values.length == 0) {
             return Optional.empty();
