@@ -291,10 +291,10 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
         return new Object[] {StoredRows.number(message.id()), message.id(), message.sessionId(),
                 message.connectionIndex(), message.transactionIndex(), StoredRows.nanos(message.receivedAt()),
                 message.clientAddress(), message.clientPort(), message.helo().orElse(null), message.mailFrom(),
-                StoredRows.write(message.mailParameters()), StoredRows.write(message.recipients()),
+                StoredRows.parametersJson(message.mailParameters()), StoredRows.recipientsJson(message.recipients()),
                 String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT), subject, data.length,
                 message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null), message.authUser().orElse(null),
-                StoredRows.write(message.suspiciousEndOfData()), message.inbox(),
+                StoredRows.stringsJson(message.suspiciousEndOfData()), message.inbox(),
                 searchable(subject == null ? "" : subject) + " " + searchable(addresses) + " "
                         + searchable(StoredRows.searchableBody(message)),
                 StoredRows.sha256(data), data};

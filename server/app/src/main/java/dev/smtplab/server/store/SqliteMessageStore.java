@@ -36,22 +36,35 @@ import java.util.function.Predicate;
 /**
  * Messages and sessions in an SQLite file, so that they outlive a restart or a crash.
  *
- * <p>{@link #keep} gives a message its cursor and commits it before the server decides its reply
- * to the final dot, so a 250 is only ever sent for mail that is on disk (a failed write gives the
- * client 451). Readers see a message only once {@link #addMessage} announced it, as its 250 is
- * recorded, and only up to the lowest cursor not yet announced: cursors become visible in their
- * order, so paging and waiting by cursor never skip one, and one commit per message is enough.
- * After a crash, every committed message is visible: its client may or may not have seen its 250,
- * and SMTP lets a message arrive twice rather than not at all.
+ * <p>{@link #keep} gives a message its cursor and writes it to the {@link MessageJournal} before
+ * the server decides its reply to the final dot, so a 250 is only ever sent for mail that is on disk
+ * (a failed write gives the client 451). One writer thread then indexes the journal's messages into
+ * the database behind, in large transactions (group commit), with whatever else is asked of it;
+ * while it cannot (a full disk), new messages get 451, and those already answered wait in the
+ * journal. Readers see a message only once {@link #addMessage} announced it, as its 250 is recorded,
+ * and only up to the lowest cursor not yet announced: cursors become visible in their order, so
+ * paging and waiting by cursor never skip one. A read first waits for the writer to have indexed
+ * every message kept so far. After a crash, every message in the journal is indexed at the next
+ * start: its client may or may not have seen its 250, and SMTP lets a message arrive twice rather
+ * than not at all.
  *
- * <p>One writer thread commits what every session asks for in batches (group commit), in WAL mode
- * with {@code synchronous=NORMAL}: a commit survives the SMTP Lab process being killed, not the
- * machine losing power. Readers use a small pool of their own connections. Sessions are kept in
- * memory, bounded, and written behind for the next start.
+ * <p>The database is in WAL mode with {@code synchronous=NORMAL}, and the journal written without
+ * fsync: both survive the SMTP Lab process being killed, not the machine losing power. Readers use
+ * a small pool of their own connections. Sessions are kept in memory, bounded, and written behind
+ * for the next start.
  */
 public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private static final int READERS = 4;
-    private static final int BATCH = 512;
+    private static final int BATCH = 2048;
+    private static final int WRITER_CACHE_KIB = 16 * 1024;
+    /**
+     * How far indexing may fall behind the 250s, in KiB of journal records (a message counts at
+     * least {@link #MIN_PERMITS}): past it, new messages wait, so the index never lags by more than
+     * a fraction of a second.
+     */
+    private static final int UNINDEXED_KIB = 64 * 1024;
+    private static final int MIN_PERMITS = 32;
+    private static final Duration RETRY_INDEXING = Duration.ofSeconds(1);
     private static final Duration WRITE_WAIT = Duration.ofSeconds(30);
     static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
     static final Duration OPEN_SESSION_FLUSH = Duration.ofSeconds(5);
@@ -66,7 +79,16 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private volatile long expiryCheckedAt = System.nanoTime() - EXPIRY_CHECK.toNanos();
 
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
-    private final BlockingQueue<Write> writes = new ArrayBlockingQueue<>(10_000);
+    /** Unbounded: {@link #unindexedRoom} bounds the messages in it, and every other write has a caller waiting. */
+    private final BlockingQueue<Write> writes = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final MessageJournal journal;
+    private final java.util.concurrent.Semaphore unindexedRoom = new java.util.concurrent.Semaphore(UNINDEXED_KIB);
+    /** The last cursor whose message went to the journal, and the last one the writer has indexed. */
+    private volatile long journaledUpTo;
+    private volatile long indexedUpTo;
+    private final Object indexing = new Object();
+    /** Why the writer cannot index the journal's messages now (null while it can): new messages get 451. */
+    private volatile String indexingFailure;
     private final Connection writer;
     private final Thread writerThread;
     /** Guards the cursors: their giving out, and which are kept but not yet announced. */
@@ -88,8 +110,19 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private long messageCount;
     private long contentBytes;
 
-    /** One unit of work for the writer; its future completes once the batch holding it is committed. */
-    private record Write(SqlWork work, CompletableFuture<Void> done) {
+    /**
+     * One unit of work for the writer; its future completes once the batch holding it is committed.
+     * A message's indexing has its cursor (0 for other work) and the room it takes: it already has
+     * its 250, so it is never given up, only tried again.
+     */
+    private record Write(SqlWork work, CompletableFuture<Void> done, long cursor, int permits) {
+        Write(SqlWork work, CompletableFuture<Void> done) {
+            this(work, done, 0, 0);
+        }
+
+        boolean indexesMessage() {
+            return cursor > 0;
+        }
     }
 
     @FunctionalInterface
@@ -97,8 +130,9 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         void run(Connection connection) throws SQLException;
     }
 
-    private SqliteMessageStore(String file, Connection writer, int maxMessages, int maxSessions, long maxBytes,
-                               Duration maxAge, java.time.Clock clock) {
+    private SqliteMessageStore(String file, Connection writer, MessageJournal journal, int maxMessages, int maxSessions,
+                               long maxBytes, Duration maxAge, java.time.Clock clock) {
+        this.journal = journal;
         this.maxAge = maxAge;
         this.clock = clock;
         this.file = file;
@@ -141,17 +175,22 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         }
         SqliteNativeLibrary.useKeptCopy(absolute.getParent());
         Connection writer = null;
+        MessageJournal journal = null;
         try {
+            journal = MessageJournal.open(MessageJournal.folderOf(absolute));
             writer = connect(file);
             try (Statement statement = writer.createStatement()) {
+                // The pages the writer's inserts land on stay in memory (the default is 2 MB).
+                statement.execute("PRAGMA cache_size = -" + WRITER_CACHE_KIB);
                 // Only takes effect on a new file: each commit that deletes gives the pages back to the file
                 // system. (Incremental vacuum frees one page per step, and JDBC steps a pragma once.)
                 statement.execute("PRAGMA auto_vacuum = FULL");
                 statement.execute("PRAGMA journal_mode = WAL");
             }
             SqliteSchema.migrate(writer, file);
-            SqliteMessageStore store = new SqliteMessageStore(file, writer, maxMessages, maxSessions, maxBytes, maxAge,
-                    clock);
+            SqliteMessageStore store = new SqliteMessageStore(file, writer, journal, maxMessages, maxSessions, maxBytes,
+                    maxAge, clock);
+            store.indexJournal();
             store.load();
             for (int i = 0; i < READERS; i++) {
                 store.readers.add(connect(file));
@@ -159,16 +198,63 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             store.writerThread.start();
             SqliteNativeLibrary.keepCopy(absolute.getParent());
             return store;
+        } catch (IOException e) {
+            closeQuietly(writer);
+            closeQuietly(journal);
+            throw new IllegalStateException("cannot read the journal of the store " + file + " ("
+                    + MessageJournal.folderOf(absolute) + "): " + e.getMessage(), e);
         } catch (SQLException e) {
             closeQuietly(writer);
+            closeQuietly(journal);
             String problem = e.getMessage() != null && (e.getMessage().contains("not a database")
                     || e.getMessage().contains("malformed")) ? "it is not an SQLite database, or it is damaged; "
                     + "move it away to start with an empty store" : e.getMessage();
             throw new IllegalStateException("cannot open the store " + file + ": " + problem, e);
         } catch (RuntimeException e) {
             closeQuietly(writer);
+            closeQuietly(journal);
             throw e;
         }
+    }
+
+    /**
+     * Indexes the messages the journal holds past the last indexed cursor (a crash came before the
+     * writer did), in one transaction, then empties the journal.
+     */
+    private void indexJournal() throws SQLException, IOException {
+        long indexed = indexedCursor(writer);
+        List<MessageJournal.Entry> entries = journal.entries().stream().filter(entry -> entry.cursor() > indexed)
+                .toList();
+        if (!entries.isEmpty()) {
+            writer.setAutoCommit(false);
+            try {
+                for (MessageJournal.Entry entry : entries) {
+                    insert(writer, row(entry.message()), entry.cursor());
+                }
+                markIndexed(writer, entries.get(entries.size() - 1).cursor());
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            } finally {
+                writer.setAutoCommit(true);
+                forgetStatements();
+            }
+        }
+        journal.deleteAll();
+    }
+
+    private static long indexedCursor(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT indexed_up_to FROM journal_state")) {
+            return row.next() ? row.getLong(1) : 0;
+        }
+    }
+
+    private void markIndexed(Connection connection, long cursor) throws SQLException {
+        PreparedStatement mark = statements(connection).indexed;
+        mark.setLong(1, cursor);
+        mark.executeUpdate();
     }
 
     private static Connection connect(String file) throws SQLException {
@@ -191,7 +277,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             try (ResultSet row = statement.executeQuery("SELECT coalesce(max(cursor), 0), coalesce(max(number), 0), "
                     + "count(*), coalesce(sum(size), 0) FROM message")) {
                 row.next();
-                lastCursor = row.getLong(1);
+                lastCursor = Math.max(row.getLong(1), indexedCursor(writer));
                 lastMessageNumber = row.getLong(2);
                 messageCount = row.getLong(3);
                 contentBytes = row.getLong(4);
@@ -201,10 +287,23 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 lastSessionNumber = row.getLong(1);
             }
             try (ResultSet rows = statement.executeQuery("SELECT number, snapshot FROM (SELECT number, snapshot FROM "
-                    + "session ORDER BY number DESC LIMIT " + maxSessions + ") ORDER BY number")) {
+                    + "session ORDER BY number DESC LIMIT " + maxSessions + ") ORDER BY number");
+                 PreparedStatement chunks = writer.prepareStatement("SELECT lines FROM session_lines "
+                         + "WHERE session_number = ? ORDER BY first_line")) {
                 while (rows.next()) {
+                    long number = rows.getLong(1);
                     RecordedSession session = StoredRows.json().readValue(rows.getString(2), RecordedSession.class);
-                    sessions.put(rows.getLong(1), endedByTheStop(session));
+                    List<dev.smtplab.server.record.TranscriptLine> transcript = new ArrayList<>();
+                    chunks.setLong(1, number);
+                    try (ResultSet chunk = chunks.executeQuery()) {
+                        while (chunk.next()) {
+                            transcript.addAll(StoredRows.json().readValue(chunk.getString(1),
+                                    new com.fasterxml.jackson.core.type.TypeReference<
+                                            List<dev.smtplab.server.record.TranscriptLine>>() { }));
+                        }
+                    }
+                    // A session written before transcripts were kept apart has its lines in its snapshot.
+                    sessions.put(number, endedByTheStop(transcript.isEmpty() ? session : session.withTranscript(transcript)));
                 }
             } catch (IOException e) {
                 throw new SQLException("a session in the store cannot be read: " + e.getMessage(), e);
@@ -212,6 +311,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         }
         waits.takeAfter(lastCursor);
         visibleUpTo = lastCursor;
+        journaledUpTo = lastCursor;
+        indexedUpTo = lastCursor;
     }
 
     /** A session still open when SMTP Lab stopped without closing it (a crash) ended there. */
@@ -231,9 +332,15 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     }
 
     /**
-     * Caps the file at this many pages, as a full disk would (0 lifts the cap): for tests of what
-     * the server does when it cannot write.
+     * For tests of what the server does when it cannot write: true caps the database at the pages
+     * it has and the journal at the bytes it has, as a full disk would; false lifts both.
      */
+    void simulateFullDisk(boolean full) {
+        journal.cap(full ? Math.max(1, journalBytes()) : 0);
+        capPages(full ? pages() : 0);
+    }
+
+    /** Caps the database alone at this many pages (0 lifts the cap): the journal still takes messages. */
     void capPages(long pages) {
         await(enqueue(connection -> {
             try (Statement statement = connection.createStatement()) {
@@ -253,24 +360,59 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         });
     }
 
+    long journalBytes() {
+        try {
+            return journal.bytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ---- writing ----
 
+    /**
+     * Writes the message to the journal: once this returns, it is on disk and its 250 may go. The
+     * writer indexes it behind. Refused while the writer cannot index (the reason is the message),
+     * and after waiting {@link #WRITE_WAIT} for room when indexing is that far behind.
+     */
     @Override
     public void keep(RecordedMessage message) {
+        String failure = indexingFailure;
+        if (failure != null) {
+            throw new StoreUnavailableException("cannot keep message " + message.id() + " in " + file + ": " + failure,
+                    null);
+        }
+        if (closed) {
+            throw new StoreUnavailableException("the store " + file + " is closed", null);
+        }
+        // Worked out here, on the session's own thread, so that the single writer only runs SQL.
+        byte[] record = MessageJournal.record(message);
         Row row = row(message);
-        long cursor;
-        CompletableFuture<Void> done;
+        int permits = Math.min(UNINDEXED_KIB, Math.max(MIN_PERMITS, record.length >> 10));
+        try {
+            if (!unindexedRoom.tryAcquire(permits, WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StoreUnavailableException("cannot keep message " + message.id() + " in " + file
+                        + ": indexing is " + WRITE_WAIT.toSeconds() + " s behind", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while writing to " + file, e);
+        }
         synchronized (visibility) {
-            cursor = ++lastCursor;
+            long cursor = ++lastCursor;
+            try {
+                journal.append(cursor, record);
+            } catch (IOException e) {
+                // The cursor stays unused: no reader waits for it, and the journal is as it was.
+                unindexedRoom.release(permits);
+                throw new StoreUnavailableException("cannot keep message " + message.id() + " in " + file + ": "
+                        + e.getMessage(), e);
+            }
             unannounced.add(cursor);
             unannouncedById.put(message.id(), cursor);
-            done = enqueue(connection -> insert(connection, row, cursor));
-        }
-        try {
-            await(done, "keep message " + message.id());
-        } catch (RuntimeException e) {
-            announce(message.id(), false);
-            throw e;
+            writes.add(new Write(connection -> insert(connection, row, cursor), new CompletableFuture<>(), cursor,
+                    permits));
+            journaledUpTo = cursor;
         }
     }
 
@@ -336,16 +478,26 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         wakeWaiters();
     }
 
+    // Kept by the writer thread only: how many transcript lines of each open session are written, and
+    // what the transaction in progress wrote (applied once it commits, given back if it fails).
+    private final java.util.Map<Long, Integer> linesWritten = new java.util.HashMap<>();
+    private final java.util.Map<Long, RecordedSession> sessionsInTransaction = new java.util.HashMap<>();
+    private long sessionsKeptFrom;
+
     /**
      * Writes the ended sessions changed since the last time, and the open ones too with {@code open};
-     * on the writer thread, inside its transaction.
+     * on the writer thread, inside its transaction. A session's row holds all but its transcript,
+     * whose lines are written in chunks, each line once; sessions older than the newest
+     * {@code maxSessions} go.
      */
     private void writeSessions(Connection connection, boolean open) throws SQLException {
         if (unwrittenSessions.isEmpty()) {
             return;
         }
         try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO session (number, id, snapshot) "
-                + "VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET snapshot = excluded.snapshot")) {
+                + "VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET snapshot = excluded.snapshot");
+             PreparedStatement chunk = connection.prepareStatement("INSERT OR REPLACE INTO session_lines "
+                     + "(session_number, first_line, lines) VALUES (?, ?, ?)")) {
             for (Long number : List.copyOf(unwrittenSessions.keySet())) {
                 RecordedSession waiting = unwrittenSessions.get(number);
                 if (waiting == null || !open && waiting.outcome() == SessionOutcome.ACTIVE) {
@@ -355,16 +507,57 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 if (session == null) {
                     continue;
                 }
+                sessionsInTransaction.put(number, session);
+                List<dev.smtplab.server.record.TranscriptLine> transcript = session.transcript();
+                int written = Math.min(linesWritten.getOrDefault(number, 0), transcript.size());
                 try {
+                    if (transcript.size() > written) {
+                        chunk.setLong(1, number);
+                        chunk.setInt(2, written);
+                        chunk.setString(3, StoredRows.json().writeValueAsString(
+                                transcript.subList(written, transcript.size())));
+                        chunk.executeUpdate();
+                    }
                     upsert.setLong(1, number);
                     upsert.setString(2, session.id());
-                    upsert.setString(3, StoredRows.json().writeValueAsString(session));
+                    upsert.setString(3, StoredRows.json().writeValueAsString(session.withTranscript(List.of())));
                 } catch (IOException e) {
                     throw new SQLException("session " + session.id() + " cannot be written: " + e.getMessage(), e);
                 }
                 upsert.executeUpdate();
             }
         }
+        Long oldestKept = sessions.isEmpty() ? null : sessions.firstKey();
+        if (oldestKept != null && oldestKept > sessionsKeptFrom) {
+            try (PreparedStatement forget = connection.prepareStatement("DELETE FROM session WHERE number < ?");
+                 PreparedStatement forgetLines = connection.prepareStatement("DELETE FROM session_lines "
+                         + "WHERE session_number < ?")) {
+                forget.setLong(1, oldestKept);
+                forget.executeUpdate();
+                forgetLines.setLong(1, oldestKept);
+                forgetLines.executeUpdate();
+            }
+            sessionsKeptFrom = oldestKept;
+        }
+    }
+
+    /** After a commit: the sessions it wrote are written, up to their last line; an ended one is done with. */
+    private void sessionsCommitted() {
+        sessionsInTransaction.forEach((number, session) -> {
+            if (session.outcome() == SessionOutcome.ACTIVE) {
+                linesWritten.put(number, session.transcript().size());
+            } else {
+                linesWritten.remove(number);
+            }
+        });
+        sessionsInTransaction.clear();
+        linesWritten.keySet().removeIf(number -> number < sessionsKeptFrom);
+    }
+
+    /** After a rollback: the sessions it wrote are to be written again, unless they changed since. */
+    private void sessionsRolledBack() {
+        sessionsInTransaction.forEach(unwrittenSessions::putIfAbsent);
+        sessionsInTransaction.clear();
     }
 
     private CompletableFuture<Void> enqueue(SqlWork work) {
@@ -399,15 +592,25 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         }
     }
 
-    /** Takes what is queued, commits it as one transaction, and answers each writer; then keeps within bounds. */
+    /**
+     * Takes what is queued, commits it as one transaction, and answers each writer; then keeps within
+     * bounds. Messages it could not index (a full disk) are tried again, first, a second later.
+     */
     private void writeLoop() {
         List<Write> batch = new ArrayList<>(BATCH);
+        List<Write> stalled = List.of();
         while (!closed || !writes.isEmpty()) {
             try {
-                Write first = writes.poll(200, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    writes.drainTo(batch, BATCH - 1);
+                batch.addAll(stalled);
+                if (!stalled.isEmpty()) {
+                    Thread.sleep(RETRY_INDEXING.toMillis());
+                    writes.drainTo(batch, BATCH);
+                } else {
+                    Write first = writes.poll(200, TimeUnit.MILLISECONDS);
+                    if (first != null) {
+                        batch.add(first);
+                        writes.drainTo(batch, BATCH - 1);
+                    }
                 }
                 boolean endedDue = flushSessionsSoon.getAndSet(false);
                 boolean openDue = System.nanoTime() - sessionsWrittenAt > OPEN_SESSION_FLUSH.toNanos();
@@ -421,7 +624,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                     expiryCheckedAt = System.nanoTime();
                     batch.add(new Write(this::forgetExpired, new CompletableFuture<>()));
                 }
-                commit(batch);
+                stalled = commit(batch);
+                indexingFailure = stalled.isEmpty() ? null : "the database cannot be written: " + lastFailure;
             } catch (InterruptedException e) {
                 if (closed) {
                     break;
@@ -430,42 +634,75 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 batch.clear();
             }
         }
+        batch.addAll(stalled);
         writes.drainTo(batch);
         batch.add(new Write(connection -> writeSessions(connection, true), new CompletableFuture<>()));
-        commit(batch);
+        commit(batch); // what still cannot be indexed stays in the journal for the next start
+        synchronized (indexing) {
+            indexing.notifyAll();
+        }
     }
 
-    private void commit(List<Write> batch) {
-        if (batch.isEmpty()) {
-            return;
+    private String lastFailure;
+
+    /**
+     * Commits the batch as one transaction; when that fails, each write on its own, so one bad
+     * write fails no other. Returns the messages that could not be indexed, in order: after the
+     * first, none is tried, so that messages are indexed in cursor order.
+     */
+    private List<Write> commit(List<Write> batch) {
+        if (batch.isEmpty() || commitTogether(batch)) {
+            return List.of();
         }
+        if (batch.size() == 1) {
+            Write write = batch.get(0);
+            if (write.indexesMessage()) {
+                return List.of(write);
+            }
+            write.done().completeExceptionally(new SQLException(lastFailure));
+            return List.of();
+        }
+        List<Write> stalled = new ArrayList<>();
+        for (Write write : batch) {
+            if (write.indexesMessage() && !stalled.isEmpty()) {
+                stalled.add(write);
+            } else {
+                stalled.addAll(commit(List.of(write)));
+            }
+        }
+        return stalled;
+    }
+
+    private boolean commitTogether(List<Write> batch) {
         long countBefore = messageCount;
         long bytesBefore = contentBytes;
+        long indexed = 0;
+        int permits = 0;
         try {
             writer.setAutoCommit(false);
             for (Write write : batch) {
                 write.work().run(writer);
+                indexed = Math.max(indexed, write.cursor());
+                permits += write.permits();
+            }
+            if (indexed > 0) {
+                markIndexed(writer, indexed);
             }
             enforceBounds(writer);
             writer.commit();
-            batch.forEach(write -> write.done().complete(null));
+            sessionsCommitted();
         } catch (SQLException | RuntimeException e) {
             messageCount = countBefore;
             contentBytes = bytesBefore;
+            lastFailure = e.getMessage();
+            sessionsRolledBack();
             forgetStatements();
             try {
                 writer.rollback();
             } catch (SQLException ignored) {
-                // The failure below is what matters.
+                // The failure is what matters.
             }
-            // One bad write must not fail the others: try each on its own.
-            if (batch.size() > 1) {
-                for (Write write : batch) {
-                    commit(List.of(write));
-                }
-            } else {
-                batch.get(0).done().completeExceptionally(e);
-            }
+            return false;
         } finally {
             try {
                 writer.setAutoCommit(true);
@@ -473,12 +710,46 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 // The next batch sets it again.
             }
         }
+        batch.forEach(write -> write.done().complete(null));
+        if (indexed > 0) {
+            unindexedRoom.release(permits);
+            try {
+                journal.indexedUpTo(indexed);
+            } catch (IOException e) {
+                // The records stay, and are skipped at the next start: they are indexed.
+            }
+            synchronized (indexing) {
+                indexedUpTo = indexed;
+                indexing.notifyAll();
+            }
+        }
+        return true;
     }
 
     /**
-     * A message as the tables hold it, worked out on the session's own thread (hashing, JSON, the
-     * searchable text), so the single writer only runs SQL.
+     * Waits (at most {@link #WRITE_WAIT}) until every message kept so far is indexed, so that a
+     * read finds each one announced; not while the writer cannot index, and not on its own thread.
      */
+    private void awaitIndexed() {
+        long target = journaledUpTo;
+        if (indexedUpTo >= target || Thread.currentThread() == writerThread) {
+            return;
+        }
+        long ends = System.nanoTime() + WRITE_WAIT.toNanos();
+        synchronized (indexing) {
+            while (indexedUpTo < target && indexingFailure == null && writerThread.isAlive()
+                    && System.nanoTime() < ends) {
+                try {
+                    indexing.wait(Math.max(1, Math.min(200, (ends - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A message as the tables hold it: hashed, its lists as JSON, its searchable text taken out. */
     private record Row(long number, RecordedMessage message, byte[] data, byte[] sha256, String mailParameters,
                        String recipients, String toText, String subject, String suspicious, String addresses,
                        String body) {
@@ -488,9 +759,9 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         byte[] data = message.data();
         String subject = message.subject().orElse(null);
         return new Row(StoredRows.number(message.id()), message, data, StoredRows.sha256(data),
-                StoredRows.write(message.mailParameters()), StoredRows.write(message.recipients()),
+                StoredRows.parametersJson(message.mailParameters()), StoredRows.recipientsJson(message.recipients()),
                 String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT), subject,
-                StoredRows.write(message.suspiciousEndOfData()),
+                StoredRows.stringsJson(message.suspiciousEndOfData()),
                 message.mailFrom() + " " + String.join(" ", message.acceptedRecipients()), StoredRows.searchableBody(message));
     }
 
@@ -499,8 +770,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         final PreparedStatement content;
         final PreparedStatement message;
         final PreparedStatement text;
+        final PreparedStatement indexed;
 
         Statements(Connection connection) throws SQLException {
+            indexed = connection.prepareStatement("UPDATE journal_state SET indexed_up_to = max(indexed_up_to, ?)");
             content = connection.prepareStatement("INSERT INTO content (sha256, data, refs) VALUES (?, ?, 1) "
                     + "ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1");
             message = connection.prepareStatement("INSERT INTO message (number, id, cursor, session_id, "
@@ -525,7 +798,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     /** After a failed write the driver may have closed them: they are prepared again when next needed. */
     private void forgetStatements() {
         if (statements != null) {
-            for (PreparedStatement statement : List.of(statements.content, statements.message, statements.text)) {
+            for (PreparedStatement statement : List.of(statements.content, statements.message, statements.text,
+                    statements.indexed)) {
                 try {
                     statement.close();
                 } catch (SQLException ignored) {
@@ -592,6 +866,22 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             }
             deleteNumber(connection, oldest);
         }
+    }
+
+    /** Holds the writer until the latch opens, as a slow disk would: for tests of what waits for it. */
+    void holdWriterUntil(java.util.concurrent.CountDownLatch open) {
+        enqueue(connection -> {
+            try {
+                open.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Writes the open sessions now, not within {@link #OPEN_SESSION_FLUSH}: for tests. */
+    void writeOpenSessionsNow() {
+        await(enqueue(connection -> writeSessions(connection, true)), "write the open sessions");
     }
 
     /** Checks for expired messages at the next batch, not a moment later: for tests with a clock of their own. */
@@ -705,6 +995,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 statement.execute("DELETE FROM message_text");
                 statement.execute("DELETE FROM content");
                 statement.execute("DELETE FROM session");
+                statement.execute("DELETE FROM session_lines");
+                linesWritten.clear();
             }
             messageCount = 0;
             contentBytes = 0;
@@ -870,6 +1162,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     }
 
     private <T> T read(Reading<T> reading) {
+        awaitIndexed();
         Connection connection;
         try {
             connection = readers.poll(WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -889,11 +1182,11 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
             try {
-                connection.close();
-            } catch (SQLException ignored) {
+                closeable.close();
+            } catch (Exception ignored) {
                 // Already failing.
             }
         }
@@ -912,6 +1205,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeQuietly(writer);
+        closeQuietly(journal);
         Connection reader;
         while ((reader = readers.poll()) != null) {
             closeQuietly(reader);

@@ -45,7 +45,28 @@ final class SqliteSchema {
             "CREATE TABLE session (number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, snapshot TEXT NOT NULL)"),
             // Inboxes: mail stored before them was in the one inbox there was.
             List.of("ALTER TABLE message ADD COLUMN inbox TEXT NOT NULL DEFAULT 'default'",
-                    "CREATE INDEX message_inbox ON message (inbox, cursor)"));
+                    "CREATE INDEX message_inbox ON message (inbox, cursor)"),
+            // The journal (MessageJournal): every message up to this cursor is indexed, deleted ones too,
+            // so that a record still in the journal after a crash is indexed once, and a deleted one not again.
+            List.of("CREATE TABLE journal_state (indexed_up_to INTEGER NOT NULL)",
+                    "INSERT INTO journal_state (indexed_up_to) SELECT coalesce(max(cursor), 0) FROM message",
+                    // An open session's transcript in chunks, each written once, as it grows: rewriting the
+                    // whole snapshot every few seconds was most of the writer's time under load.
+                    """
+                    CREATE TABLE session_lines (
+                        session_number INTEGER NOT NULL,
+                        first_line INTEGER NOT NULL,
+                        lines TEXT NOT NULL,
+                        PRIMARY KEY (session_number, first_line)
+                    )""",
+                    // Content in rowid order, found by a unique index on its hash: kept by its hash alone,
+                    // each insert landed on a random page of a table of whole messages, which under load
+                    // meant reading most of them back from the file (the writer's top frames were reads).
+                    "CREATE TABLE content_by_id (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, "
+                            + "data BLOB NOT NULL, refs INTEGER NOT NULL)",
+                    "INSERT INTO content_by_id (sha256, data, refs) SELECT sha256, data, refs FROM content",
+                    "DROP TABLE content",
+                    "ALTER TABLE content_by_id RENAME TO content"));
 
     static final int VERSION = MIGRATIONS.size();
 
@@ -55,6 +76,8 @@ final class SqliteSchema {
     /** Brings the file to {@link #VERSION}; fails on a file written by a newer SMTP Lab. */
     static void migrate(Connection connection, String file) throws SQLException {
         try (Statement statement = connection.createStatement()) {
+            // A migration may rebuild a table others refer to; the references are checked once it is done.
+            statement.execute("PRAGMA foreign_keys = OFF");
             statement.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             int version;
             try (ResultSet row = statement.executeQuery("SELECT max(version) FROM schema_version")) {
@@ -71,6 +94,12 @@ final class SqliteSchema {
                         statement.execute(sql);
                     }
                     statement.execute("INSERT INTO schema_version (version) VALUES (" + (next + 1) + ")");
+                    try (ResultSet broken = statement.executeQuery("PRAGMA foreign_key_check")) {
+                        if (broken.next()) {
+                            throw new SQLException("upgrading to schema " + (next + 1) + " left a row of "
+                                    + broken.getString(1) + " without its " + broken.getString(3));
+                        }
+                    }
                     connection.commit();
                 } catch (SQLException e) {
                     connection.rollback();
@@ -79,6 +108,7 @@ final class SqliteSchema {
                     connection.setAutoCommit(true);
                 }
             }
+            statement.execute("PRAGMA foreign_keys = ON");
         }
     }
 }

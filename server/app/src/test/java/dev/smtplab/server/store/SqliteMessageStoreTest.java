@@ -89,6 +89,55 @@ class SqliteMessageStoreTest {
     }
 
     @Test
+    void an_open_sessions_transcript_is_written_as_it_grows_each_line_once_and_read_back_in_order() throws Exception {
+        SqliteMessageStore store = open(100);
+        List<dev.smtplab.server.record.TranscriptLine> lines = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            lines.add(new dev.smtplab.server.record.TranscriptLine(Instant.EPOCH.plusSeconds(i),
+                    i % 2 == 0 ? dev.smtplab.server.record.Direction.CLIENT : dev.smtplab.server.record.Direction.SERVER,
+                    "line " + i + " \"quoted\" \u3042"));
+        }
+        store.putSession(session("3", SessionOutcome.ACTIVE).withTranscript(lines.subList(0, 3)));
+        store.writeOpenSessionsNow();
+        store.putSession(session("3", SessionOutcome.ACTIVE).withTranscript(lines.subList(0, 5)));
+        store.writeOpenSessionsNow();
+        store.putSession(session("3", SessionOutcome.COMPLETED).withTranscript(lines));
+        store.close();
+
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));
+             var statement = connection.createStatement();
+             var chunks = statement.executeQuery("SELECT first_line FROM session_lines ORDER BY first_line")) {
+            List<Integer> firstLines = new ArrayList<>();
+            while (chunks.next()) {
+                firstLines.add(chunks.getInt(1));
+            }
+            assertThat(firstLines).as("each chunk holds only the lines new since the last").containsExactly(0, 3, 5);
+        }
+        assertThat(open(100).session("3").orElseThrow().transcript()).isEqualTo(lines);
+    }
+
+    @Test
+    void only_the_newest_max_sessions_are_kept_in_the_file() throws Exception {
+        SqliteMessageStore store = SqliteMessageStore.open(folder.resolve("data/smtplab.db"), 100, 2, 1 << 30);
+        for (int id = 1; id <= 5; id++) {
+            store.putSession(session(Integer.toString(id), SessionOutcome.COMPLETED).withTranscript(List.of(
+                    new dev.smtplab.server.record.TranscriptLine(Instant.EPOCH, dev.smtplab.server.record.Direction.SERVER,
+                            "220 session " + id))));
+            store.writeOpenSessionsNow();
+        }
+        store.close();
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT (SELECT group_concat(number) FROM session), "
+                     + "(SELECT group_concat(session_number) FROM session_lines)")) {
+            rows.next();
+            assertThat(rows.getString(1)).isEqualTo("4,5");
+            assertThat(rows.getString(2)).isEqualTo("4,5");
+        }
+        assertThat(open(100).sessions()).extracting(RecordedSession::id).containsExactly("4", "5");
+    }
+
+    @Test
     void a_session_with_rejections_and_rules_fired_is_read_back_whole_after_a_restart() {
         SqliteMessageStore store = open(100);
         RecordedSession refused = new RecordedSession("7", 7, "127.0.0.1", 40000, Instant.EPOCH, Instant.EPOCH,
@@ -220,12 +269,94 @@ class SqliteMessageStoreTest {
     void a_full_disk_refuses_the_write_and_the_store_recovers_when_there_is_room_again() {
         SqliteMessageStore store = open(1000);
         store(store, message(1, "fits", "x"));
-        store.capPages(store.pages());
+        store.simulateFullDisk(true);
         assertThatThrownBy(() -> store.keep(message(2, "too big", "y".repeat(100_000))))
-                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("full");
-        store.capPages(0);
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("No space left on device");
+        store.simulateFullDisk(false);
         store(store, message(3, "fits again", "z"));
         assertThat(store.messages()).extracting(RecordedMessage::id).containsExactly("1", "3");
+    }
+
+    @Test
+    void when_only_the_database_is_full_the_answered_message_waits_in_the_journal_and_new_ones_are_refused()
+            throws Exception {
+        SqliteMessageStore store = open(1000);
+        store(store, message(1, "fits", "x"));
+        store.capPages(store.pages());
+        store(store, message(2, "answered, then the database filled", "y".repeat(100_000)));
+        assertThat(store.journalBytes()).as("the answered message is on disk, in the journal").isGreaterThan(100_000);
+        long ends = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Throwable refused = null;
+        int next = 3;
+        while (refused == null && System.nanoTime() < ends) {
+            try {
+                // Until the writer has tried and failed, messages still go to the journal.
+                store(store, message(next++, "before the writer found out", "z"));
+                Thread.sleep(50);
+            } catch (StoreUnavailableException e) {
+                refused = e;
+            }
+        }
+        assertThat(refused).as("a message after the failed indexing is refused, saying why")
+                .hasMessageContaining("the database cannot be written").hasMessageContaining("full");
+        store.capPages(0);
+        long retried = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (store.messages().size() < next - 2 && System.nanoTime() < retried) {
+            Thread.sleep(50);
+        }
+        assertThat(store.messages()).as("indexed once there is room, within a retry")
+                .extracting(RecordedMessage::id).startsWith("1", "2").hasSize(next - 2);
+        store(store, message(100, "accepted again", "z"));
+        assertThat(store.messages()).extracting(RecordedMessage::id).startsWith("1", "2").endsWith("100");
+        assertThat(store.journalBytes()).as("indexed, the journal is emptied").isZero();
+    }
+
+    @Test
+    void a_message_answered_but_not_yet_indexed_is_found_by_a_read_which_waits_for_the_writer() throws Exception {
+        SqliteMessageStore store = open(100);
+        java.util.concurrent.CountDownLatch slowDisk = new java.util.concurrent.CountDownLatch(1);
+        store.holdWriterUntil(slowDisk);
+        store(store, message(1, "answered while the writer is busy", "a"));
+        var read = java.util.concurrent.CompletableFuture.supplyAsync(store::messages);
+        Thread.sleep(300);
+        assertThat(read).as("the read waits for the writer").isNotDone();
+        slowDisk.countDown();
+        assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS)).extracting(RecordedMessage::id)
+                .containsExactly("1");
+    }
+
+    @Test
+    void messages_left_in_the_journal_by_a_crash_are_indexed_at_the_next_start_once_each() throws Exception {
+        SqliteMessageStore store = open(100);
+        store(store, message(1, "indexed before the crash", "a"));
+        store(store, message(2, "indexed, then deleted", "b"));
+        store.deleteMessage("2");
+        store.close();
+        // What a kill leaves: records of messages already indexed (1, and 2 since deleted), two that were
+        // answered but not indexed, and the start of one whose write the kill cut short.
+        Path journalFolder = MessageJournal.folderOf(folder.resolve("data/smtplab.db"));
+        try (MessageJournal journal = MessageJournal.open(journalFolder)) {
+            journal.append(1, MessageJournal.record(message(1, "indexed before the crash", "a")));
+            journal.append(2, MessageJournal.record(message(2, "indexed, then deleted", "b")));
+            journal.append(3, MessageJournal.record(message(3, "answered, not indexed", "c")));
+            journal.append(4, MessageJournal.record(message(4, "answered, not indexed either", "d")));
+        }
+        Path segment;
+        try (var files = Files.list(journalFolder)) {
+            segment = files.findFirst().orElseThrow();
+        }
+        byte[] torn = Files.readAllBytes(segment);
+        Files.write(segment, java.util.Arrays.copyOf(torn, 20), java.nio.file.StandardOpenOption.APPEND);
+
+        SqliteMessageStore again = open(100);
+        assertThat(again.messages()).extracting(RecordedMessage::id).containsExactly("1", "3", "4");
+        assertThat(again.message("4").orElseThrow().recipients()).isEqualTo(message(4, "", "").recipients());
+        assertThat(again.page(MessageQuery.all().withText("either"), Long.MAX_VALUE, 10).messages()).hasSize(1);
+        try (var files = Files.list(journalFolder)) {
+            assertThat(files).as("the journal, indexed, is emptied").isEmpty();
+        }
+        store(again, message(5, "after", "e"));
+        assertThat(again.cursorOf("5")).hasValue(5);
     }
 
     @Test
@@ -269,15 +400,33 @@ class SqliteMessageStoreTest {
         SqliteMessageStore store = open(10);
         store(store, message(1, "old", "x"));
         store.close();
-        // What SMTP Lab wrote before inboxes: schema 1, without the column.
+        // What SMTP Lab wrote before inboxes: schema 1, without the column (nor the journal's table).
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));
              var statement = connection.createStatement()) {
+            statement.execute("DROP TABLE journal_state");
+            statement.execute("DROP TABLE session_lines");
+            statement.execute("CREATE TABLE content_by_sha (sha256 BLOB PRIMARY KEY, data BLOB NOT NULL, "
+                    + "refs INTEGER NOT NULL) WITHOUT ROWID");
+            statement.execute("INSERT INTO content_by_sha SELECT sha256, data, refs FROM content");
+            statement.execute("DROP TABLE content");
+            statement.execute("ALTER TABLE content_by_sha RENAME TO content");
             statement.execute("DROP INDEX message_inbox");
             statement.execute("ALTER TABLE message DROP COLUMN inbox");
             statement.execute("DELETE FROM schema_version WHERE version > 1");
+            // and a session as it wrote them: the transcript inside the snapshot.
+            RecordedSession old = session("9", SessionOutcome.COMPLETED).withTranscript(List.of(
+                    new dev.smtplab.server.record.TranscriptLine(Instant.EPOCH, dev.smtplab.server.record.Direction.SERVER,
+                            "220 from before")));
+            try (var insert = connection.prepareStatement("INSERT INTO session (number, id, snapshot) VALUES (9, '9', ?)")) {
+                insert.setString(1, StoredRows.json().writeValueAsString(old));
+                insert.executeUpdate();
+            }
         }
 
         SqliteMessageStore upgraded = open(10);
+        assertThat(upgraded.message("1").orElseThrow().data()).isEqualTo(message(1, "old", "x").data());
+        assertThat(upgraded.session("9").orElseThrow().transcript()).extracting(line -> line.text())
+                .containsExactly("220 from before");
         assertThat(upgraded.message("1").orElseThrow().inbox()).isEqualTo("default");
         store(upgraded, inInbox(message(2, "new", "x"), "team-a"));
         assertThat(upgraded.message("2").orElseThrow().inbox()).isEqualTo("team-a");
@@ -329,14 +478,14 @@ class SqliteMessageStoreTest {
         FakeSmtpServer server = FakeSmtpServer.builder().store(store).build().start();
         try {
             send(server.port(), "warm-up");
-            store.capPages(store.pages());
+            store.simulateFullDisk(true);
             assertThat(send(server.port(), "y".repeat(200_000))).isEqualTo("451 4.3.0 Error: queue file write error");
             RecordedSession refused = server.awaitSession(s -> s.id().equals("2") && s.ended().isPresent(),
                     Duration.ofSeconds(5));
             assertThat(refused.transcriptText()).contains("-- the message could not be stored: ")
                     .contains("S: 451 4.3.0 Error: queue file write error").doesNotContain("queued as 2");
             assertThat(refused.messageIds()).isEmpty();
-            store.capPages(0);
+            store.simulateFullDisk(false);
             assertThat(send(server.port(), "after")).startsWith("250 2.0.0 Ok: queued as 3");
             assertThat(server.messages()).hasSize(2);
         } finally {

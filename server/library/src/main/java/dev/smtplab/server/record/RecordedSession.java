@@ -66,6 +66,13 @@ public record RecordedSession(
         rejections = AppendOnlyList.unmodifiable(rejections);
     }
 
+    /** This session with another transcript: for a store that keeps the lines apart from the rest. */
+    public RecordedSession withTranscript(List<TranscriptLine> lines) {
+        return new RecordedSession(id, connectionIndex, clientAddress, clientPort, startedAt, endedAt, helo, outcome,
+                outcomeDetail, lines, omittedTranscriptLines, messageIds, tlsProtocol, tlsCipher, authUser, rulesFired,
+                rejections, pipelinedCommands, inboxes);
+    }
+
     /** A session that names no inbox. */
     public RecordedSession(String id, long connectionIndex, String clientAddress, int clientPort, Instant startedAt,
                            Instant endedAt, String helo, SessionOutcome outcome, String outcomeDetail,
