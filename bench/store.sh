@@ -8,15 +8,21 @@
 #
 # Needs: postfix (smtp-source), postgresql, curl. Every figure is measured in this run, on this machine.
 #
-# Profile of the SQLite store under this load (JFR, 1 ms samples, 2026-12-05), top frames:
-#   native: sun.nio.ch.Net.accept / Net.poll (sessions and the acceptor waiting: the load is
-#           latency-bound), org.sqlite.core.NativeDB.step (658 samples, the writer thread),
-#           FileDispatcherImpl.write0, NativeDB.prepare_utf8 (statements since prepared once)
-#   java:   BufferedInputStream.fill, InboundTap.readContent, ImmutableCollections.listFromArray,
-#           Jackson's string writer (session snapshots, since written behind)
-# Per batch of 3.5 writes: 0.4 ms of inserts, 0.4 ms of commit. Switched off one at a time, the
-# full-text index, the MIME walk for the searchable text, fsync and auto_vacuum each moved the rate
-# by under 10 %.
+# Profiles of the SQLite store under this load (JFR 1 ms samples and perf, 2026-12-05):
+#   1. Each message committed before its 250 (0.30x memory): per message the JVM spent 520 us of CPU
+#      against 196 us in memory. Session threads: Jakarta Mail parsing each message's headers and
+#      MIME parts for its subject and searchable text (RecordedMessage.headers 106 samples,
+#      toMimeMessage 86, of 540), Jackson writing the envelope's lists (36), SHA-256 (17). Writer:
+#      rewriting open sessions' whole snapshots (82 of 162), the content insert (104 at 1 ms native
+#      samples), commits of 3 to 4 messages each. Switched off one at a time (commit not awaited,
+#      no search index, no text), no single cost explained the gap: the 250 waited for a commit.
+#   2. The journal (250 after one append; indexed behind, in large transactions): 0.59x. The
+#      writer became the busiest thread (224 samples against 153 for all sessions): writeSessions
+#      84, Jackson 35, SHA-256 31 (a provider lookup each), inserts 43.
+#   3. The searchable text and subject read without Jakarta Mail for plain messages, the envelope's
+#      JSON written by hand, the row worked out on the session's thread, transcripts written as
+#      chunks of new lines: 0.68x-0.86x (below). What is left is spread: C2 still compiling,
+#      sessions' SMTP work, SQLite's step.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,15 +66,19 @@ cleanup() {
     as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+# The launcher makes its class-data-sharing archive on a first run: not inside a measure.
+"$root/smtplab" server --version >/dev/null 2>&1
 
 # Starts the server with a store; sets $port, $web and $pid.
 start() {
     port=$(free_port); web=$(free_port)
-    java -jar "$root/server/app/target/smtplab-server.jar" --smtp-port "$port" --web-port "$web" --no-tls \
+    # Through the launcher, with its JVM settings and class-data-sharing archive, as a person runs it.
+    "$root/smtplab" server --smtp-port "$port" --web-port "$web" --no-tls \
         --data-dir "$work/data-$1" --store "$2" --max-messages 1000000 --max-sessions 1000 --max-store-size 4GB \
         >"$work/$1.log" 2>&1 &
     pid=$!
     await_banner "$port"
+    sleep 2   # as bench/throughput.sh gives every peer: the web server comes up after the SMTP port
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 load() {
@@ -86,7 +96,7 @@ for round in $(seq 1 "$rounds"); do
     for store in memory sqlite postgresql; do
         rm -rf "$work/data-$store"
         if [ "$store" = postgresql ]; then fresh_database; start "$store" "$pgurl"; else start "$store" "$store"; fi
-        load $((messages / 10)) >/dev/null   # warm-up: the JIT, and the file's first pages
+        load $((messages / 5)) >/dev/null   # warm-up, as bench/throughput.sh's: the JIT, and the file's first pages
         rate=$(load "$messages")
         stop
         case "$store" in
