@@ -750,7 +750,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     }
 
     /** A message as the tables hold it: hashed, its lists as JSON, its searchable text taken out. */
-    private record Row(long number, RecordedMessage message, byte[] data, byte[] sha256, String mailParameters,
+    private record Row(long number, RecordedMessage message, byte[] data, long fingerprint, String mailParameters,
                        String recipients, String toText, String subject, String suspicious, String addresses,
                        String body) {
     }
@@ -758,7 +758,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private Row row(RecordedMessage message) {
         byte[] data = message.data();
         String subject = message.subject().orElse(null);
-        return new Row(StoredRows.number(message.id()), message, data, StoredRows.sha256(data),
+        return new Row(StoredRows.number(message.id()), message, data, StoredRows.fingerprint(data),
                 StoredRows.parametersJson(message.mailParameters()), StoredRows.recipientsJson(message.recipients()),
                 String.join("\n", message.acceptedRecipients()).toLowerCase(Locale.ROOT), subject,
                 StoredRows.stringsJson(message.suspiciousEndOfData()),
@@ -767,19 +767,24 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     /** The writer's statements, prepared once: SQLite parses each only the first time. */
     private final class Statements {
+        final PreparedStatement sameContent;
+        final PreparedStatement sharedContent;
         final PreparedStatement content;
+        final PreparedStatement contentId;
         final PreparedStatement message;
         final PreparedStatement text;
         final PreparedStatement indexed;
 
         Statements(Connection connection) throws SQLException {
             indexed = connection.prepareStatement("UPDATE journal_state SET indexed_up_to = max(indexed_up_to, ?)");
-            content = connection.prepareStatement("INSERT INTO content (sha256, data, refs) VALUES (?, ?, 1) "
-                    + "ON CONFLICT (sha256) DO UPDATE SET refs = refs + 1");
+            sameContent = connection.prepareStatement("SELECT id, data FROM content WHERE fingerprint = ? AND size = ?");
+            sharedContent = connection.prepareStatement("UPDATE content SET refs = refs + 1 WHERE id = ?");
+            content = connection.prepareStatement("INSERT INTO content (fingerprint, size, data, refs) VALUES (?, ?, ?, 1)");
+            contentId = connection.prepareStatement("SELECT last_insert_rowid()");
             message = connection.prepareStatement("INSERT INTO message (number, id, cursor, session_id, "
                     + "connection_index, transaction_index, received_at, client_address, client_port, helo, mail_from, "
                     + "mail_parameters, recipients, to_text, subject, size, tls_protocol, tls_cipher, auth_user, "
-                    + "suspicious, content_sha256, inbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    + "suspicious, content_id, inbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                     + "?)");
             text = connection.prepareStatement("INSERT INTO message_text (rowid, subject, addresses, body) "
                     + "VALUES (?, ?, ?, ?)");
@@ -798,8 +803,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     /** After a failed write the driver may have closed them: they are prepared again when next needed. */
     private void forgetStatements() {
         if (statements != null) {
-            for (PreparedStatement statement : List.of(statements.content, statements.message, statements.text,
-                    statements.indexed)) {
+            for (PreparedStatement statement : List.of(statements.sameContent, statements.sharedContent,
+                    statements.content, statements.contentId, statements.message, statements.text, statements.indexed)) {
                 try {
                     statement.close();
                 } catch (SQLException ignored) {
@@ -813,9 +818,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private void insert(Connection connection, Row row, long cursor) throws SQLException {
         Statements prepared = statements(connection);
         RecordedMessage message = row.message();
-        prepared.content.setBytes(1, row.sha256());
-        prepared.content.setBytes(2, row.data());
-        prepared.content.executeUpdate();
+        long contentId = keepContent(prepared, row);
         PreparedStatement insert = prepared.message;
         insert.setLong(1, row.number());
         insert.setString(2, message.id());
@@ -837,7 +840,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         insert.setString(18, message.tlsCipher().orElse(null));
         insert.setString(19, message.authUser().orElse(null));
         insert.setString(20, row.suspicious());
-        insert.setBytes(21, row.sha256());
+        insert.setLong(21, contentId);
         insert.setString(22, message.inbox());
         insert.executeUpdate();
         prepared.text.setLong(1, cursor);
@@ -847,6 +850,33 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         prepared.text.executeUpdate();
         messageCount++;
         contentBytes += row.data().length;
+    }
+
+    /** The id of a row holding these bytes: one already there with the same bytes, or a new one. */
+    private static long keepContent(Statements prepared, Row row) throws SQLException {
+        prepared.sameContent.setLong(1, row.fingerprint());
+        prepared.sameContent.setInt(2, row.data().length);
+        Long same = null;
+        try (ResultSet candidates = prepared.sameContent.executeQuery()) {
+            while (same == null && candidates.next()) {
+                if (java.util.Arrays.equals(candidates.getBytes(2), row.data())) {
+                    same = candidates.getLong(1);
+                }
+            }
+        }
+        if (same != null) {
+            prepared.sharedContent.setLong(1, same);
+            prepared.sharedContent.executeUpdate();
+            return same;
+        }
+        prepared.content.setLong(1, row.fingerprint());
+        prepared.content.setInt(2, row.data().length);
+        prepared.content.setBytes(3, row.data());
+        prepared.content.executeUpdate();
+        try (ResultSet id = prepared.contentId.executeQuery()) {
+            id.next();
+            return id.getLong(1);
+        }
     }
 
     /** The oldest go while they were received longer ago than {@code maxAge}. */
@@ -909,34 +939,32 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     }
 
     private boolean deleteNumber(Connection connection, long number) throws SQLException {
-        byte[] sha;
+        long contentId;
         int size;
         long cursor;
-        try (PreparedStatement find = connection.prepareStatement("SELECT content_sha256, size, cursor FROM message "
+        try (PreparedStatement find = connection.prepareStatement("SELECT content_id, size, cursor FROM message "
                 + "WHERE number = ?")) {
             find.setLong(1, number);
             try (ResultSet row = find.executeQuery()) {
                 if (!row.next()) {
                     return false;
                 }
-                sha = row.getBytes(1);
+                contentId = row.getLong(1);
                 size = row.getInt(2);
                 cursor = row.getLong(3);
             }
         }
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM message WHERE number = ?");
              PreparedStatement text = connection.prepareStatement("DELETE FROM message_text WHERE rowid = ?");
-             PreparedStatement release = connection.prepareStatement("UPDATE content SET refs = refs - 1 WHERE "
-                     + "sha256 = ?");
-             PreparedStatement unused = connection.prepareStatement("DELETE FROM content WHERE sha256 = ? AND "
-                     + "refs <= 0")) {
+             PreparedStatement release = connection.prepareStatement("UPDATE content SET refs = refs - 1 WHERE id = ?");
+             PreparedStatement unused = connection.prepareStatement("DELETE FROM content WHERE id = ? AND refs <= 0")) {
             delete.setLong(1, number);
             delete.executeUpdate();
             text.setLong(1, cursor);
             text.executeUpdate();
-            release.setBytes(1, sha);
+            release.setLong(1, contentId);
             release.executeUpdate();
-            unused.setBytes(1, sha);
+            unused.setLong(1, contentId);
             unused.executeUpdate();
         }
         messageCount--;
@@ -1147,7 +1175,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         boolean newestFirst = chosen.contains(" DESC LIMIT ");
         return read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT " + StoredRows.COLUMNS + " FROM ("
-                    + chosen + ") m JOIN content c ON c.sha256 = m.content_sha256 ORDER BY m.cursor"
+                    + chosen + ") m JOIN content c ON c.id = m.content_id ORDER BY m.cursor"
                     + (newestFirst ? " DESC" : ""))) {
                 binder.bind(statement);
                 List<StoredMessage> found = new ArrayList<>();

@@ -59,14 +59,57 @@ final class SqliteSchema {
                         lines TEXT NOT NULL,
                         PRIMARY KEY (session_number, first_line)
                     )""",
-                    // Content in rowid order, found by a unique index on its hash: kept by its hash alone,
-                    // each insert landed on a random page of a table of whole messages, which under load
-                    // meant reading most of them back from the file (the writer's top frames were reads).
-                    "CREATE TABLE content_by_id (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, "
-                            + "data BLOB NOT NULL, refs INTEGER NOT NULL)",
-                    "INSERT INTO content_by_id (sha256, data, refs) SELECT sha256, data, refs FROM content",
+                    // Content in rowid order, found by a fingerprint (two CRCs) and then compared byte for byte,
+                    // and messages pointing at it by id. Kept by its SHA-256 alone, each insert landed on a
+                    // random page of a table of whole messages, which under load meant reading most of them
+                    // back from the file; and SHA-256 has no fast path in the JIT's first tier. Content from
+                    // before has no fingerprint: new messages are not matched against it.
+                    "CREATE TABLE content_by_id (id INTEGER PRIMARY KEY, fingerprint INTEGER, size INTEGER NOT NULL, "
+                            + "data BLOB NOT NULL, refs INTEGER NOT NULL, sha256 BLOB)",
+                    "INSERT INTO content_by_id (size, data, refs, sha256) SELECT length(data), data, refs, sha256 "
+                            + "FROM content",
+                    """
+                    CREATE TABLE message_by_content_id (
+                        number INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL,
+                        cursor INTEGER UNIQUE,
+                        session_id TEXT NOT NULL,
+                        connection_index INTEGER NOT NULL,
+                        transaction_index INTEGER NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        client_address TEXT NOT NULL,
+                        client_port INTEGER NOT NULL,
+                        helo TEXT,
+                        mail_from TEXT NOT NULL,
+                        mail_parameters TEXT NOT NULL,
+                        recipients TEXT NOT NULL,
+                        to_text TEXT NOT NULL,
+                        subject TEXT,
+                        size INTEGER NOT NULL,
+                        tls_protocol TEXT,
+                        tls_cipher TEXT,
+                        auth_user TEXT,
+                        suspicious TEXT NOT NULL,
+                        content_id INTEGER NOT NULL REFERENCES content (id),
+                        inbox TEXT NOT NULL DEFAULT 'default'
+                    )""",
+                    """
+                    INSERT INTO message_by_content_id (number, id, cursor, session_id, connection_index,
+                        transaction_index, received_at, client_address, client_port, helo, mail_from, mail_parameters,
+                        recipients, to_text, subject, size, tls_protocol, tls_cipher, auth_user, suspicious, content_id,
+                        inbox)
+                    SELECT m.number, m.id, m.cursor, m.session_id, m.connection_index, m.transaction_index,
+                        m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, m.mail_parameters,
+                        m.recipients, m.to_text, m.subject, m.size, m.tls_protocol, m.tls_cipher, m.auth_user,
+                        m.suspicious, c.id, m.inbox
+                    FROM message m JOIN content_by_id c ON c.sha256 = m.content_sha256""",
+                    "DROP TABLE message",
                     "DROP TABLE content",
-                    "ALTER TABLE content_by_id RENAME TO content"));
+                    "ALTER TABLE content_by_id DROP COLUMN sha256",
+                    "ALTER TABLE content_by_id RENAME TO content",
+                    "ALTER TABLE message_by_content_id RENAME TO message",
+                    "CREATE INDEX message_inbox ON message (inbox, cursor)",
+                    "CREATE INDEX content_fingerprint ON content (fingerprint, size)"));
 
     static final int VERSION = MIGRATIONS.size();
 

@@ -239,6 +239,26 @@ class SqliteMessageStoreTest {
     }
 
     @Test
+    void content_whose_fingerprint_matches_but_whose_bytes_differ_is_kept_apart() throws Exception {
+        SqliteMessageStore store = open(100);
+        RecordedMessage first = message(1, "first", "one body");
+        RecordedMessage second = message(2, "second", "another body");
+        store(store, first);
+        store.close();
+        // A fingerprint collision, made by hand: the stored content now claims the second one's fingerprint.
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));
+             var update = connection.prepareStatement("UPDATE content SET fingerprint = ?, size = ?")) {
+            update.setLong(1, StoredRows.fingerprint(second.data()));
+            update.setInt(2, second.data().length);
+            update.executeUpdate();
+        }
+        SqliteMessageStore again = open(100);
+        store(again, second);
+        assertThat(again.message("1").orElseThrow().data()).isEqualTo(first.data());
+        assertThat(again.message("2").orElseThrow().data()).isEqualTo(second.data());
+    }
+
+    @Test
     void messages_older_than_the_maximum_age_go() {
         Instant start = Instant.parse("2026-12-05T10:00:00Z");
         MutableClock clock = new MutableClock();
@@ -400,18 +420,33 @@ class SqliteMessageStoreTest {
         SqliteMessageStore store = open(10);
         store(store, message(1, "old", "x"));
         store.close();
-        // What SMTP Lab wrote before inboxes: schema 1, without the column (nor the journal's table).
+        // What SMTP Lab wrote before inboxes: schema 1, without the column (nor the journal's table), content
+        // kept by its SHA-256 and messages pointing at it by that.
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));
              var statement = connection.createStatement()) {
             statement.execute("DROP TABLE journal_state");
             statement.execute("DROP TABLE session_lines");
+            statement.execute("ALTER TABLE content ADD COLUMN sha256 BLOB");
+            statement.execute("UPDATE content SET sha256 = randomblob(32)");
             statement.execute("CREATE TABLE content_by_sha (sha256 BLOB PRIMARY KEY, data BLOB NOT NULL, "
                     + "refs INTEGER NOT NULL) WITHOUT ROWID");
             statement.execute("INSERT INTO content_by_sha SELECT sha256, data, refs FROM content");
+            statement.execute("CREATE TABLE message_v1 (number INTEGER PRIMARY KEY, id TEXT NOT NULL, cursor INTEGER "
+                    + "UNIQUE, session_id TEXT NOT NULL, connection_index INTEGER NOT NULL, transaction_index INTEGER "
+                    + "NOT NULL, received_at INTEGER NOT NULL, client_address TEXT NOT NULL, client_port INTEGER NOT "
+                    + "NULL, helo TEXT, mail_from TEXT NOT NULL, mail_parameters TEXT NOT NULL, recipients TEXT NOT "
+                    + "NULL, to_text TEXT NOT NULL, subject TEXT, size INTEGER NOT NULL, tls_protocol TEXT, tls_cipher "
+                    + "TEXT, auth_user TEXT, suspicious TEXT NOT NULL, content_sha256 BLOB NOT NULL REFERENCES content "
+                    + "(sha256))");
+            statement.execute("INSERT INTO message_v1 SELECT m.number, m.id, m.cursor, m.session_id, "
+                    + "m.connection_index, m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, "
+                    + "m.mail_from, m.mail_parameters, m.recipients, m.to_text, m.subject, m.size, m.tls_protocol, "
+                    + "m.tls_cipher, m.auth_user, m.suspicious, c.sha256 FROM message m JOIN content c ON c.id = "
+                    + "m.content_id");
+            statement.execute("DROP TABLE message");
             statement.execute("DROP TABLE content");
             statement.execute("ALTER TABLE content_by_sha RENAME TO content");
-            statement.execute("DROP INDEX message_inbox");
-            statement.execute("ALTER TABLE message DROP COLUMN inbox");
+            statement.execute("ALTER TABLE message_v1 RENAME TO message");
             statement.execute("DELETE FROM schema_version WHERE version > 1");
             // and a session as it wrote them: the transcript inside the snapshot.
             RecordedSession old = session("9", SessionOutcome.COMPLETED).withTranscript(List.of(
