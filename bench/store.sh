@@ -21,8 +21,12 @@
 #      84, Jackson 35, SHA-256 31 (a provider lookup each), inserts 43.
 #   3. The searchable text and subject read without Jakarta Mail for plain messages, the envelope's
 #      JSON written by hand, the row worked out on the session's thread, transcripts written as
-#      chunks of new lines: 0.68x-0.86x (below). What is left is spread: C2 still compiling,
-#      sessions' SMTP work, SQLite's step.
+#      chunks of new lines, content in rowid order: 0.67x, twice. Per thread in the measure: C2
+#      0.9-1.2 s of CPU (0.5-0.7 s in memory), sessions 1.0 s, writer 0.4-0.5 s: the JIT's
+#      optimising tier was still compiling, and everything ran in its slower profiling tier meanwhile.
+#   4. The launcher runs the JIT's first tier only (faster on every workload of bench/throughput.sh);
+#      there SHA-256 is pure Java: 52 of the 82 samples of keep(). Content found by two CRCs (CPU
+#      instructions in every tier) and compared byte for byte instead: 0.72x.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
