@@ -30,6 +30,18 @@ public final class MessageComposer {
      */
     public static byte[] compose(String from, List<String> to, List<String> cc, String subject, String body,
                                  List<String> headers, List<Path> attachments) {
+        if (headers.isEmpty() && attachments.isEmpty()) {
+            byte[] plain = PlainMessage.compose(from, to, cc, subject, body, new Date());
+            if (plain != null) {
+                return plain;
+            }
+        }
+        return withJakartaMail(from, to, cc, subject, body, headers, attachments);
+    }
+
+    /** As {@link #compose}, always through Jakarta Mail: any message, and the reference for {@link PlainMessage}. */
+    static byte[] withJakartaMail(String from, List<String> to, List<String> cc, String subject, String body,
+                                  List<String> headers, List<Path> attachments) {
         try {
             MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
             message.setFrom(address(from, "--from"));
