@@ -62,7 +62,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
      * least {@link #MIN_PERMITS}): past it, new messages wait, so the index never lags by more than
      * a fraction of a second.
      */
-    private static final int UNINDEXED_KIB = 64 * 1024;
+    private static final int UNINDEXED_KIB = 16 * 1024;
     private static final int MIN_PERMITS = 32;
     private static final Duration RETRY_INDEXING = Duration.ofSeconds(1);
     private static final Duration WRITE_WAIT = Duration.ofSeconds(30);
