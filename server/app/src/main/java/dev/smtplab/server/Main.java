@@ -253,6 +253,9 @@ public final class Main implements Callable<Integer> {
         if (server.store() instanceof SqliteMessageStore sqlite) {
             out.println("messages kept in " + sqlite.file() + " (" + server.store().count(MessageQuery.all())
                     + " stored; --store memory keeps none)");
+            if (!sqlite.journalReport().isEmpty()) {
+                out.println("journal: " + sqlite.journalReport());
+            }
         }
         if (server.store() instanceof dev.smtplab.server.store.PostgresMessageStore shared) {
             out.println("messages kept in " + shared.location() + " (" + server.store().count(MessageQuery.all())

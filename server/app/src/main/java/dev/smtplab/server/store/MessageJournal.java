@@ -49,6 +49,13 @@ final class MessageJournal implements AutoCloseable {
     private record Segment(Path path, long lastCursor) {
     }
 
+    /**
+     * What the files hold: the whole records, and how many bytes after them were not one (a write
+     * cut short by a kill, or damage).
+     */
+    record Contents(List<Entry> entries, long skippedBytes) {
+    }
+
     private final Path folder;
     private final List<Segment> full = new ArrayList<>();
     private FileChannel current;
@@ -75,12 +82,13 @@ final class MessageJournal implements AutoCloseable {
     }
 
     /** Every record in the files, in order, up to the first one cut short or damaged in each. */
-    synchronized List<Entry> entries() throws IOException {
+    synchronized Contents contents() throws IOException {
         List<Entry> entries = new ArrayList<>();
+        long skipped = 0;
         for (Path file : files()) {
-            read(file, entries);
+            skipped += read(file, entries);
         }
-        return entries;
+        return new Contents(entries, skipped);
     }
 
     /** Deletes every file: for after their records have been indexed. */
@@ -227,26 +235,29 @@ final class MessageJournal implements AutoCloseable {
 
     // ---- reading back ----
 
-    private static void read(Path file, List<Entry> entries) throws IOException {
+    /** Adds the file's whole records to the list; returns the bytes after the last one. */
+    private static long read(Path file, List<Entry> entries) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.remaining() >= HEADER) {
+            int start = buffer.position();
             int magic = buffer.getInt();
             int length = buffer.getInt();
             int crc = buffer.getInt();
             if (magic != MAGIC || length < Long.BYTES || length > buffer.remaining()) {
-                return; // cut short by a kill in the middle of a write, or not ours
+                return bytes.length - start; // cut short by a kill in the middle of a write, or not ours
             }
             CRC32 check = new CRC32();
             check.update(bytes, buffer.position(), length);
             if ((int) check.getValue() != crc) {
-                return;
+                return bytes.length - start;
             }
             long cursor = buffer.getLong();
             byte[] record = new byte[length - Long.BYTES];
             buffer.get(record);
             entries.add(new Entry(cursor, message(record)));
         }
+        return buffer.remaining();
     }
 
     private static RecordedMessage message(byte[] record) throws IOException {

@@ -223,8 +223,11 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
      */
     private void indexJournal() throws SQLException, IOException {
         long indexed = indexedCursor(writer);
-        List<MessageJournal.Entry> entries = journal.entries().stream().filter(entry -> entry.cursor() > indexed)
+        MessageJournal.Contents contents = journal.contents();
+        List<MessageJournal.Entry> entries = contents.entries().stream().filter(entry -> entry.cursor() > indexed)
                 .toList();
+        indexedFromJournal = entries.size();
+        skippedJournalBytes = contents.skippedBytes();
         if (!entries.isEmpty()) {
             writer.setAutoCommit(false);
             try {
@@ -242,6 +245,26 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             }
         }
         journal.deleteAll();
+    }
+
+    private int indexedFromJournal;
+    private long skippedJournalBytes;
+
+    /**
+     * What the start found in the journal: messages the last run answered 250 for but had not
+     * indexed (it did not close the store: killed, or the machine stopped), and bytes that were not
+     * a whole record (a write cut short by the kill, or damage), dropped. For the start's report.
+     */
+    public String journalReport() {
+        List<String> report = new ArrayList<>();
+        if (indexedFromJournal > 0) {
+            report.add(indexedFromJournal + " message(s) the last run had answered but not indexed, indexed now");
+        }
+        if (skippedJournalBytes > 0) {
+            report.add(skippedJournalBytes + " byte(s) at the end of the journal that were not a whole record (a write "
+                    + "cut short when SMTP Lab was stopped, or damage), dropped");
+        }
+        return String.join("; ", report);
     }
 
     private static long indexedCursor(Connection connection) throws SQLException {

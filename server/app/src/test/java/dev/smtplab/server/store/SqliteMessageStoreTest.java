@@ -71,6 +71,7 @@ class SqliteMessageStoreTest {
         store.close();
 
         SqliteMessageStore again = open(100);
+        assertThat(again.journalReport()).as("after a clean stop, nothing was left in the journal").isEmpty();
         RecordedMessage read = again.message("1").orElseThrow();
         assertThat(read.data()).isEqualTo(original.data());
         assertThat(read.recipients()).isEqualTo(original.recipients());
@@ -369,6 +370,9 @@ class SqliteMessageStoreTest {
         Files.write(segment, java.util.Arrays.copyOf(torn, 20), java.nio.file.StandardOpenOption.APPEND);
 
         SqliteMessageStore again = open(100);
+        assertThat(again.journalReport()).isEqualTo("2 message(s) the last run had answered but not indexed, indexed "
+                + "now; 20 byte(s) at the end of the journal that were not a whole record (a write cut short when SMTP "
+                + "Lab was stopped, or damage), dropped");
         assertThat(again.messages()).extracting(RecordedMessage::id).containsExactly("1", "3", "4");
         assertThat(again.message("4").orElseThrow().recipients()).isEqualTo(message(4, "", "").recipients());
         assertThat(again.page(MessageQuery.all().withText("either"), Long.MAX_VALUE, 10).messages()).hasSize(1);
