@@ -99,8 +99,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     private volatile long visibleUpTo;
     private final StoreWaits waits = new StoreWaits(this);
     private final ConcurrentSkipListMap<Long, RecordedSession> sessions = new ConcurrentSkipListMap<>();
-    private final java.util.Map<Long, RecordedSession> unwrittenSessions = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicBoolean flushSessionsSoon = new java.util.concurrent.atomic.AtomicBoolean();
+    private final SessionRows sessionRows = new SessionRows();
     private long sessionsWrittenAt;
     private volatile boolean closed;
     private long lastCursor;
@@ -309,28 +308,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 row.next();
                 lastSessionNumber = row.getLong(1);
             }
-            try (ResultSet rows = statement.executeQuery("SELECT number, snapshot FROM (SELECT number, snapshot FROM "
-                    + "session ORDER BY number DESC LIMIT " + maxSessions + ") ORDER BY number");
-                 PreparedStatement chunks = writer.prepareStatement("SELECT lines FROM session_lines "
-                         + "WHERE session_number = ? ORDER BY first_line")) {
-                while (rows.next()) {
-                    long number = rows.getLong(1);
-                    RecordedSession session = StoredRows.json().readValue(rows.getString(2), RecordedSession.class);
-                    List<dev.smtplab.server.record.TranscriptLine> transcript = new ArrayList<>();
-                    chunks.setLong(1, number);
-                    try (ResultSet chunk = chunks.executeQuery()) {
-                        while (chunk.next()) {
-                            transcript.addAll(StoredRows.json().readValue(chunk.getString(1),
-                                    new com.fasterxml.jackson.core.type.TypeReference<
-                                            List<dev.smtplab.server.record.TranscriptLine>>() { }));
-                        }
-                    }
-                    // A session written before transcripts were kept apart has its lines in its snapshot.
-                    sessions.put(number, endedByTheStop(transcript.isEmpty() ? session : session.withTranscript(transcript)));
-                }
-            } catch (IOException e) {
-                throw new SQLException("a session in the store cannot be read: " + e.getMessage(), e);
-            }
+            SessionRows.read(writer, maxSessions).forEach((number, session) -> sessions.put(number,
+                    endedByTheStop(session)));
         }
         waits.takeAfter(lastCursor);
         visibleUpTo = lastCursor;
@@ -494,93 +473,13 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
         while (sessions.size() > maxSessions) {
             sessions.pollFirstEntry();
         }
-        unwrittenSessions.put(number, session);
-        if (session.outcome() != SessionOutcome.ACTIVE) {
-            flushSessionsSoon.set(true);
-        }
+        sessionRows.changed(number, session);
         wakeWaiters();
     }
 
-    // Kept by the writer thread only: how many transcript lines of each open session are written, and
-    // what the transaction in progress wrote (applied once it commits, given back if it fails).
-    private final java.util.Map<Long, Integer> linesWritten = new java.util.HashMap<>();
-    private final java.util.Map<Long, RecordedSession> sessionsInTransaction = new java.util.HashMap<>();
-    private long sessionsKeptFrom;
-
-    /**
-     * Writes the ended sessions changed since the last time, and the open ones too with {@code open};
-     * on the writer thread, inside its transaction. A session's row holds all but its transcript,
-     * whose lines are written in chunks, each line once; sessions older than the newest
-     * {@code maxSessions} go.
-     */
+    /** Writes the sessions changed since the last time (the open ones too with {@code open}); on the writer thread. */
     private void writeSessions(Connection connection, boolean open) throws SQLException {
-        if (unwrittenSessions.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO session (number, id, snapshot) "
-                + "VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET snapshot = excluded.snapshot");
-             PreparedStatement chunk = connection.prepareStatement("INSERT OR REPLACE INTO session_lines "
-                     + "(session_number, first_line, lines) VALUES (?, ?, ?)")) {
-            for (Long number : List.copyOf(unwrittenSessions.keySet())) {
-                RecordedSession waiting = unwrittenSessions.get(number);
-                if (waiting == null || !open && waiting.outcome() == SessionOutcome.ACTIVE) {
-                    continue;
-                }
-                RecordedSession session = unwrittenSessions.remove(number);
-                if (session == null) {
-                    continue;
-                }
-                sessionsInTransaction.put(number, session);
-                List<dev.smtplab.server.record.TranscriptLine> transcript = session.transcript();
-                int written = Math.min(linesWritten.getOrDefault(number, 0), transcript.size());
-                try {
-                    if (transcript.size() > written) {
-                        chunk.setLong(1, number);
-                        chunk.setInt(2, written);
-                        chunk.setString(3, StoredRows.json().writeValueAsString(
-                                transcript.subList(written, transcript.size())));
-                        chunk.executeUpdate();
-                    }
-                    upsert.setLong(1, number);
-                    upsert.setString(2, session.id());
-                    upsert.setString(3, StoredRows.json().writeValueAsString(session.withTranscript(List.of())));
-                } catch (IOException e) {
-                    throw new SQLException("session " + session.id() + " cannot be written: " + e.getMessage(), e);
-                }
-                upsert.executeUpdate();
-            }
-        }
-        Long oldestKept = sessions.isEmpty() ? null : sessions.firstKey();
-        if (oldestKept != null && oldestKept > sessionsKeptFrom) {
-            try (PreparedStatement forget = connection.prepareStatement("DELETE FROM session WHERE number < ?");
-                 PreparedStatement forgetLines = connection.prepareStatement("DELETE FROM session_lines "
-                         + "WHERE session_number < ?")) {
-                forget.setLong(1, oldestKept);
-                forget.executeUpdate();
-                forgetLines.setLong(1, oldestKept);
-                forgetLines.executeUpdate();
-            }
-            sessionsKeptFrom = oldestKept;
-        }
-    }
-
-    /** After a commit: the sessions it wrote are written, up to their last line; an ended one is done with. */
-    private void sessionsCommitted() {
-        sessionsInTransaction.forEach((number, session) -> {
-            if (session.outcome() == SessionOutcome.ACTIVE) {
-                linesWritten.put(number, session.transcript().size());
-            } else {
-                linesWritten.remove(number);
-            }
-        });
-        sessionsInTransaction.clear();
-        linesWritten.keySet().removeIf(number -> number < sessionsKeptFrom);
-    }
-
-    /** After a rollback: the sessions it wrote are to be written again, unless they changed since. */
-    private void sessionsRolledBack() {
-        sessionsInTransaction.forEach(unwrittenSessions::putIfAbsent);
-        sessionsInTransaction.clear();
+        sessionRows.write(connection, open, sessions.isEmpty() ? null : sessions.firstKey());
     }
 
     private CompletableFuture<Void> enqueue(SqlWork work) {
@@ -635,9 +534,9 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                         writes.drainTo(batch, BATCH - 1);
                     }
                 }
-                boolean endedDue = flushSessionsSoon.getAndSet(false);
+                boolean endedDue = sessionRows.takeEndedDue();
                 boolean openDue = System.nanoTime() - sessionsWrittenAt > OPEN_SESSION_FLUSH.toNanos();
-                if ((endedDue || openDue) && !unwrittenSessions.isEmpty()) {
+                if ((endedDue || openDue) && sessionRows.anyUnwritten()) {
                     if (openDue) {
                         sessionsWrittenAt = System.nanoTime();
                     }
@@ -713,12 +612,12 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             }
             enforceBounds(writer);
             writer.commit();
-            sessionsCommitted();
+            sessionRows.committed();
         } catch (SQLException | RuntimeException e) {
             messageCount = countBefore;
             contentBytes = bytesBefore;
             lastFailure = e.getMessage();
-            sessionsRolledBack();
+            sessionRows.rolledBack();
             forgetStatements();
             try {
                 writer.rollback();
@@ -1047,7 +946,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 statement.execute("DELETE FROM content");
                 statement.execute("DELETE FROM session");
                 statement.execute("DELETE FROM session_lines");
-                linesWritten.clear();
+                sessionRows.forgetWritten();
             }
             messageCount = 0;
             contentBytes = 0;
