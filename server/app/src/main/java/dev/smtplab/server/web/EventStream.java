@@ -9,6 +9,9 @@ import dev.smtplab.server.record.StoredMessage;
 import dev.smtplab.server.scenario.SmtpStage;
 import io.javalin.http.sse.SseClient;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -134,9 +137,22 @@ final class EventStream implements ServerEventListener {
     }
 
     /** Stops every writer thread; browsers see the stream end. */
+    /**
+     * Ends every browser's stream and waits (briefly) for each writer to have closed it: the web
+     * server stops after this, and a stream closed once its response is gone made Javalin spin on
+     * the closing thread, logging an exception per turn, for as long as the process lived.
+     */
     void closeAll() {
+        List<Outbox> ending = new ArrayList<>();
         for (Sink sink : outboxes.keySet()) {
-            leave(sink);
+            Outbox outbox = outboxes.remove(sink);
+            if (outbox != null) {
+                outbox.stop();
+                ending.add(outbox);
+            }
+        }
+        for (Outbox outbox : ending) {
+            outbox.awaitEnd(Duration.ofSeconds(2));
         }
     }
 
@@ -180,6 +196,16 @@ final class EventStream implements ServerEventListener {
                 queue.offer(STOP);
             }
         }
+
+        /** Waits until the writer has closed the stream, at most this long. */
+        void awaitEnd(Duration timeout) {
+            try {
+                writer.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
 
         @Override
         public void run() {

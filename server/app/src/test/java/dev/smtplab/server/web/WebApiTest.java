@@ -345,6 +345,27 @@ class WebApiTest {
     }
 
     @Test
+    void stopping_the_web_server_closes_every_events_stream_before_the_server_goes() throws Exception {
+        List<BufferedReader> browsers = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + web.port() + "/api/v1/events")).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            browsers.add(new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8)));
+            assertThat(browsers.get(i).readLine()).isEqualTo(": connected");
+        }
+        web.stop();
+        // A writer that closed its stream after the server had gone left Javalin spinning on that thread.
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("every stream's writer has closed it by the time stop() returns")
+                .doesNotContain("smtplab-sse-writer");
+        for (BufferedReader browser : browsers) {
+            assertThat(browser.lines().filter(line -> !line.isEmpty() && !line.startsWith(":")).toList())
+                    .as("the stream ends").isEmpty();
+        }
+    }
+
+    @Test
     void events_stream_tells_of_messages_rejections_and_rules() throws Exception {
         call("POST", "/api/v1/failure-modes/rules",
                 "{\"id\":\"no-carol\",\"stage\":\"rcpt\",\"match\":{\"recipient\":\"carol@*\"},\"effect\":{\"reply\":\"550 5.1.1 no\"}}");
