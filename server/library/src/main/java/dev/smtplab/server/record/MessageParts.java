@@ -89,13 +89,12 @@ public final class MessageParts {
         }
         String body;
         int start = headers.bodyStart();
-        if (charset == null || charset.equalsIgnoreCase("utf-8")) {
+        if (charset == null) {
+            body = unlabelledText(data, start);
+        } else if (charset.equalsIgnoreCase("utf-8")) {
             body = strictUtf8(data, start);
             if (body == null) {
-                if (charset != null) {
-                    return null; // Jakarta Mail would put U+FFFD where the bytes are invalid
-                }
-                body = new String(data, start, data.length - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+                return null; // Jakarta Mail would put U+FFFD where the bytes are invalid
             }
         } else if (charset.equalsIgnoreCase("us-ascii")) {
             if (!isAscii(data, start)) {
@@ -209,14 +208,14 @@ public final class MessageParts {
         try (InputStream in = part.getInputStream()) {
             bytes = in.readAllBytes();
         }
-        try {
-            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
-        }
+        return unlabelledText(bytes, 0);
+    }
+
+    /** Text that names no charset: UTF-8 when the bytes are valid UTF-8, else ISO-8859-1, so no byte is lost. */
+    private static String unlabelledText(byte[] data, int start) {
+        String utf8 = strictUtf8(data, start);
+        return utf8 != null ? utf8
+                : new String(data, start, data.length - start, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** The text body; for a message that is not valid MIME, the whole raw message. */
