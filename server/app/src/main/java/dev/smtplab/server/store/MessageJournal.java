@@ -107,11 +107,11 @@ final class MessageJournal implements AutoCloseable {
     }
 
     /**
-     * The record of a message, all but its cursor: made on the session's own thread, outside any
-     * lock, with no JSON (the store makes that when it indexes the message).
+     * The record of a message with these bytes (its {@code data()}, passed in so that a caller that
+     * has them does not copy them again), all but its cursor: made on the session's own thread,
+     * outside any lock, with no JSON (the store makes that when it indexes the message).
      */
-    static byte[] record(RecordedMessage message) {
-        byte[] data = message.data();
+    static byte[] record(RecordedMessage message, byte[] data) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.length + 512);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             writeString(out, message.id());

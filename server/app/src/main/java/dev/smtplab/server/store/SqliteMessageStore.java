@@ -240,7 +240,6 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 throw e;
             } finally {
                 writer.setAutoCommit(true);
-                forgetStatements();
             }
         }
         journal.deleteAll();
@@ -388,8 +387,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             throw new StoreUnavailableException("the store " + file + " is closed", null);
         }
         // Worked out here, on the session's own thread, so that the single writer only runs SQL.
-        byte[] record = MessageJournal.record(message);
         Row row = row(message);
+        byte[] record = MessageJournal.record(message, row.data());
         int permits = Math.min(UNINDEXED_KIB, Math.max(MIN_PERMITS, record.length >> 10));
         try {
             if (!unindexedRoom.tryAcquire(permits, WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -86,11 +86,13 @@ final class EventStream implements ServerEventListener {
         outbox.start();
     }
 
-    private void leave(Sink sink) {
+    /** Stops the browser's writer; returns its outbox, or null if it had left already. */
+    private Outbox leave(Sink sink) {
         Outbox outbox = outboxes.remove(sink);
         if (outbox != null) {
             outbox.stop();
         }
+        return outbox;
     }
 
     int browsers() {
@@ -145,9 +147,8 @@ final class EventStream implements ServerEventListener {
     void closeAll() {
         List<Outbox> ending = new ArrayList<>();
         for (Sink sink : outboxes.keySet()) {
-            Outbox outbox = outboxes.remove(sink);
+            Outbox outbox = leave(sink);
             if (outbox != null) {
-                outbox.stop();
                 ending.add(outbox);
             }
         }

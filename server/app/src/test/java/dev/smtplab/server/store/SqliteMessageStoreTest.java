@@ -56,6 +56,10 @@ class SqliteMessageStoreTest {
                 "TLSv1.3", "TLS_AES_128_GCM_SHA256", "alice", List.of("bare LF"));
     }
 
+    private static byte[] recordOf(RecordedMessage message) {
+        return MessageJournal.record(message, message.data());
+    }
+
     private static void store(SqliteMessageStore store, RecordedMessage message) {
         store.keep(message);
         store.addMessage(message);
@@ -357,10 +361,10 @@ class SqliteMessageStoreTest {
         // answered but not indexed, and the start of one whose write the kill cut short.
         Path journalFolder = MessageJournal.folderOf(folder.resolve("data/smtplab.db"));
         try (MessageJournal journal = MessageJournal.open(journalFolder)) {
-            journal.append(1, MessageJournal.record(message(1, "indexed before the crash", "a")));
-            journal.append(2, MessageJournal.record(message(2, "indexed, then deleted", "b")));
-            journal.append(3, MessageJournal.record(message(3, "answered, not indexed", "c")));
-            journal.append(4, MessageJournal.record(message(4, "answered, not indexed either", "d")));
+            journal.append(1, recordOf(message(1, "indexed before the crash", "a")));
+            journal.append(2, recordOf(message(2, "indexed, then deleted", "b")));
+            journal.append(3, recordOf(message(3, "answered, not indexed", "c")));
+            journal.append(4, recordOf(message(4, "answered, not indexed either", "d")));
         }
         Path segment;
         try (var files = Files.list(journalFolder)) {
