@@ -475,6 +475,47 @@ class SqliteMessageStoreTest {
         assertThat(upgraded.message("2").orElseThrow().inbox()).isEqualTo("team-a");
     }
 
+    @Test
+    void a_file_with_content_kept_by_its_sha256_is_upgraded_to_fingerprints_and_reads_back_whole() throws Exception {
+        // Schema 3, as the migrations leave it, with one message in it as the store of that schema wrote it.
+        Path file = folder.resolve("data/smtplab.db");
+        Files.createDirectories(file.getParent());
+        RecordedMessage original = message(1, "kept by its hash", "body");
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            SqliteSchema.migrate(connection, file.toString(), 3);
+            try (var content = connection.prepareStatement("INSERT INTO content (sha256, data, refs) VALUES (?, ?, 1)");
+                 var row = connection.prepareStatement("INSERT INTO message (number, id, cursor, session_id, "
+                         + "connection_index, transaction_index, received_at, client_address, client_port, helo, "
+                         + "mail_from, mail_parameters, recipients, to_text, subject, size, suspicious, content_sha256, "
+                         + "inbox) VALUES (1, '1', 1, '1', 1, 1, ?, '127.0.0.1', 40000, 'client.test', "
+                         + "'shop@example.test', ?, ?, 'bob@example.test', 'kept by its hash', ?, '[]', ?, 'team-a')");
+                 var state = connection.createStatement()) {
+                byte[] sha = StoredRows.sha256(original.data());
+                content.setBytes(1, sha);
+                content.setBytes(2, original.data());
+                content.executeUpdate();
+                row.setLong(1, StoredRows.nanos(original.receivedAt()));
+                row.setString(2, StoredRows.parametersJson(original.mailParameters()));
+                row.setString(3, StoredRows.recipientsJson(original.recipients()));
+                row.setInt(4, original.size());
+                row.setBytes(5, sha);
+                row.executeUpdate();
+                state.execute("UPDATE journal_state SET indexed_up_to = 1");
+            }
+        }
+
+        SqliteMessageStore upgraded = open(10);
+        RecordedMessage read = upgraded.message("1").orElseThrow();
+        assertThat(read.data()).isEqualTo(original.data());
+        assertThat(read.recipients()).isEqualTo(original.recipients());
+        assertThat(read.inbox()).isEqualTo("team-a");
+        store(upgraded, message(2, "after the upgrade", "body"));
+        assertThat(upgraded.page(MessageQuery.all().withText("upgrade"), Long.MAX_VALUE, 10).messages())
+                .extracting(stored -> stored.message().id()).containsExactly("2");
+        upgraded.deleteMessage("1");
+        assertThat(upgraded.messages()).extracting(RecordedMessage::id).containsExactly("2");
+    }
+
     private static RecordedMessage inInbox(RecordedMessage message, String inbox) {
         return new RecordedMessage(message.id(), message.sessionId(), message.connectionIndex(),
                 message.transactionIndex(), message.receivedAt(), message.clientAddress(), message.clientPort(),
