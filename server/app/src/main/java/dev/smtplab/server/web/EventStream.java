@@ -38,12 +38,18 @@ final class EventStream implements ServerEventListener {
         boolean closed();
 
         void close();
+
+        /** The first thing the browser reads, written by its writer thread before any event. */
+        default void greet() {
+        }
     }
 
     private final Map<Sink, Outbox> outboxes = new ConcurrentHashMap<>();
     /** Where a message's cursor is read, for the summary each browser gets. */
     private final MessageStore store;
     private final InboxScope scope;
+    /** Set once the web server stops: a browser joining after that is closed at once. */
+    private volatile boolean closing;
 
     EventStream(MessageStore store, InboxScope scope) {
         this.store = store;
@@ -68,9 +74,14 @@ final class EventStream implements ServerEventListener {
             public void close() {
                 client.close();
             }
+
+            @Override
+            public void greet() {
+                client.sendComment("connected");
+            }
         };
         client.onClose(() -> leave(sink));
-        client.sendComment("connected");
+        // Registered before the browser reads anything, so a stop that follows its greeting ends it too.
         subscribe(sink, visible);
         client.keepAlive();
     }
@@ -84,6 +95,9 @@ final class EventStream implements ServerEventListener {
         Outbox outbox = new Outbox(sink, visible);
         outboxes.put(sink, outbox);
         outbox.start();
+        if (closing) {
+            leave(sink);
+        }
     }
 
     /** Stops the browser's writer; returns its outbox, or null if it had left already. */
@@ -93,6 +107,11 @@ final class EventStream implements ServerEventListener {
             outbox.stop();
         }
         return outbox;
+    }
+
+    /** The web server starts (again): browsers may join. */
+    void open() {
+        closing = false;
     }
 
     int browsers() {
@@ -138,13 +157,13 @@ final class EventStream implements ServerEventListener {
         }
     }
 
-    /** Stops every writer thread; browsers see the stream end. */
     /**
      * Ends every browser's stream and waits (briefly) for each writer to have closed it: the web
      * server stops after this, and a stream closed once its response is gone made Javalin spin on
      * the closing thread, logging an exception per turn, for as long as the process lived.
      */
     void closeAll() {
+        closing = true;
         List<Outbox> ending = new ArrayList<>();
         for (Sink sink : outboxes.keySet()) {
             Outbox outbox = leave(sink);
@@ -211,6 +230,7 @@ final class EventStream implements ServerEventListener {
         @Override
         public void run() {
             try {
+                sink.greet();
                 while (!stopped) {
                     Event event = queue.take();
                     if (event == STOP || sink.closed()) {

@@ -117,6 +117,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     public synchronized WebServer start() {
+        events.open();
         app = Javalin.create(this::configure);
         try {
             app.start(bindAddress.getHostAddress(), requestedPort);

@@ -59,6 +59,9 @@ class EventStreamTest {
     private static final class Browser implements EventStream.Sink {
         final List<String> received = new CopyOnWriteArrayList<>();
         final CountDownLatch expected;
+        volatile boolean closed;
+        /** Whether the greeting came, and came before any event. */
+        volatile boolean greetedFirst;
 
         Browser(int events) {
             expected = new CountDownLatch(events);
@@ -72,11 +75,17 @@ class EventStreamTest {
 
         @Override
         public boolean closed() {
-            return false;
+            return closed;
         }
 
         @Override
         public void close() {
+            closed = true;
+        }
+
+        @Override
+        public void greet() {
+            greetedFirst = received.isEmpty();
         }
     }
 
@@ -128,6 +137,39 @@ class EventStreamTest {
     private static dev.smtplab.server.record.RecordedMessage inInbox(String id, String inbox) {
         return new dev.smtplab.server.record.RecordedMessage(id, "1", 1, 1, java.time.Instant.EPOCH, "127.0.0.1", 1,
                 null, "a@x.test", java.util.Map.of(), List.of(), new byte[0], null, null, null, List.of(), inbox);
+    }
+
+    @Test
+    void the_greeting_is_written_by_the_browsers_own_writer_before_any_event() throws Exception {
+        Browser browser = new Browser(1);
+        stream.subscribe(browser);
+        stream.ruleFired("1", "greylist", SmtpStage.RCPT);
+        assertThat(browser.expected.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(browser.received).containsExactly("rule-fired");
+        assertThat(browser.greetedFirst).isTrue();
+    }
+
+    /** CI once saw a browser greeted, then registered after the stop had closed the others. */
+    @Test
+    void a_browser_joining_once_the_streams_are_closed_is_closed_at_once_and_gets_no_writer() throws Exception {
+        Browser before = new Browser(0);
+        stream.subscribe(before);
+        stream.closeAll();
+        assertThat(before.closed).isTrue();
+
+        Browser late = new Browser(0);
+        stream.subscribe(late);
+        assertThat(waitFor(() -> late.closed)).as("the late browser's stream was closed").isTrue();
+        assertThat(stream.browsers()).isZero();
+        assertThat(waitFor(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().equals("smtplab-sse-writer"))))
+                .as("no writer is left behind").isTrue();
+
+        stream.open();
+        Browser afterRestart = new Browser(1);
+        stream.subscribe(afterRestart);
+        stream.ruleFired("1", "greylist", SmtpStage.RCPT);
+        assertThat(afterRestart.expected.await(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
