@@ -3,6 +3,7 @@ package dev.smtplab.client;
 import dev.smtplab.client.command.DiagnoseCommand;
 import dev.smtplab.client.command.ExportCommand;
 import dev.smtplab.client.command.ImportCommand;
+import dev.smtplab.client.command.LearnCommand;
 import dev.smtplab.client.command.MxCommand;
 import dev.smtplab.client.command.SendCommand;
 import dev.smtplab.client.command.SessionCommand;
@@ -25,6 +26,7 @@ public final class Main implements Runnable {
     private static Map<String, Class<?>> subcommands() {
         Map<String, Class<?>> commands = new LinkedHashMap<>();
         commands.put("session", SessionCommand.class);
+        commands.put("learn", LearnCommand.class);
         commands.put("send", SendCommand.class);
         commands.put("diagnose", DiagnoseCommand.class);
         commands.put("mx", MxCommand.class);

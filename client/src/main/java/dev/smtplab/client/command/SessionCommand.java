@@ -1,5 +1,7 @@
 package dev.smtplab.client.command;
 
+import dev.smtplab.client.i18n.Language;
+import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.SmtpConnection;
 import dev.smtplab.client.protocol.TlsFailure;
@@ -51,11 +53,21 @@ public final class SessionCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Option(names = "--lang", paramLabel = "LANG",
+            description = "The language of the session's notes and help: en or ja (default: SMTPLAB_LANG, then the system's locale).")
+    String lang;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         connection.validate(spec);
+        Texts texts;
+        try {
+            texts = Texts.of(Language.choose(lang, System.getenv()));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         if (tls && startTls) {
             throw new ParameterException(spec.commandLine(),
                     "--tls and --starttls do not go together: TLS is on from the start with --tls");
@@ -116,9 +128,9 @@ public final class SessionCommand implements Callable<Integer> {
         boolean color = terminal && System.getenv("NO_COLOR") == null;
         LineSource lines = terminal ? InteractiveSession.terminal() : InteractiveSession.pipe(System.in, out);
         if (terminal) {
-            lines.print("/help for helpers, /quit (or Ctrl-C, Ctrl-D) to leave");
+            lines.print(texts.get("session.start"));
         }
-        return new InteractiveSession(smtp, lines, tlsSettings, connection.replyTimeout(), explain, color)
+        return new InteractiveSession(smtp, lines, tlsSettings, connection.replyTimeout(), explain, color).texts(texts)
                 .run(new InteractiveSession.Prelude(startTls, SendCommand.localName(), auth.user(), password));
     }
 }

@@ -122,16 +122,24 @@ final class DialogueState {
         return !closed && (greetingPending || pending.stream().anyMatch(entry -> entry.kind() != Kind.CONTENT));
     }
 
-    /** The oldest line still waiting for its reply, for "waiting for the reply to ..."; the greeting too. */
+    /** What {@link #awaitedFor()} says while the greeting has not come. */
+    static final String GREETING = "\u0000greeting";
+    /** What {@link #awaitedFor()} says while the message's reply (to the lone dot) has not come. */
+    static final String MESSAGE = "\u0000message";
+
+    /**
+     * The oldest line still waiting for its reply, for "waiting for the reply to ..."; {@link #GREETING}
+     * or {@link #MESSAGE} when that is what is awaited (the session words those in the reader's language).
+     */
     synchronized Optional<String> awaitedFor() {
         if (closed) {
             return Optional.empty();
         }
         if (greetingPending) {
-            return Optional.of("the greeting");
+            return Optional.of(GREETING);
         }
         return pending.stream().findFirst().map(entry -> entry.kind() == Kind.END_OF_MESSAGE
-                ? "the message (the lone dot)" : entry.line());
+                ? MESSAGE : entry.line());
     }
 
     static String verb(String line) {

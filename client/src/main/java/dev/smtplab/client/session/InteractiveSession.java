@@ -1,6 +1,8 @@
 package dev.smtplab.client.session;
 
 import dev.smtplab.client.explain.ReplyExplainer;
+import dev.smtplab.client.i18n.Language;
+import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.client.protocol.Sasl;
@@ -34,16 +36,6 @@ import java.util.regex.Pattern;
  * still wait for one, so nothing waits for a reply that cannot come.
  */
 public final class InteractiveSession {
-    static final String HELP = String.join("\n",
-            "Type SMTP commands; each goes out with CRLF. Helpers:",
-            "  /starttls            start TLS on this connection, then EHLO again",
-            "  /auth plain|login [USER]   log in; asks for the password without echo",
-            "  /data                write a message (headers, blank line, body), end with a lone \".\"",
-            "  /explain             what the last reply means",
-            "  /save FILE           save the transcript",
-            "  /help                this help",
-            "  /quit                QUIT and leave (Ctrl-C and Ctrl-D do the same)");
-
     /** How long the greeting may take before the session says what the silence means. */
     static final Duration GREETING_PATIENCE = Duration.ofSeconds(5);
     /** How long /quit waits for the 221 before closing anyway. */
@@ -59,6 +51,10 @@ public final class InteractiveSession {
     private final boolean explainEvery;
     private final boolean color;
     private final DialogueState state = new DialogueState();
+    private Texts texts = Texts.of(Language.ENGLISH);
+    private Coach coach;
+    /** A typed line the coach held back; /send sends it. */
+    private String heldLine;
     private final SessionTranscript transcript = new SessionTranscript();
     private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
     private final CountDownLatch greeted = new CountDownLatch(1);
@@ -92,6 +88,24 @@ public final class InteractiveSession {
         this.color = color;
     }
 
+    /** The language of everything the session says (its own notes; the wire stays as it is). */
+    public InteractiveSession texts(Texts texts) {
+        this.texts = texts;
+        return this;
+    }
+
+    /** A coach who sees every line before it goes out and every reply (a lesson). */
+    public InteractiveSession coach(Coach coach) {
+        this.coach = coach;
+        coach.attach(input::print);
+        return this;
+    }
+
+    /** The helpers, for /help. */
+    public String help() {
+        return texts.get("session.help") + (coach == null ? "" : "\n" + coach.help());
+    }
+
     /** For a pipe or a file: lines are sent as they come, the session ends when the server closes. */
     public static LineSource pipe(InputStream in, PrintWriter out) {
         return new PipedLines(in, out);
@@ -121,6 +135,9 @@ public final class InteractiveSession {
             if (!awaitGreeting()) {
                 return finish();
             }
+            if (coach != null && lastAnswer != null) {
+                coach.greeted(lastAnswer.reply());
+            }
             if (prelude.startTls()) {
                 sendCommand("EHLO " + prelude.helo());
                 startTls();
@@ -146,15 +163,34 @@ public final class InteractiveSession {
                     if (!helper(line.trim())) {
                         break;
                     }
-                } else {
+                } else if (!heldByCoach(line)) {
                     sendTyped(line);
                 }
             }
             return finish();
         } finally {
             connection.close();
+            if (coach != null) {
+                coach.ended(transcript);
+            }
             input.close();
         }
+    }
+
+    /** Whether the coach held the line back, saying why (the person may /send it anyway). */
+    private boolean heldByCoach(String line) {
+        if (coach == null) {
+            return false;
+        }
+        Optional<String> problem = coach.review(line, state.inMessage());
+        if (problem.isEmpty()) {
+            heldLine = null;
+            return false;
+        }
+        heldLine = line;
+        input.print(problem.get());
+        input.print(texts.get("session.held"));
+        return true;
     }
 
     private boolean isOver() {
@@ -174,19 +210,15 @@ public final class InteractiveSession {
             return ending == null;
         }
         if (speaksTls()) {
-            input.print("(connected, but no greeting after " + GREETING_PATIENCE.toSeconds() + " s: this port speaks "
-                    + "TLS from the first byte, so it waits for a TLS handshake, not for plain SMTP. Start the "
-                    + "session again with --tls)");
+            input.print(texts.get("session.noGreeting.tls", GREETING_PATIENCE.toSeconds()));
             if (!input.interactive()) {
-                end("(no greeting: this port speaks TLS from the first byte; use --tls)", ExitCode.TLS_FAILURE.code());
+                end(texts.get("session.end.noGreetingTls"), ExitCode.TLS_FAILURE.code());
                 return false;
             }
             return true;
         }
-        input.print("(connected, but no greeting after " + GREETING_PATIENCE.toSeconds() + " s: the server accepted "
-                + "the connection and says nothing. A server greets at once; one that stays silent is overloaded, or "
-                + "a tarpit that greets late on purpose" + (input.interactive() ? "; the greeting will show here if "
-                + "it comes, /quit leaves)" : ")"));
+        input.print(texts.get(input.interactive() ? "session.noGreeting.silent.waiting" : "session.noGreeting.silent",
+                GREETING_PATIENCE.toSeconds()));
         if (input.interactive()) {
             return true;
         }
@@ -194,7 +226,7 @@ public final class InteractiveSession {
         if (greeted.await(Math.max(0, left), TimeUnit.MILLISECONDS)) {
             return ending == null;
         }
-        end("(no greeting within " + replyTimeout.toSeconds() + " s; giving up)", ExitCode.REPLY_TIMEOUT.code());
+        end(texts.get("session.end.noGreeting", replyTimeout.toSeconds()), ExitCode.REPLY_TIMEOUT.code());
         return false;
     }
 
@@ -247,9 +279,7 @@ public final class InteractiveSession {
     private void warnAboutContent(String line) {
         // ".." is a dot stuffed by hand, as it should be; one dot alone is the mistake.
         if (line.startsWith(".") && !line.equals(".") && !line.startsWith("..")) {
-            input.print("(a line starting with \".\" loses that dot: the server removes one (RFC 5321, 4.5.2), so it "
-                    + "arrives as \"" + line.substring(1) + "\"; type \"..\" to keep one, or use /data, which does it "
-                    + "for you)");
+            input.print(texts.get("session.content.dot", line.substring(1)));
         }
         if (headerBlockEnded) {
             return;
@@ -259,8 +289,7 @@ public final class InteractiveSession {
         } else if (!warnedAboutHeaders && !HEADER.matcher(line).matches() && !line.startsWith(" ")
                 && !line.startsWith("\t")) {
             warnedAboutHeaders = true;
-            input.print("(this is not a header line, and no blank line came before it: the headers end at the first "
-                    + "blank line, so the server takes this as a broken header. Type an empty line before the body)");
+            input.print(texts.get("session.content.notHeader"));
         }
     }
 
@@ -286,8 +315,10 @@ public final class InteractiveSession {
                         && rawMessage) {
                     headerBlockEnded = false;
                     warnedAboutHeaders = false;
-                    input.print("(message mode: type the headers, an empty line, then the body; a line with only "
-                            + "\".\" ends the message. Ctrl-C drops the connection instead)");
+                    input.print(texts.get("session.content.messageMode"));
+                }
+                if (coach != null && answered.isPresent()) {
+                    coach.replied(answered.get(), reply);
                 }
                 answers.add(answer);
                 if (answered.isPresent() && answered.get().equals(pauseAfterAnswerTo) && reply.code() == 220) {
@@ -298,11 +329,10 @@ public final class InteractiveSession {
         } catch (ConnectionClosedException e) {
             closedByServer();
         } catch (TlsBytesException e) {
-            end("(this port speaks TLS from the first byte, not plain SMTP: start the session again with --tls)",
-                    ExitCode.TLS_FAILURE.code());
+            end(texts.get("session.end.tlsPort"), ExitCode.TLS_FAILURE.code());
         } catch (IOException e) {
             if (ending == null && !connection.isClosed()) {
-                end("(connection lost: " + e.getMessage() + ")", ExitCode.CONNECTION_CLOSED.code());
+                end(texts.get("session.end.lost", e.getMessage()), ExitCode.CONNECTION_CLOSED.code());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -330,22 +360,17 @@ public final class InteractiveSession {
     private void closedByServer() {
         Answer last = lastAnswer;
         if (last == null && connection.tls().isEmpty() && speaksTls()) {
-            end("(the server closed the connection without a greeting: this port speaks TLS from the first byte, "
-                    + "and what was sent was not a TLS handshake. Start the session again with --tls)",
-                    ExitCode.TLS_FAILURE.code());
+            end(texts.get("session.end.closedTls"), ExitCode.TLS_FAILURE.code());
         } else if (last == null) {
-            end("(the server closed the connection without a greeting)", ExitCode.CONNECTION_CLOSED.code());
+            end(texts.get("session.end.closedNoGreeting"), ExitCode.CONNECTION_CLOSED.code());
         } else if (last.reply().code() == 221) {
-            end("(the server closed the connection after its 221, the answer to QUIT)", 0);
+            end(texts.get("session.end.after221"), 0);
         } else if (last.line() == null && last.reply().code() == 421) {
-            end("(the server said 421 and closed the connection: a 421 that answers nothing usually means the "
-                    + "server's idle timeout passed while nothing was typed, or the server is shutting down)",
-                    ExitCode.CONNECTION_CLOSED.code());
+            end(texts.get("session.end.idle421"), ExitCode.CONNECTION_CLOSED.code());
         } else if (last.line() == null && last.reply().code() >= 400) {
-            end("(the server refused the session with " + last.reply().code() + " and closed the connection)",
-                    ExitCode.BANNER_REFUSED.code());
+            end(texts.get("session.end.refused", last.reply().code()), ExitCode.BANNER_REFUSED.code());
         } else {
-            end("(the server closed the connection after: " + last.reply().wireText().replace("\r\n", " / ") + ")",
+            end(texts.get("session.end.closedAfter", last.reply().wireText().replace("\r\n", " / ")),
                     ExitCode.CONNECTION_CLOSED.code());
         }
     }
@@ -397,13 +422,25 @@ public final class InteractiveSession {
                 return false;
             }
             if (now >= nextNote && input.interactive()) {
-                input.print("(waiting for the reply to " + state.awaitedFor().orElse("the last command") + " ... "
-                        + TimeUnit.NANOSECONDS.toSeconds(now - started) + " s)");
+                input.print(texts.get("session.waiting", awaited(), TimeUnit.NANOSECONDS.toSeconds(now - started)));
                 nextNote = now + PROGRESS_EVERY.toNanos();
             }
             ended.await(20, TimeUnit.MILLISECONDS);
         }
         return true;
+    }
+
+    /** What the session waits for, in words. */
+    private String awaited() {
+        String line = state.awaitedFor().orElse(null);
+        if (line == null) {
+            return texts.get("session.awaited.last");
+        } else if (line.equals(DialogueState.GREETING)) {
+            return texts.get("session.awaited.greeting");
+        } else if (line.equals(DialogueState.MESSAGE)) {
+            return texts.get("session.awaited.message");
+        }
+        return line;
     }
 
     /** Lets every earlier reply arrive, as a helper that needs the server's attention must. */
@@ -413,8 +450,7 @@ public final class InteractiveSession {
             return true;
         }
         if (!isOver()) {
-            input.print("(no reply to " + state.awaitedFor().orElse("the last command") + " within "
-                    + replyTimeout.toSeconds() + " s)");
+            input.print(texts.get("session.noReplyTo", awaited(), replyTimeout.toSeconds()));
         }
         return false;
     }
@@ -445,7 +481,7 @@ public final class InteractiveSession {
             return false;
         }, replyTimeout);
         if (!came && !isOver()) {
-            input.print("(no reply within " + replyTimeout.toSeconds() + " s)");
+            input.print(texts.get("session.noReply", replyTimeout.toSeconds()));
         }
         return found[0] == null ? null : found[0].reply();
     }
@@ -469,7 +505,7 @@ public final class InteractiveSession {
             await(() -> !state.awaitingReply(), replyTimeout);
         }
         if (state.inMessage()) {
-            input.print("(the input ended inside a message: dropping the connection, so no message is sent)");
+            input.print(texts.get("session.inputEndedInMessage"));
             drop();
             return;
         }
@@ -483,28 +519,25 @@ public final class InteractiveSession {
         }
         if (state.inMessage()) {
             // QUIT now would be a line of the message.
-            input.print("(inside a message QUIT would be message text: dropping the connection instead, so no "
-                    + "message is sent)");
+            input.print(texts.get("session.quitInMessage"));
             drop();
             return;
         }
         if (!quitSent) {
-            input.print("(leaving: QUIT)");
+            input.print(texts.get("session.leaving"));
             sendTyped("QUIT");
         }
         if (!await(() -> isOver() || lastAnswer != null && "QUIT".equals(lastAnswer.line()), QUIT_PATIENCE)
                 && !isOver()) {
-            end("(no answer to QUIT within " + QUIT_PATIENCE.toSeconds() + " s; closing the connection)", 0);
+            end(texts.get("session.end.quitTimeout", QUIT_PATIENCE.toSeconds()), 0);
         }
         await(() -> isOver(), Duration.ofMillis(500));
-        end("(session ended)", 0);
+        end(texts.get("session.end.ended"), 0);
     }
 
     private boolean offerToDrop() throws IOException {
-        input.print("(after a 354 the server takes every line as message text, QUIT included: the only ways out "
-                + "are a line with only \".\", which sends the message, or dropping the connection, which sends "
-                + "nothing)");
-        if (input.confirm("drop the connection?")) {
+        input.print(texts.get("session.drop.why"));
+        if (input.confirm(texts.get("session.drop.confirm"))) {
             drop();
             return true;
         }
@@ -512,7 +545,7 @@ public final class InteractiveSession {
     }
 
     private void drop() throws IOException {
-        end("(connection dropped: the server saw no final dot, so it keeps no message)", 0);
+        end(texts.get("session.end.dropped"), 0);
         connection.close();
     }
 
@@ -522,7 +555,8 @@ public final class InteractiveSession {
     private boolean helper(String line) throws IOException, InterruptedException {
         String[] words = line.split("\\s+");
         switch (words[0].toLowerCase(Locale.ROOT)) {
-            case "/help" -> input.print(HELP);
+            case "/help" -> input.print(help());
+            case "/send" -> sendHeld();
             case "/quit" -> {
                 quit();
                 return false;
@@ -532,24 +566,39 @@ public final class InteractiveSession {
             case "/data" -> data();
             case "/starttls" -> startTls();
             case "/auth" -> auth(words);
-            default -> input.print("unknown helper " + words[0] + "; /help lists them");
+            default -> {
+                if (coach == null || !coach.helper(words)) {
+                    input.print(texts.get("session.helper.unknown", words[0]));
+                }
+            }
         }
         return !isOver();
     }
 
+    /** /send: the line the coach held back goes out as it was typed. */
+    private void sendHeld() throws IOException {
+        String line = heldLine;
+        heldLine = null;
+        if (line == null) {
+            input.print(texts.get("session.send.nothing"));
+            return;
+        }
+        sendTyped(line);
+    }
+
     private void explainLast() {
         Answer last = lastAnswer;
-        input.print(last == null ? "no reply yet" : ReplyExplainer.explainInSession(last.reply(), last.line()).text());
+        input.print(last == null ? texts.get("session.explain.none") : ReplyExplainer.explainInSession(last.reply(), last.line()).text());
     }
 
     private void save(String[] words) throws IOException {
         if (words.length < 2) {
-            input.print("/save needs a file name: /save session.txt");
+            input.print(texts.get("session.save.usage"));
             return;
         }
         Path file = Path.of(words[1]);
         int lines = transcript.save(file);
-        input.print("transcript saved to " + file + " (" + lines + " lines)");
+        input.print(texts.get("session.save.done", file, lines));
     }
 
     private void data() throws IOException, InterruptedException {
@@ -559,18 +608,17 @@ public final class InteractiveSession {
         rawMessage = false;
         Reply go = command("DATA", "DATA");
         if (go == null || go.code() != 354) {
-            input.print("the server did not say 354, so no message was sent");
+            input.print(texts.get("session.data.no354"));
             return;
         }
-        input.print("write the message: headers, an empty line, the body; a line with only \".\" ends it "
-                + "(leading dots are doubled for you)");
+        input.print(texts.get("session.data.write"));
         StringBuilder message = new StringBuilder();
         while (true) {
             String line;
             try {
                 line = input.readLine("data> ");
             } catch (LineSource.Interrupted e) {
-                input.print("(nothing of this message has been sent yet)");
+                input.print(texts.get("session.data.nothingSent"));
                 if (offerToDrop()) {
                     return;
                 }
@@ -580,7 +628,7 @@ public final class InteractiveSession {
                 if (isOver()) {
                     return;
                 }
-                input.print("(the input ended inside a message: dropping the connection, so no message is sent)");
+                input.print(texts.get("session.inputEndedInMessage"));
                 drop();
                 return;
             }
@@ -610,19 +658,16 @@ public final class InteractiveSession {
                 try {
                     problem = connection.startTlsObserving(tlsSettings);
                 } catch (IOException e) {
-                    end("(TLS failed: " + e.getMessage() + ")", ExitCode.TLS_FAILURE.code());
+                    end(texts.get("session.tls.failed", e.getMessage()), ExitCode.TLS_FAILURE.code());
                     connection.close();
                     return;
                 }
-                input.print("(TLS started: " + connection.tls().map(tls -> tls.protocol() + ", " + tls.cipher())
-                        .orElse("?") + ")");
-                tlsSettings.trustedLocalCa().ifPresent(ca -> input.print("(trusting the local SMTP Lab CA from "
-                        + ca + " as well as the system's CAs)"));
+                input.print(texts.get("session.tls.started", connection.tls()
+                        .map(tls -> tls.protocol() + ", " + tls.cipher()).orElse("?")));
+                tlsSettings.trustedLocalCa().ifPresent(ca -> input.print(texts.get("session.tls.trusting", ca)));
                 if (problem.isPresent()) {
                     tlsUnverified = true;
-                    input.print("WARNING: the server's certificate does not verify: " + problem.get() + ". The "
-                            + "connection is encrypted, but nothing proves the server is who it claims to be; /auth "
-                            + "will ask before sending a password.");
+                    input.print(texts.get("session.tls.unverified", problem.get()));
                 }
             }
         } finally {
@@ -637,23 +682,22 @@ public final class InteractiveSession {
 
     private void auth(String[] words) throws IOException, InterruptedException {
         if (words.length < 2 || !List.of("plain", "login").contains(words[1].toLowerCase(Locale.ROOT))) {
-            input.print("use /auth plain [USER] or /auth login [USER]");
+            input.print(texts.get("session.auth.usage"));
             return;
         }
         if (connection.tls().isEmpty()) {
-            input.print("(no TLS yet: the password goes over the wire in plain text, base64 is not encryption; "
-                    + "most servers offer AUTH only after /starttls)");
+            input.print(texts.get("session.auth.noTls"));
         }
-        String user = words.length > 2 ? words[2] : input.readLine("user: ");
+        String user = words.length > 2 ? words[2] : input.readLine(texts.get("session.auth.user"));
         // Read the password even when it will not be sent: from a pipe, the next line is the password,
         // and it must never go out as a command.
-        String password = user == null ? null : input.readSecret("password: ");
+        String password = user == null ? null : input.readSecret(texts.get("session.auth.password"));
         if (user == null || password == null) {
             return;
         }
         if (connection.tls().isPresent() && tlsUnverified && !tlsSettings.insecure()
-                && !input.confirm("the certificate did not verify: send the password anyway?")) {
-            input.print("(no password sent)");
+                && !input.confirm(texts.get("session.auth.confirmUnverified"))) {
+            input.print(texts.get("session.auth.notSent"));
             return;
         }
         authenticate(words[1], user, password);

@@ -11,7 +11,7 @@ import java.util.List;
  * What was said both ways in an interactive session. The typing thread adds client lines while
  * the reply thread adds server lines, so every access holds the lock.
  */
-final class SessionTranscript {
+public final class SessionTranscript {
     private final List<String> lines = new ArrayList<>();
 
     synchronized void client(String line) {
@@ -22,12 +22,12 @@ final class SessionTranscript {
         lines.add("S: " + line);
     }
 
-    synchronized List<String> lines() {
+    public synchronized List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** Writes a consistent copy; returns how many lines were written. */
-    int save(Path file) throws IOException {
+    public int save(Path file) throws IOException {
         List<String> copy = lines();
         Files.write(file, copy, StandardCharsets.UTF_8);
         return copy.size();

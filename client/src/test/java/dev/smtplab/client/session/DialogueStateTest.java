@@ -30,7 +30,7 @@ class DialogueStateTest {
         }
         assertThat(state.awaitingReply()).as("content lines wait for nothing").isFalse();
         assertThat(state.sent(".")).isEqualTo(DialogueState.Kind.END_OF_MESSAGE);
-        assertThat(state.awaitedFor()).hasValue("the message (the lone dot)");
+        assertThat(state.awaitedFor()).hasValue(DialogueState.MESSAGE);
         reply(250);
         assertThat(state.inMessage()).isFalse();
         assertThat(state.awaitingReply()).isFalse();
@@ -50,7 +50,7 @@ class DialogueStateTest {
         reply(250);
         assertThat(state.awaitedFor()).hasValue("DATA");
         reply(354);
-        assertThat(state.awaitedFor()).hasValue("the message (the lone dot)");
+        assertThat(state.awaitedFor()).hasValue(DialogueState.MESSAGE);
         reply(250);
         assertThat(state.awaitedFor()).hasValue("QUIT");
         reply(221);
@@ -74,7 +74,7 @@ class DialogueStateTest {
 
     @Test
     void the_greeting_comes_first_and_unasked_replies_answer_nothing() {
-        assertThat(state.awaitedFor()).hasValue("the greeting");
+        assertThat(state.awaitedFor()).hasValue(DialogueState.GREETING);
         assertThat(state.replied(Reply.of(220, "hi"))).isEmpty();
         assertThat(state.replied(Reply.of(421, "4.4.2 timeout"))).isEmpty();
         state.sent("NOOP");

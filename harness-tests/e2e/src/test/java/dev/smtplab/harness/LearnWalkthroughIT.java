@@ -1,0 +1,245 @@
+package dev.smtplab.harness;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every lesson of {@code smtplab learn}, in English and in Japanese, typed in tmux as a learner
+ * types: at each step a wrong attempt first (a malformed command the lesson stops before it goes
+ * out, or one the server refuses), then the correction, and the screen must show the lesson's
+ * answer to each. The lesson's progress is saved as finished.
+ */
+@Timeout(180)
+class LearnWalkthroughIT {
+    private static final String TMUX_SESSION = "smtplab-learn-" + ProcessHandle.current().pid();
+    private static final String WAIT = "\u0000wait";
+    @TempDir
+    Path data;
+
+    /** What is typed, and a piece of text that must then appear on the screen (once more than before). */
+    private record Keys(String typed, String shows) {
+    }
+
+    private static Keys type(String typed, String shows) {
+        return new Keys(typed, shows);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        tmux("kill-session", "-t", TMUX_SESSION);
+    }
+
+    static Stream<Arguments> lessons() {
+        return Stream.of(
+                Arguments.of(4, "en", List.of(
+                        type("/hint", "Hint 1 of 2"),
+                        type("EHLO", "needs your machine's name"),
+                        type("EHLO client.example.test", "\u2713 250: the server greeted you back"),
+                        type("HELLO client.example.test", "Did you mean HELO?"),
+                        type("HELO client.example.test", "Lesson 4 finished"))),
+                Arguments.of(4, "ja", List.of(
+                        type("/hint", "ヒント 1/2"),
+                        type("ＥＨＬＯ client.example.test", "全角"),
+                        type("EHLO client.example.test", "\u2713 250: サーバーがあいさつを返しました"),
+                        type("HELLO client.example.test", "HELO のことですか?"),
+                        type("HELO client.example.test", "レッスン 4 を修了しました"))),
+                Arguments.of(5, "en", List.of(
+                        type("EHLO client.example.test", "Greeted"),
+                        type("MAIL FROM you@example.test", "MAIL FROM:<address>"),
+                        type("MAIL FROM:<you@example.test>", "the envelope sender is set"),
+                        type("To: friend@example.test", "is a header"),
+                        type("RCPT TO:<friend@example.test>", "accepts mail for that recipient"),
+                        type("RCPT TO:friend2@example.test", "angle brackets"),
+                        type("RCPT TO:<friend2@example.test>", "Two recipients"),
+                        type("REST", "Did you mean RSET?"),
+                        type("RSET", "Lesson 5 finished"))),
+                Arguments.of(5, "ja", List.of(
+                        type("EHLO client.example.test", "あいさつが済みました"),
+                        type("MAIL FROM：<you@example.test>", "全角"),
+                        type("MAIL FROM:<you@example.test>", "エンベロープの送信者が決まりました"),
+                        type("To: friend@example.test", "ヘッダーで"),
+                        type("RCPT TO:<friend@example.test>", "この受信者あてのメールを受け付けます"),
+                        type("RCPT TO:friend2@example.test", "山かっこ"),
+                        type("RCPT TO:<friend2@example.test>", "受信者 2 人に 1 通"),
+                        type("REST", "RSET のことですか?"),
+                        type("RSET", "レッスン 5 を修了しました"))),
+                Arguments.of(6, "en", List.of(
+                        type("DATA", "No recipient has been accepted"),
+                        type("EHLO client.example.test", "250 CHUNKING"),
+                        type("MAIL FROM:<you@example.test>", "250 2.1.0"),
+                        type("RCPT TO:<friend@example.test>", "The envelope is ready"),
+                        type("DATA", "354: from now on"),
+                        type("Subject: Hello", "data>"),
+                        type("", "data>"),
+                        type("Hi", "data>"),
+                        type(".hidden", "would be stored as \"hidden\""),
+                        type("..hidden", "data>"),
+                        type(".", "Lesson 6 finished"))),
+                Arguments.of(6, "ja", List.of(
+                        type("DATA", "受け付けられた受信者がまだいない"),
+                        type("EHLO client.example.test", "250 CHUNKING"),
+                        type("MAIL FROM:<you@example.test>", "250 2.1.0"),
+                        type("RCPT TO:<friend@example.test>", "エンベロープの準備ができました"),
+                        type("DATA", "354: ここからは"),
+                        type("Subject: Hello", "data>"),
+                        type("", "data>"),
+                        type("こんにちは", "data>"),
+                        type(".hidden", "\"hidden\" として保存されます"),
+                        type("..hidden", "data>"),
+                        type(".", "レッスン 6 を修了しました"))),
+                Arguments.of(7, "en", List.of(
+                        type("EHLO client.example.test", "250 CHUNKING"),
+                        type("MAIL FROM:<you@example.test>", "250 2.1.0"),
+                        type("RCPT TO:<friend@example.test>", "250 2.1.5"),
+                        type("DATA", "354"),
+                        type("Subject: Hello", "data>"),
+                        type("", "data>"),
+                        type("Hi", "data>"),
+                        type(".", "The server's record of that message: id"),
+                        type("QUTI", "Did you mean QUIT?"),
+                        type("QUIT", "Lesson 7 finished"))),
+                Arguments.of(7, "ja", List.of(
+                        type("EHLO client.example.test", "250 CHUNKING"),
+                        type("MAIL FROM:<you@example.test>", "250 2.1.0"),
+                        type("RCPT TO:<friend@example.test>", "250 2.1.5"),
+                        type("DATA", "354"),
+                        type("Subject: Hello", "data>"),
+                        type("", "data>"),
+                        type("Hi", "data>"),
+                        type(".", "サーバーに記録されたメッセージ: ID"),
+                        type("QUTI", "QUIT のことですか?"),
+                        type("QUIT", "レッスン 7 を修了しました"))),
+                Arguments.of(8, "en", List.of(
+                        type("EHLO client.example.test", "250 CHUNKING"),
+                        type("MAIL FROM:spammer@spam.test", "angle brackets"),
+                        type("MAIL FROM:<spammer@spam.test>", "A 5xx at MAIL FROM"),
+                        type("MAIL FROM:<you@example.test>", "after a refused MAIL FROM"),
+                        type("RCPT TO:<nobody@example.test>", "no such user"),
+                        type("RCPT TO:<someone@elsewhere.test>", "this server takes mail only for its own domains"),
+                        type("RCPT TO:<full@example.test>", "a 4xx, so temporary"),
+                        type("RCPT TO:<later@example.test>", "451 Greylisted: a server"),
+                        type("RCPT TO:<later@example.test>", "451 to \"RCPT TO:<later@example.test>\""),
+                        type(WAIT, ""),
+                        type("RCPT TO:<later@example.test>", "Lesson 8 finished"))),
+                Arguments.of(8, "ja", List.of(
+                        type("EHLO client.example.test", "250 CHUNKING"),
+                        type("MAIL FROM:spammer@spam.test", "山かっこ"),
+                        type("MAIL FROM:<spammer@spam.test>", "MAIL FROM に 5xx"),
+                        type("MAIL FROM:<you@example.test>", "MAIL FROM が拒否されても"),
+                        type("RCPT TO:<nobody@example.test>", "そのようなユーザーはいません"),
+                        type("RCPT TO:<someone@elsewhere.test>", "自分のドメインあてのメールしか"),
+                        type("RCPT TO:<full@example.test>", "4xx なので一時的なエラー"),
+                        type("RCPT TO:<later@example.test>", "451 Greylisted: 初めて見る"),
+                        type("RCPT TO:<later@example.test>", "への 451: サーバー側の一時的なエラー"),
+                        type(WAIT, ""),
+                        type("RCPT TO:<later@example.test>", "レッスン 8 を修了しました"))),
+                Arguments.of(9, "en", List.of(
+                        type("EHLO client.example.test", "STARTTLS is there, AUTH is not"),
+                        type("AUTH PLAIN AGxlYXJuZXIAbGV0LW1lLWlu", "not encrypted yet"),
+                        type("/starttls", "TLS is on"),
+                        type("/auth plain learner", "password:"),
+                        type("let-me-in", "Lesson 9 finished"))),
+                Arguments.of(9, "ja", List.of(
+                        type("EHLO client.example.test", "STARTTLS はありますが、AUTH はありません"),
+                        type("AUTH PLAIN AGxlYXJuZXIAbGV0LW1lLWlu", "まだ暗号化されていません"),
+                        type("/starttls", "TLS が有効になり"),
+                        type("/auth plain learner", "パスワード:"),
+                        type("let-me-in", "レッスン 9 を修了しました"))));
+    }
+
+    @ParameterizedTest(name = "lesson {0} in {1}")
+    @MethodSource("lessons")
+    void a_learner_takes_the_lesson_with_a_wrong_attempt_at_each_step(int lesson, String language, List<Keys> script)
+            throws Exception {
+        Peers.program("tmux", "tmux");
+        String command = String.join(" ", Peers.java(), "-jar", Peers.clientJar().toString(), "learn",
+                Integer.toString(lesson), "--lang", language, "--data-dir", data.toString(), "; sleep 60");
+        assertThat(tmux("new-session", "-d", "-s", TMUX_SESSION, "-x", "200", "-y", "50",
+                "env TERM=xterm NO_COLOR=1 LANG=C.UTF-8 " + command)).isZero();
+        awaitShown(language.equals("ja") ? "ステップ 1/" : "Step 1 of", 0);
+        for (Keys keys : script) {
+            if (keys.typed().equals(WAIT)) {
+                TimeUnit.SECONDS.sleep(11);
+                continue;
+            }
+            int before = occurrences(screen(), keys.shows());
+            if (!keys.typed().isEmpty()) {
+                assertThat(tmux("send-keys", "-t", TMUX_SESSION, "-l", keys.typed())).isZero();
+            }
+            assertThat(tmux("send-keys", "-t", TMUX_SESSION, "Enter")).isZero();
+            awaitShown(keys.shows(), before);
+        }
+        assertThat(tmux("send-keys", "-t", TMUX_SESSION, "C-d")).isZero();
+        Path progress = data.resolve("learn/progress.properties");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && !(Files.exists(progress)
+                && Files.readString(progress).contains(".finished=true"))) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        assertThat(Files.readString(progress, StandardCharsets.UTF_8)).contains(".finished=true");
+        // Ctrl-D leaves with QUIT (lesson 7 has sent it already): the 221, then the transcript is saved.
+        awaitShown("221 2.0.0", 0);
+        Path transcripts = data.resolve("learn/transcripts");
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && !Files.isDirectory(transcripts)) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        try (Stream<Path> saved = Files.list(transcripts)) {
+            List<Path> files = saved.toList();
+            assertThat(files).as("the lesson's transcript").hasSize(1);
+            assertThat(Files.readString(files.get(0), StandardCharsets.UTF_8)).startsWith("# smtplab learn " + lesson)
+                    .contains("S: 220 mx.example.test");
+        }
+    }
+
+    private void awaitShown(String text, int before) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String screen = screen();
+        while (occurrences(screen, text) <= before && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(30);
+            screen = screen();
+        }
+        assertThat(occurrences(screen, text)).as("\"%s\" shown once more on the screen:%n%s", text, screen)
+                .isGreaterThan(before);
+    }
+
+    private static int occurrences(String screen, String text) {
+        int count = 0;
+        for (int at = screen.indexOf(text); at >= 0; at = screen.indexOf(text, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** The pane's text, wrapped lines joined. */
+    private String screen() throws Exception {
+        Process capture = new ProcessBuilder("tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", TMUX_SESSION)
+                .redirectErrorStream(true).start();
+        String text = new String(capture.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        capture.waitFor(10, TimeUnit.SECONDS);
+        return text;
+    }
+
+    private static int tmux(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("tmux"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+}
