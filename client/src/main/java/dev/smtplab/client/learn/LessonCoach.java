@@ -66,9 +66,6 @@ final class LessonCoach implements Coach {
     @Override
     public synchronized Optional<String> review(String line, boolean inMessage) {
         Optional<String> problem = inMessage ? review.content(line) : review.command(line, dialogue);
-        if (problem.isEmpty() && !finished()) {
-            problem = current().review().review(line, inMessage).map(this::lessonStepText);
-        }
         return problem.map(text -> MARK + text);
     }
 
@@ -240,10 +237,6 @@ final class LessonCoach implements Coach {
 
     private String stepText(String name) {
         return text("lesson." + lesson.id() + "." + current().id() + "." + name);
-    }
-
-    private String lessonStepText(String name) {
-        return stepText(name);
     }
 
     private String text(String key) {

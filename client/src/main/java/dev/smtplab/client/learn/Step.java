@@ -3,7 +3,6 @@ package dev.smtplab.client.learn;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.server.FakeSmtpServer;
 
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -13,13 +12,8 @@ import java.util.function.Predicate;
  *
  * @param id        the step's key within its lesson
  * @param reached   whether a reply (and the server's record of it) shows the goal reached
- * @param review    a check of a typed line particular to this step (the general checks run too);
- *                  returns the key of the problem's text
  */
-record Step(String id, Predicate<Event> reached, StepReview review) {
-    Step(String id, Predicate<Event> reached) {
-        this(id, reached, (line, inMessage) -> Optional.empty());
-    }
+record Step(String id, Predicate<Event> reached) {
 
     /** A reply and everything a step may look at to judge it. */
     record Event(String line, Reply reply, Dialogue dialogue, FakeSmtpServer server) {
@@ -30,10 +24,5 @@ record Step(String id, Predicate<Event> reached, StepReview review) {
         boolean answers(String verb, int code) {
             return verb().equals(verb) && reply.code() == code;
         }
-    }
-
-    @FunctionalInterface
-    interface StepReview {
-        Optional<String> review(String line, boolean inMessage);
     }
 }
