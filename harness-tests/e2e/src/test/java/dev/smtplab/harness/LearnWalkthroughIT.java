@@ -196,7 +196,8 @@ class LearnWalkthroughIT {
         awaitShown("221 2.0.0", 0);
         Path transcripts = data.resolve("learn/transcripts");
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && !Files.isDirectory(transcripts)) {
+        // The folder is made just before the file is written: wait for the file.
+        while (System.nanoTime() < deadline && (!Files.isDirectory(transcripts) || isEmpty(transcripts))) {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         try (Stream<Path> saved = Files.list(transcripts)) {
@@ -204,6 +205,12 @@ class LearnWalkthroughIT {
             assertThat(files).as("the lesson's transcript").hasSize(1);
             assertThat(Files.readString(files.get(0), StandardCharsets.UTF_8)).startsWith("# smtplab learn " + lesson)
                     .contains("S: 220 mx.example.test");
+        }
+    }
+
+    private static boolean isEmpty(Path folder) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.findAny().map(file -> file.toFile().length() == 0).orElse(true);
         }
     }
 
