@@ -1,6 +1,8 @@
 package dev.smtplab.client.learn;
 
 import dev.smtplab.client.i18n.Texts;
+import dev.smtplab.client.protocol.SmtpVerb;
+import dev.smtplab.client.send.DotStuffing;
 
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +40,7 @@ final class CommandReview {
         if (HEADER.matcher(trimmed).matches()) {
             return problem("review.headerAsCommand", trimmed.substring(0, trimmed.indexOf(':') + 1));
         }
-        String verb = Dialogue.verb(trimmed);
+        String verb = SmtpVerb.of(trimmed);
         if (!VERBS.contains(verb)) {
             return nearest(verb).map(guess -> text("review.unknownVerb", verb, guess))
                     .or(() -> problem("review.unknownVerb.noGuess", verb));
@@ -57,7 +59,7 @@ final class CommandReview {
 
     /** A line of message content: the one mistake worth stopping is a leading dot that will vanish. */
     Optional<String> content(String line) {
-        if (line.startsWith(".") && !line.equals(".") && !line.startsWith("..")) {
+        if (DotStuffing.losesLeadingDot(line)) {
             return problem("review.content.dot", line, line.substring(1));
         }
         return Optional.empty();

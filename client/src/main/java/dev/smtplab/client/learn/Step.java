@@ -1,6 +1,7 @@
 package dev.smtplab.client.learn;
 
 import dev.smtplab.client.protocol.Reply;
+import dev.smtplab.client.protocol.SmtpVerb;
 import dev.smtplab.server.FakeSmtpServer;
 
 import java.util.function.Predicate;
@@ -18,7 +19,7 @@ record Step(String id, Predicate<Event> reached) {
     /** A reply and everything a step may look at to judge it. */
     record Event(String line, Reply reply, Dialogue dialogue, FakeSmtpServer server) {
         String verb() {
-            return Dialogue.verb(line);
+            return SmtpVerb.of(line);
         }
 
         boolean answers(String verb, int code) {

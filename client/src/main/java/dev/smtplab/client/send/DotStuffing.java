@@ -7,6 +7,15 @@ public final class DotStuffing {
     private DotStuffing() {
     }
 
+    /**
+     * Whether a line typed as raw message content loses its first character: the server removes
+     * one leading dot (RFC 5321, 4.5.2), so a single "." is lost; ".." is a dot stuffed by hand,
+     * and "." alone ends the message.
+     */
+    public static boolean losesLeadingDot(String typedLine) {
+        return typedLine.startsWith(".") && !typedLine.equals(".") && !typedLine.startsWith("..");
+    }
+
     /** RFC 5321, 4.5.2: a line starting with "." gets another "."; bare LF becomes CRLF. */
     public static byte[] encode(byte[] message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 64);

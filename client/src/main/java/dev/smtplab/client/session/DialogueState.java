@@ -1,12 +1,12 @@
 package dev.smtplab.client.session;
 
 import dev.smtplab.client.protocol.Reply;
+import dev.smtplab.client.protocol.SmtpVerb;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -55,7 +55,7 @@ final class DialogueState {
             pending.add(new Pending(Kind.UNDECIDED, line));
             return Kind.UNDECIDED;
         }
-        Kind kind = verb(line).equals("DATA") ? Kind.DATA : Kind.COMMAND;
+        Kind kind = SmtpVerb.of(line).equals("DATA") ? Kind.DATA : Kind.COMMAND;
         pending.add(new Pending(kind, line));
         return kind;
     }
@@ -142,9 +142,4 @@ final class DialogueState {
                 ? MESSAGE : entry.line());
     }
 
-    static String verb(String line) {
-        String trimmed = line.trim();
-        int space = trimmed.indexOf(' ');
-        return (space < 0 ? trimmed : trimmed.substring(0, space)).toUpperCase(Locale.ROOT);
-    }
 }

@@ -7,6 +7,7 @@ import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.client.protocol.Sasl;
 import dev.smtplab.client.protocol.SmtpConnection;
+import dev.smtplab.client.protocol.SmtpVerb;
 import dev.smtplab.client.protocol.TlsBytesException;
 import dev.smtplab.client.protocol.TlsSettings;
 import dev.smtplab.client.send.DotStuffing;
@@ -254,7 +255,7 @@ public final class InteractiveSession {
         if (kind == DialogueState.Kind.DATA) {
             rawMessage = true;
         }
-        if (DialogueState.verb(line).equals("QUIT") && kind == DialogueState.Kind.COMMAND) {
+        if (SmtpVerb.of(line).equals("QUIT") && kind == DialogueState.Kind.COMMAND) {
             quitSent = true;
         }
         connection.sendLine(line);
@@ -269,7 +270,7 @@ public final class InteractiveSession {
     }
 
     private void rememberHelo(String line) {
-        String verb = DialogueState.verb(line);
+        String verb = SmtpVerb.of(line);
         if ((verb.equals("EHLO") || verb.equals("HELO")) && line.trim().length() > 5) {
             helo = line.trim().substring(5).trim();
         }
@@ -277,8 +278,7 @@ public final class InteractiveSession {
 
     /** In raw DATA mode nobody stuffs dots or checks the header block: say what the server will make of it. */
     private void warnAboutContent(String line) {
-        // ".." is a dot stuffed by hand, as it should be; one dot alone is the mistake.
-        if (line.startsWith(".") && !line.equals(".") && !line.startsWith("..")) {
+        if (DotStuffing.losesLeadingDot(line)) {
             input.print(texts.get("session.content.dot", line.substring(1)));
         }
         if (headerBlockEnded) {
@@ -311,7 +311,7 @@ public final class InteractiveSession {
                 lastAnswer = answer;
                 greeted.countDown();
                 input.prompt(prompt());
-                if (answered.isPresent() && DialogueState.verb(answered.get()).equals("DATA") && reply.code() == 354
+                if (answered.isPresent() && SmtpVerb.of(answered.get()).equals("DATA") && reply.code() == 354
                         && rawMessage) {
                     headerBlockEnded = false;
                     warnedAboutHeaders = false;

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -233,20 +232,11 @@ class LearnWalkthroughIT {
         return count;
     }
 
-    /** The pane's text, wrapped lines joined. */
     private String screen() throws Exception {
-        Process capture = new ProcessBuilder("tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", TMUX_SESSION)
-                .redirectErrorStream(true).start();
-        String text = new String(capture.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        capture.waitFor(10, TimeUnit.SECONDS);
-        return text;
+        return Tmux.capture(TMUX_SESSION);
     }
 
     private static int tmux(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("tmux"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        return Tmux.run(args);
     }
 }

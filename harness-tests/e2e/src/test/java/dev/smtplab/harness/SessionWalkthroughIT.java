@@ -130,10 +130,7 @@ class SessionWalkthroughIT {
 
     /** The pane's text, wrapped lines joined, trailing blanks cut, blank lines at the end dropped. */
     private List<String> screen() throws Exception {
-        Process capture = new ProcessBuilder("tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", TMUX_SESSION)
-                .redirectErrorStream(true).start();
-        String text = new String(capture.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        capture.waitFor(10, TimeUnit.SECONDS);
+        String text = Tmux.capture(TMUX_SESSION);
         List<String> lines = new ArrayList<>();
         for (String line : text.split("\n", -1)) {
             lines.add(line.stripTrailing());
@@ -145,11 +142,7 @@ class SessionWalkthroughIT {
     }
 
     private static int tmux(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("tmux"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        return Tmux.run(args);
     }
 
     /** The text block in "### smtplab session" that starts with "$ ./smtplab session". */
