@@ -66,17 +66,27 @@ public final class Learn {
             throws IOException, InterruptedException {
         Lesson lesson = Lessons.number(number).orElseThrow(() -> new IllegalArgumentException(
                 texts.get("learn.noSuchLesson", number, numbers())));
-        Progress progress = Progress.load(folder);
+        Tutor tutor = new Tutor(lesson, texts, Progress.load(folder), folder.resolve("transcripts"));
         Path serverFolder = Files.createTempDirectory("smtplab-lesson-");
-        try (FakeSmtpServer server = lesson.start(serverFolder)) {
-            out.println(texts.get("learn.server", server.host(), server.port()));
-            out.flush();
-            SmtpConnection connection = SmtpConnection.connect(server.host(), server.host(), server.port(),
-                    Duration.ofSeconds(5), Duration.ofSeconds(30));
-            TlsSettings tls = new TlsSettings(serverFolder.resolve("ca.pem"), false);
-            LessonCoach coach = new LessonCoach(lesson, texts, server, progress, folder.resolve("transcripts"));
-            return new InteractiveSession(connection, lines, tls, Duration.ofSeconds(30), false, color).texts(texts)
-                    .coach(coach).run();
+        try {
+            if (lesson instanceof NetworkLesson network) {
+                try (LabNetwork lab = network.network().start(serverFolder)) {
+                    return new NetworkShell(lab, tutor, lines).run();
+                } finally {
+                    lines.close();
+                }
+            }
+            DialogueLesson dialogue = (DialogueLesson) lesson;
+            try (FakeSmtpServer server = dialogue.start(serverFolder)) {
+                out.println(texts.get("learn.server", server.host(), server.port()));
+                out.flush();
+                SmtpConnection connection = SmtpConnection.connect(server.host(), server.host(), server.port(),
+                        Duration.ofSeconds(5), Duration.ofSeconds(30));
+                TlsSettings tls = new TlsSettings(serverFolder.resolve("ca.pem"), false);
+                LessonCoach coach = new LessonCoach(dialogue, tutor, server);
+                return new InteractiveSession(connection, lines, tls, Duration.ofSeconds(30), false, color).texts(texts)
+                        .coach(coach).run();
+            }
         } finally {
             deleteTree(serverFolder);
         }

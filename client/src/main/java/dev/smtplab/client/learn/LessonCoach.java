@@ -7,13 +7,7 @@ import dev.smtplab.client.session.SessionTranscript;
 import dev.smtplab.server.FakeSmtpServer;
 import dev.smtplab.server.record.RecordedMessage;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,23 +25,19 @@ final class LessonCoach implements Coach {
     static final String MARK = "» ";
     private static final Pattern QUEUED_AS = Pattern.compile("queued as (\\S+)");
 
-    private final Lesson lesson;
+    private final DialogueLesson lesson;
+    private final Tutor tutor;
     private final Texts texts;
     private final FakeSmtpServer server;
-    private final Progress progress;
-    private final Path transcripts;
     private final CommandReview review;
     private final Dialogue dialogue = new Dialogue();
     private Consumer<String> out = line -> { };
-    private int step;
-    private int hintsGiven;
 
-    LessonCoach(Lesson lesson, Texts texts, FakeSmtpServer server, Progress progress, Path transcripts) {
+    LessonCoach(DialogueLesson lesson, Tutor tutor, FakeSmtpServer server) {
         this.lesson = lesson;
-        this.texts = texts;
+        this.tutor = tutor;
+        this.texts = tutor.texts();
         this.server = server;
-        this.progress = progress;
-        this.transcripts = transcripts;
         this.review = new CommandReview(texts);
     }
 
@@ -58,9 +48,7 @@ final class LessonCoach implements Coach {
 
     @Override
     public synchronized void greeted(Reply greeting) {
-        say(texts.get("learn.lesson.heading", lesson.number(), lessonText("title")));
-        say(lessonText("intro"));
-        sayGoal();
+        say(tutor.opening());
     }
 
     @Override
@@ -70,46 +58,35 @@ final class LessonCoach implements Coach {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public synchronized void replied(String line, Reply reply) {
         dialogue.replied(line, reply);
-        if (finished()) {
+        if (tutor.finished()) {
             explainRefusal(line, reply);
             return;
         }
-        Step.Event event = new Step.Event(line, reply, dialogue, server);
-        if (!current().reached().test(event)) {
+        DialogueEvent event = new DialogueEvent(line, reply, dialogue, server);
+        Step<DialogueEvent> step = (Step<DialogueEvent>) tutor.current();
+        if (!step.reached().test(event)) {
             explainRefusal(line, reply);
             missedDetail(event);
+            step.missed(event).forEach(miss -> say(tutor.stepText(miss)));
             return;
         }
-        say(texts.get("learn.reached", stepText("done")));
+        say(tutor.reachedText());
         afterReached(event);
-        step++;
-        hintsGiven = 0;
-        try {
-            progress.reached(lesson, step);
-        } catch (IOException e) {
-            say(texts.get("learn.progress.unsaved", e.getMessage()));
-        }
-        if (finished()) {
-            say(texts.get("learn.finished", lesson.number(), lessonText("outro")));
-            Lessons.ALL.stream().filter(next -> next.number() > lesson.number()).findFirst()
-                    .ifPresentOrElse(next -> say(texts.get("learn.next", next.number(), text("lesson." + next.id()
-                            + ".title"))), () -> say(texts.get("learn.last")));
-        } else {
-            sayGoal();
-        }
+        say(tutor.advance());
     }
 
     /** What a step shows once reached, beyond its text: the capabilities, the message as stored, the queue id. */
-    private void afterReached(Step.Event event) {
+    private void afterReached(DialogueEvent event) {
         if (event.verb().equals("EHLO")) {
             explainCapabilities(event.reply());
         }
-        if (lesson.id().equals("data") && current().id().equals("message")) {
+        if (lesson.id().equals("data") && tutor.at("message")) {
             Lessons.storedWithDotLine(event).ifPresent(this::showStored);
         }
-        if (lesson.id().equals("queued") && current().id().equals("send")) {
+        if (lesson.id().equals("queued") && tutor.at("send")) {
             Matcher queued = QUEUED_AS.matcher(event.reply().wireText());
             String id = queued.find() ? queued.group(1) : "?";
             List<RecordedMessage> messages = server.messages();
@@ -120,16 +97,13 @@ final class LessonCoach implements Coach {
     }
 
     /** A reply that did not reach the goal, yet says something the lesson can explain. */
-    private void missedDetail(Step.Event event) {
+    private void missedDetail(DialogueEvent event) {
         if (lesson.id().equals("data") && event.answers(".", 250)) {
             List<RecordedMessage> messages = server.messages();
             if (!messages.isEmpty()) {
                 showStored(messages.get(messages.size() - 1));
-                say(stepText("noDot"));
+                say(tutor.stepText("noDot"));
             }
-        }
-        if (lesson.id().equals("ehlo") && current().id().equals("ehlo") && event.answers("HELO", 250)) {
-            say(stepText("heloFirst"));
         }
     }
 
@@ -148,7 +122,7 @@ final class LessonCoach implements Coach {
             String name = capability.split("[ =]", 2)[0].toUpperCase(Locale.ROOT);
             String key = "capability." + name;
             if (texts.has(key)) {
-                say("    " + capability + ": " + text(key));
+                say("    " + capability + ": " + tutor.text(key));
             }
         }
     }
@@ -160,28 +134,18 @@ final class LessonCoach implements Coach {
         }
         String key = "explain." + reply.code();
         say(texts.get("learn.explain", line.length() > 40 ? line.substring(0, 40) + "..." : line, reply.code(),
-                texts.has(key) ? text(key) : text("explain.class." + reply.code() / 100)));
+                texts.has(key) ? tutor.text(key) : tutor.text("explain.class." + reply.code() / 100)));
     }
 
     @Override
     public synchronized boolean helper(String[] words) {
         switch (words[0].toLowerCase(Locale.ROOT)) {
             case "/hint" -> {
-                if (finished()) {
-                    say(texts.get("learn.hint.finished"));
-                    return true;
-                }
-                List<String> hints = texts.numbered("lesson." + lesson.id() + "." + current().id() + ".hint");
-                if (hintsGiven < hints.size()) {
-                    say(texts.get("learn.hint", hintsGiven + 1, hints.size(), hints.get(hintsGiven)));
-                    hintsGiven++;
-                } else {
-                    say(texts.get("learn.hint.none"));
-                }
+                say(tutor.hint());
                 return true;
             }
             case "/goal" -> {
-                sayGoal();
+                say(tutor.goal());
                 return true;
             }
             default -> {
@@ -192,55 +156,15 @@ final class LessonCoach implements Coach {
 
     @Override
     public String help() {
-        return text("learn.help");
+        return tutor.text("learn.help");
     }
 
     @Override
     public void ended(SessionTranscript transcript) {
-        List<String> lines = new ArrayList<>();
-        lines.add("# smtplab learn " + lesson.number() + " (" + lesson.id() + "): " + step + "/" + lesson.steps().size()
-                + " steps");
-        lines.addAll(transcript.lines());
-        try {
-            Files.createDirectories(transcripts);
-            String name = "lesson-" + lesson.number() + "-" + LocalDateTime.now()
-                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".txt";
-            Files.write(transcripts.resolve(name), lines, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            say(texts.get("learn.transcript.unsaved", e.getMessage()));
+        String problem = tutor.saveTranscript(transcript.lines());
+        if (problem != null) {
+            say(problem);
         }
-    }
-
-    synchronized int stepsReached() {
-        return step;
-    }
-
-    private boolean finished() {
-        return step >= lesson.steps().size();
-    }
-
-    private Step current() {
-        return lesson.steps().get(step);
-    }
-
-    private void sayGoal() {
-        if (finished()) {
-            say(texts.get("learn.finished.already"));
-            return;
-        }
-        say(texts.get("learn.goal", step + 1, lesson.steps().size(), stepText("goal")));
-    }
-
-    private String lessonText(String name) {
-        return text("lesson." + lesson.id() + "." + name);
-    }
-
-    private String stepText(String name) {
-        return text("lesson." + lesson.id() + "." + current().id() + "." + name);
-    }
-
-    private String text(String key) {
-        return texts.get(key, Lessons.GREYLIST_WAIT.toSeconds(), Lessons.LESSON_USER, Lessons.LESSON_PASSWORD);
     }
 
     private void say(String text) {

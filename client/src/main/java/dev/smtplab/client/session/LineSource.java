@@ -32,6 +32,14 @@ public interface LineSource extends AutoCloseable {
     /** Prints a line without disturbing what is being typed. */
     void print(String line);
 
+    /**
+     * Whether Ctrl-C was pressed since the last read, while nothing was being read (a wait for the
+     * network, say): taken, so one press counts once. A pipe has no Ctrl-C.
+     */
+    default boolean takeInterrupt() {
+        return false;
+    }
+
     /** Makes a waiting {@link #readLine} return null at once: the session is over. */
     void wakeUp();
 

@@ -96,6 +96,13 @@ final class TerminalLines implements LineSource {
         }
     }
 
+    @Override
+    public boolean takeInterrupt() {
+        boolean pending = interruptPending;
+        interruptPending = false;
+        return pending;
+    }
+
     /** The next redraw (printing a line above the prompt) shows it. */
     @Override
     public void prompt(String prompt) {
