@@ -15,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 
@@ -31,7 +30,7 @@ public final class MessageComposer {
     public static byte[] compose(String from, List<String> to, List<String> cc, String subject, String body,
                                  List<String> headers, List<Path> attachments) {
         if (headers.isEmpty() && attachments.isEmpty()) {
-            byte[] plain = PlainMessage.compose(from, to, cc, subject, body, new Date());
+            byte[] plain = PlainMessage.compose(from, to, cc, subject, body, MailDate.now());
             if (plain != null) {
                 return plain;
             }
@@ -52,7 +51,7 @@ public final class MessageComposer {
                 message.addRecipient(Message.RecipientType.CC, address(recipient, "--cc"));
             }
             message.setSubject(subject, "UTF-8");
-            message.setSentDate(new Date());
+            message.setHeader("Date", MailDate.now());
             for (String header : headers) {
                 int colon = header.indexOf(':');
                 if (colon < 1 || header.substring(0, colon).chars().anyMatch(c -> c <= ' ' || c >= 127)) {

@@ -3,10 +3,7 @@ package dev.smtplab.client.send;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.text.SimpleDateFormat;
-import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -31,15 +28,13 @@ final class PlainMessage {
     }
 
     /** The message, or null when it is not plain enough to be written without Jakarta Mail. */
-    static byte[] compose(String from, List<String> to, List<String> cc, String subject, String body, Date date) {
+    static byte[] compose(String from, List<String> to, List<String> cc, String subject, String body, String date) {
         if (!PLAIN_ADDRESS.matcher(from).matches() || !allPlain(to) || !allPlain(cc) || !isPrintableAscii(subject)
                 || !isSevenBitText(body)) {
             return null;
         }
         StringBuilder message = new StringBuilder(body.length() + 400);
-        // Jakarta Mail's MailDateFormat.
-        String dateText = new SimpleDateFormat("EEE, d MMM yyyy HH:mm:ss Z (z)", Locale.US).format(date);
-        if (!header(message, "Date: " + dateText) || !header(message, "From: " + from)
+        if (!header(message, "Date: " + date) || !header(message, "From: " + from)
                 || !to.isEmpty() && !header(message, "To: " + String.join(", ", to))
                 || !cc.isEmpty() && !header(message, "Cc: " + String.join(", ", cc))) {
             return null;

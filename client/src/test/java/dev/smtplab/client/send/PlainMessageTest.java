@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Random;
 
@@ -40,7 +39,7 @@ class PlainMessageTest {
             List<String> cc = addresses(random);
             String subject = pick(random, SUBJECTS);
             String body = pick(random, BODIES);
-            byte[] fast = PlainMessage.compose(from, to, cc, subject, body, new Date());
+            byte[] fast = PlainMessage.compose(from, to, cc, subject, body, MailDate.now());
             if (fast == null) {
                 continue;
             }
@@ -55,9 +54,9 @@ class PlainMessageTest {
     @Test
     void a_default_send_takes_the_plain_path_and_anything_else_jakarta_mail() {
         assertThat(PlainMessage.compose("a@example.test", List.of("b@example.test"), List.of(),
-                "Test message from smtplab", "This is a test message sent by smtplab.", new Date())).isNotNull();
+                "Test message from smtplab", "This is a test message sent by smtplab.", MailDate.now())).isNotNull();
         assertThat(PlainMessage.compose("a@example.test", List.of("b@example.test"), List.of(), "Caf\u00e9", "x",
-                new Date())).as("a subject to encode").isNull();
+                MailDate.now())).as("a subject to encode").isNull();
         assertThatThrownBy(() -> MessageComposer.compose("not an address", List.of("b@example.test"), List.of(), "s",
                 "b", List.of(), List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--from");
     }

@@ -1,5 +1,6 @@
 package dev.smtplab.harness;
 
+import dev.smtplab.server.FakeSmtpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,17 +48,23 @@ class ClientJarTest {
     }
 
     @Test
-    void a_send_loads_picocli_from_the_archive_made_as_the_launcher_makes_it() throws Exception {
+    void a_send_loads_picocli_and_the_dialogue_from_the_archive_made_as_the_launcher_makes_it() throws Exception {
         Path archive = folder.resolve("client.jsa");
-        // Trained as the launcher trains it: a send that finds nobody listening.
-        run("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-jar",
-                Peers.clientJar().toString(), "send", "--server", "127.0.0.1:1", "--from", "a@example.test", "--to",
-                "b@example.test", "--timeout-connect", "1");
+        // Trained as the launcher trains it: a whole send, to a fake server in the training run.
+        run("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp",
+                Peers.clientJar().toString(), "dev.smtplab.client.StartupTraining");
         assertThat(archive).isRegularFile();
-        String loaded = run("-XX:SharedArchiveFile=" + archive, "-Xlog:class+load", "-jar", Peers.clientJar().toString(),
-                "--version");
-        assertThat(loaded.lines().filter(line -> line.contains(" picocli.CommandLine ")))
-                .singleElement().asString().contains("source: shared objects file");
+        try (FakeSmtpServer server = FakeSmtpServer.builder().build().start()) {
+            String loaded = run("-XX:SharedArchiveFile=" + archive, "-Xlog:class+load", "-jar",
+                    Peers.clientJar().toString(), "send", "--server", "127.0.0.1:" + server.port(), "--from",
+                    "a@example.test", "--to", "b@example.test");
+            assertThat(server.messages()).hasSize(1);
+            for (String name : List.of("picocli.CommandLine", "dev.smtplab.client.send.SmtpSender",
+                    "dev.smtplab.client.protocol.EhloExchange", "dev.smtplab.client.protocol.Reply")) {
+                assertThat(loaded.lines().filter(line -> line.contains(" " + name + " ")))
+                        .as(name).singleElement().asString().contains("source: shared objects file");
+            }
+        }
     }
 
     private String run(String... javaArguments) throws Exception {
