@@ -58,7 +58,7 @@ async function loadInboxes() {
 
 function show(view) {
   document.querySelectorAll(".view").forEach((v) => v.classList.toggle("shown", v.id === "view-" + view));
-  const section = view === "message" ? "inbox" : view === "session" ? "sessions" : view;
+  const section = view === "message" ? "inbox" : view === "session" ? "sessions" : view === "lesson" ? "lessons" : view;
   document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", a.id === "nav-" + section));
 }
 
@@ -70,6 +70,8 @@ async function route() {
     else if (view === "sessions") { show("sessions"); await loadSessions(); }
     else if (view === "session" && id) { show("session"); await openSession(id); }
     else if (view === "failures") { show("failures"); await loadFailures(); }
+    else if (view === "lessons") { show("lessons"); await loadLessons(); }
+    else if (view === "lesson" && id) { show("lesson"); await openLesson(decodeURIComponent(id)); }
     else { show("inbox"); await loadInbox(); }
   } catch (e) {
     console.error(e);
@@ -210,6 +212,36 @@ async function failureChange(request) {
 
 async function loadFailures() {
   renderFailures(await api("GET", scope() + "/failure-modes"));
+}
+
+// ---- lesson transcripts ----------------------------------------------------------------------
+
+const lessonName = (t) => "Lesson " + t.lesson + (t.lessonId ? " (" + t.lessonId + ")" : "");
+
+async function loadLessons() {
+  $("#lessons-error").textContent = "";
+  let transcripts = [];
+  try {
+    transcripts = await api("GET", "/api/v1/lessons/transcripts");
+  } catch (e) {
+    $("#lessons-error").textContent = "The lesson transcripts could not be listed: " + e.message;
+  }
+  $("#lessons tbody").replaceChildren(...transcripts.map((t) => el("tr", {
+      class: "clickable" + (t.finished ? " finished" : ""),
+      onclick: () => { location.hash = "#/lesson/" + encodeURIComponent(t.name); } },
+    el("td", {}, time(t.savedAt)), el("td", {}, lessonName(t)),
+    el("td", {}, t.steps == null ? "?" : t.stepsReached + " of " + t.steps + (t.finished ? " ✓ finished" : "")),
+    el("td", {}, size(t.size)))));
+  $("#lessons-empty").hidden = transcripts.length > 0 || $("#lessons-error").textContent !== "";
+}
+
+async function openLesson(name) {
+  $("#lesson-title").textContent = name;
+  try {
+    $("#lesson-transcript").textContent = await api("GET", "/api/v1/lessons/transcripts/" + encodeURIComponent(name));
+  } catch (e) {
+    $("#lesson-transcript").textContent = "This transcript could not be shown: " + e.message;
+  }
 }
 
 // ---- live updates -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,6 +125,39 @@ class WebUiIT {
         browser.switchTo().defaultContent();
         assertThat(browser.getTitle()).isEqualTo("SMTP Lab");
         screenshot("message");
+    }
+
+    @Test
+    void a_lesson_taken_with_smtplab_learn_is_listed_and_shown_on_the_lessons_page() throws Exception {
+        Path data = Files.createTempDirectory("smtplab-learner");
+        Process learn = new ProcessBuilder(Peers.java(), "-jar", Peers.clientJar().toString(), "learn", "2",
+                "--data-dir", data.toString()).redirectErrorStream(true).start();
+        learn.getOutputStream().write(String.join("\n", "nslookup -type=mx shop.example.test",
+                "telnet mx1.shop.example.test 25", "dig mx blog.example.test", "host -t mx nomail.example.test", "")
+                .getBytes(StandardCharsets.UTF_8));
+        learn.getOutputStream().close();
+        String said = new String(learn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(learn.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(said).contains("Lesson 2 finished");
+        web.stop();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local())
+                .lessonTranscripts(data.resolve("learn/transcripts")).start();
+
+        browser.get("http://127.0.0.1:" + web.port() + "/#/lessons");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#lessons tbody tr")));
+        assertThat(row.getText()).contains("Lesson 2 (mx)").contains("4 of 4 \u2713 finished");
+        assertThat(browser.findElement(By.id("lessons-empty")).isDisplayed()).isFalse();
+        screenshot("lessons");
+
+        row.click();
+        WebElement transcript = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("lesson-transcript")));
+        wait.until(driver -> transcript.getText().contains("mail exchanger"));
+        assertThat(transcript.getText()).startsWith("# smtplab learn 2 (mx): 4/4 steps")
+                .contains("lesson$ nslookup -type=mx shop.example.test")
+                .contains("mail exchanger = 10 mx1.shop.example.test.")
+                .contains("220 mx1.shop.example.test ESMTP");
+        screenshot("lesson");
     }
 
     @Test

@@ -197,7 +197,8 @@ public final class Main implements Callable<Integer> {
         try {
             tls.exportCa(server);
             if (!web.noWeb) {
-                webServer = new WebServer(server, web.webBindAddress, web.webPort, web.access()).start();
+                webServer = new WebServer(server, web.webBindAddress, web.webPort, web.access())
+                        .lessonTranscripts(tls.dataFolder().resolve("learn").resolve("transcripts")).start();
             }
         } catch (RuntimeException e) {
             server.stop();

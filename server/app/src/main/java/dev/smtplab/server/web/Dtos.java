@@ -159,6 +159,16 @@ final class Dtos {
                      String messagesUrl) {
     }
 
+    /**
+     * A transcript {@code smtplab learn} saved: what its file name and first line say. The fields of
+     * the first line are null when it is not the line the client writes.
+     *
+     * @param savedAt the local time in the file's name, as the learner's clock had it
+     */
+    record LessonTranscript(String name, int lesson, String lessonId, Integer stepsReached, Integer steps,
+                            boolean finished, String savedAt, long size) {
+    }
+
     record ApiError(int status, String error) {
     }
 }

@@ -14,6 +14,7 @@ import io.javalin.json.JavalinJackson;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class WebServer implements AutoCloseable {
     private final EventStream events;
     private final MessageWaits waits;
     private Javalin app;
+    /** Where {@code smtplab learn} saves lesson transcripts, if anywhere. */
+    private Path lessonTranscripts;
     /** The largest request body: an mbox to import. */
     static final long MAX_UPLOAD = 64L * 1024 * 1024;
 
@@ -72,6 +75,12 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
+    /** Shows the lesson transcripts {@code smtplab learn} saved in this folder (data folder/learn/transcripts). */
+    public WebServer lessonTranscripts(Path folder) {
+        this.lessonTranscripts = folder;
+        return this;
+    }
+
     /** Every route of the API, method and path. */
     public List<Route> routes() {
         MessageController messages = new MessageController(smtp.store(), waits, scope);
@@ -79,6 +88,7 @@ public final class WebServer implements AutoCloseable {
         FailureModeController failures = new FailureModeController(smtp.inboxes(), scope, json);
         ArchiveController archive = new ArchiveController(smtp, scope);
         InboxController inboxes = new InboxController(smtp, scope, json);
+        LessonController lessons = new LessonController(lessonTranscripts, scope);
         List<Route> routes = new ArrayList<>();
         // Each of these answers for every inbox the caller may see, and under /api/v1/inboxes/{inbox}
         // for that inbox alone.
@@ -108,6 +118,8 @@ public final class WebServer implements AutoCloseable {
         routes.add(new Route(HandlerType.GET, "/api/v1/inboxes/{inbox}", inboxes::one));
         routes.add(new Route(HandlerType.PUT, "/api/v1/inboxes/{inbox}", inboxes::put));
         routes.add(new Route(HandlerType.DELETE, "/api/v1/inboxes/{inbox}", inboxes::delete));
+        routes.add(new Route(HandlerType.GET, "/api/v1/lessons/transcripts", lessons::list));
+        routes.add(new Route(HandlerType.GET, "/api/v1/lessons/transcripts/{name}", lessons::one));
         routes.add(new Route(HandlerType.GET, "/api/v1/tls/ca.pem", this::caCertificate));
         routes.add(new Route(HandlerType.GET, "/api/v1/openapi.json", this::openApi));
         routes.add(new Route(HandlerType.GET, "/healthz", this::health));
