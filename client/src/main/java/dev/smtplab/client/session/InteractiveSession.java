@@ -350,7 +350,7 @@ public final class InteractiveSession {
             input.print(colored(reply.code(), wireLine));
         }
         if (explainEvery) {
-            for (String line : ReplyExplainer.explainInSession(reply, answered).text().split("\n")) {
+            for (String line : ReplyExplainer.in(texts).inSession(reply, answered).text().split("\n")) {
                 input.print("  # " + line.trim());
             }
         }
@@ -588,7 +588,7 @@ public final class InteractiveSession {
 
     private void explainLast() {
         Answer last = lastAnswer;
-        input.print(last == null ? texts.get("session.explain.none") : ReplyExplainer.explainInSession(last.reply(), last.line()).text());
+        input.print(last == null ? texts.get("session.explain.none") : ReplyExplainer.in(texts).inSession(last.reply(), last.line()).text());
     }
 
     private void save(String[] words) throws IOException {

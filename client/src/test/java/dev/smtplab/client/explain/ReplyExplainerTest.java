@@ -124,4 +124,44 @@ class ReplyExplainerTest {
         assertThat(ReplyExplainer.explainInSession(Reply.of(530, "5.7.0 Must issue a STARTTLS command first"), "MAIL")
                 .hint()).startsWith("type /starttls");
     }
+
+    @Test
+    void in_japanese_every_line_is_japanese_while_the_codes_and_commands_stay_as_on_the_wire() {
+        ReplyExplainer japanese = ReplyExplainer.in(dev.smtplab.client.i18n.Texts.of(dev.smtplab.client.i18n.Language.JAPANESE));
+        Explanation unknown = japanese.inSession(Reply.of(550,
+                "5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in virtual mailbox table"),
+                "RCPT TO:<nobody@example.test>");
+        assertThat(unknown.text()).isEqualTo(String.join("\n",
+                "恒久的な失敗: 同じコマンドは何度送っても失敗します",
+                "  550: メールボックスを利用できません。存在しないか、サーバーがポリシーにより拒否しています",
+                "  5.1.1: 恒久的。メールボックスが存在しません。不明なユーザーです",
+                "  応答の文面によると: このサーバーはその受信者を知りません",
+                "  ヒント: アドレスに打ち間違いがないか確認してください"));
+
+        Explanation authRequired = japanese.inSession(Reply.of(530, "5.7.0 Authentication required"), "MAIL FROM:<a@b.test>");
+        assertThat(authRequired.hint()).isEqualTo("/starttls と入力してから、/auth plain USER と入力してください");
+
+        Explanation ehlo = japanese.inSession(new Reply(250, java.util.List.of("mx.example.test", "SIZE 10240000",
+                "STARTTLS", "AUTH PLAIN LOGIN")), "EHLO client.example.test");
+        assertThat(ehlo.text()).contains("成功: サーバーがあいさつを返しました",
+                "1 行目はサーバーの名前で", "SIZE 10240000: 9.8 MB までのメッセージを受け付けます",
+                "AUTH PLAIN LOGIN: クライアントは PLAIN, LOGIN でログインできます").doesNotContain("hint");
+
+        Explanation queued = japanese.inSession(Reply.of(250, "2.0.0 Ok: queued as 7"), ".");
+        assertThat(queued.text()).contains("2.0.0: 成功。完了しました。補足はありません", "7 はキュー ID です",
+                "/api/v1/messages/7");
+    }
+
+    @Test
+    void every_enhanced_code_means_something_in_both_languages() {
+        ReplyExplainer japanese = ReplyExplainer.in(dev.smtplab.client.i18n.Texts.of(dev.smtplab.client.i18n.Language.JAPANESE));
+        for (String code : ReplyExplainer.knownEnhancedCodes()) {
+            for (char kind : new char[] {'2', '4', '5'}) {
+                Explanation explanation = japanese.inSession(Reply.of(kind == '2' ? 250 : kind == '4' ? 450 : 550,
+                        code.replace('X', kind) + " text"), "RCPT TO:<a@b.test>");
+                assertThat(explanation.details().get(1)).as(code).doesNotContain("このツールが知らないコード")
+                        .matches(".*[\u3040-\u30ff\u4e00-\u9fff].*");
+            }
+        }
+    }
 }

@@ -177,6 +177,7 @@ class LearnWalkthroughIT {
                         type("EHLO client.example.test", "250 CHUNKING"),
                         type("MAIL FROM:spammer@spam.test", "山かっこ"),
                         type("MAIL FROM:<spammer@spam.test>", "MAIL FROM に 5xx"),
+                        type("/explain", "恒久的な失敗: 同じコマンドは何度送っても失敗します"),
                         type("MAIL FROM:<you@example.test>", "MAIL FROM が拒否されても"),
                         type("RCPT TO:<nobody@example.test>", "そのようなユーザーはいません"),
                         type("RCPT TO:<someone@elsewhere.test>", "自分のドメインあてのメールしか"),
