@@ -34,7 +34,34 @@ async function api(method, path, body) {
   return type.includes("json") ? response.json() : response.text();
 }
 
-const time = (iso) => iso ? new Date(iso).toLocaleString() : "";
+// ---- language ------------------------------------------------------------------------------
+
+// The page's labels in English or Japanese (i18n.json); what came over SMTP is shown as it came.
+let lang = localStorage.getItem("smtplab.lang")
+  || ((navigator.languages || [navigator.language || ""])[0].toLowerCase().startsWith("ja") ? "ja" : "en");
+let messages = {};
+
+async function loadMessages() {
+  const response = await fetch("/i18n.json");
+  messages = response.ok ? await response.json() : {};
+}
+
+/** The label for the key, placeholders {0}, {1}, ... filled; English when the language lacks it. */
+function t(key, ...values) {
+  const text = (messages[lang] || {})[key] ?? (messages.en || {})[key] ?? key;
+  return text.replace(/\{(\d+)}/g, (placeholder, index) => index < values.length ? String(values[index]) : placeholder);
+}
+
+function applyLanguage() {
+  document.documentElement.lang = lang;
+  $("#language").value = lang;
+  document.querySelectorAll("[data-i18n]").forEach((node) => { node.textContent = t(node.dataset.i18n); });
+  document.querySelectorAll("[data-i18n-placeholder]").forEach((node) => { node.placeholder = t(node.dataset.i18nPlaceholder); });
+  document.querySelectorAll("[data-i18n-title]").forEach((node) => { node.title = t(node.dataset.i18nTitle); });
+  document.querySelectorAll("[data-i18n-aria-label]").forEach((node) => node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel)));
+}
+
+const time = (iso) => iso ? new Date(iso).toLocaleString(lang === "ja" ? "ja-JP" : undefined) : "";
 const size = (bytes) => bytes < 1024 ? bytes + " B" : (bytes / 1024).toFixed(1) + " KB";
 
 // ---- inboxes ------------------------------------------------------------------------------
@@ -48,9 +75,9 @@ const scope = () => inbox ? "/api/v1/inboxes/" + encodeURIComponent(inbox) : "/a
 async function loadInboxes() {
   const inboxes = await api("GET", "/api/v1/inboxes");
   if (inbox && !inboxes.some((i) => i.name === inbox)) inbox = "";
-  $("#inbox-switch").replaceChildren(el("option", { value: "" }, "All inboxes"),
+  $("#inbox-switch").replaceChildren(el("option", { value: "" }, t("inbox.all")),
     ...inboxes.map((i) => el("option", { value: i.name },
-      i.name + " (" + i.messages + (i.port ? ", port " + i.port : "") + (i.scenario === "own" ? ", own failures" : "") + ")")));
+      i.name + " (" + i.messages + (i.port ? ", " + t("inbox.port", i.port) : "") + (i.scenario === "own" ? ", " + t("inbox.ownFailures") : "") + ")")));
   $("#inbox-switch").value = inbox;
 }
 
@@ -115,17 +142,16 @@ function showTab(name) {
 
 async function openMessage(id) {
   const m = await api("GET", "/api/v1/messages/" + encodeURIComponent(id));
-  $("#message-subject").textContent = m.subject || "(no subject)";
+  $("#message-subject").textContent = m.subject || t("message.noSubject");
   const envelope = $("#message-envelope");
   const entry = (name, value) => [el("dt", {}, name), el("dd", {}, value)];
   envelope.replaceChildren(
     ...entry("MAIL FROM", "<" + m.mailFrom + ">" + Object.entries(m.mailParameters).map(([k, v]) => " " + k + (v ? "=" + v : "")).join("")),
     ...m.recipients.flatMap((r) => entry("RCPT TO", "<" + r.address + "> → " + r.reply)),
-    ...entry("Client", m.clientAddress + ":" + m.clientPort + (m.helo ? " (HELO " + m.helo + ")" : "")),
-    ...entry("Received", time(m.receivedAt) + ", " + size(m.size) + ", connection " + m.connectionIndex + ", transaction " + m.transactionIndex),
-    ...(m.suspiciousEndOfData.length ? entry("Warning", "the content holds " + m.suspiciousEndOfData.join(", ")
-      + ": end-of-data look-alikes that a lenient server would take as the end (SMTP smuggling); SMTP Lab kept the message whole") : []),
-    ...(m.partsOmitted.length ? entry("Not shown", m.partsOmitted.join("; ") + " (see the raw message)") : []));
+    ...entry(t("message.client"), m.clientAddress + ":" + m.clientPort + (m.helo ? " (HELO " + m.helo + ")" : "")),
+    ...entry(t("message.received"), t("message.receivedDetail", time(m.receivedAt), size(m.size), m.connectionIndex, m.transactionIndex)),
+    ...(m.suspiciousEndOfData.length ? entry(t("message.warning"), t("message.smuggling", m.suspiciousEndOfData.join(", "))) : []),
+    ...(m.partsOmitted.length ? entry(t("message.notShown"), t("message.notShownDetail", m.partsOmitted.join("; "))) : []));
   $("#message-raw").href = m.links.raw;
   $("#message-session").href = "#/session/" + m.sessionId;
   $("#message-delete").onclick = async () => { await api("DELETE", "/api/v1/messages/" + m.id); location.hash = "#/inbox"; };
@@ -137,14 +163,14 @@ async function openMessage(id) {
   frame.src = m.html ? m.links.html : "about:blank";
   $("#allow-remote").onclick = () => { frame.src = m.links.html + "?remote=true"; };
 
-  $("#tab-text").textContent = m.text == null ? "(no text body)" : m.text;
+  $("#tab-text").textContent = m.text == null ? t("message.noText") : m.text;
   $("#tab-headers tbody").replaceChildren(...m.headers.map((h) => el("tr", {}, el("th", {}, h.name), el("td", {}, h.value))));
   $("#tab-raw").textContent = await api("GET", m.links.raw);
   $("#tab-attachments").replaceChildren(...(m.attachments.length ? m.attachments.map((a) =>
     el("li", {}, el("a", { href: "/api/v1/messages/" + m.id + "/attachments/" + a.index, download: a.filename || "" },
-      (a.filename || "attachment " + a.index) + " (" + a.contentType + ", " + size(a.size) + ")"))) : [el("li", { class: "empty" }, "No attachments.")]));
+      (a.filename || t("message.attachment", a.index)) + " (" + a.contentType + ", " + size(a.size) + ")"))) : [el("li", { class: "empty" }, t("message.noAttachments"))]));
   const session = await api("GET", "/api/v1/sessions/" + encodeURIComponent(m.sessionId)).catch(() => null);
-  $("#tab-transcript").replaceChildren(...(session ? transcript(session.transcript) : [el("li", { class: "empty" }, "The session is no longer stored.")]));
+  $("#tab-transcript").replaceChildren(...(session ? transcript(session.transcript) : [el("li", { class: "empty" }, t("message.sessionGone"))]));
   showTab(m.html ? "html" : "text");
 }
 
@@ -165,7 +191,7 @@ async function loadSessions() {
       onclick: () => { location.hash = "#/session/" + s.id; } },
     el("td", {}, s.connectionIndex), el("td", {}, time(s.startedAt)), el("td", {}, s.clientAddress + ":" + s.clientPort),
     el("td", {}, s.helo || ""),
-    el("td", { title: s.outcomeDetail }, s.outcome + " — " + s.outcomeDetail + (s.lastRejection ? " · last refusal at " + s.lastRejection.stage.toUpperCase() + ": " + s.lastRejection.reply : "")),
+    el("td", { title: s.outcomeDetail }, s.outcome + " — " + s.outcomeDetail + (s.lastRejection ? t("sessions.lastRefusal", s.lastRejection.stage.toUpperCase(), s.lastRejection.reply) : "")),
     el("td", {}, s.messages), el("td", {}, s.rulesFired.join(", ")))));
   $("#sessions-empty").hidden = sessions.length > 0;
 }
@@ -173,21 +199,20 @@ async function loadSessions() {
 async function openSession(id) {
   const detail = await api("GET", "/api/v1/sessions/" + encodeURIComponent(id));
   const s = detail.session;
-  $("#session-title").textContent = "Session " + s.connectionIndex + " from " + s.clientAddress + ":" + s.clientPort;
-  $("#session-outcome").textContent = s.outcome + ": " + s.outcomeDetail + (s.rulesFired.length ? " (rules fired: " + s.rulesFired.join(", ") + ")" : "");
+  $("#session-title").textContent = t("session.title", s.connectionIndex, s.clientAddress + ":" + s.clientPort);
+  $("#session-outcome").textContent = s.outcome + ": " + s.outcomeDetail + (s.rulesFired.length ? t("session.rulesFired", s.rulesFired.join(", ")) : "");
   $("#session-transcript").replaceChildren(...transcript(detail.transcript));
 }
 
 // ---- failure modes --------------------------------------------------------------------------
 
 function renderFailures(state) {
-  $("#failures-of").textContent = inbox ? "Failure modes of inbox " + inbox + " (the first change gives it its own)."
-    : "The server's failure modes (every inbox without its own follows them).";
+  $("#failures-of").textContent = inbox ? t("failures.ofInbox", inbox) : t("failures.ofServer");
   $("#port-mode").textContent = state.connectionMode;
   $("#presets tbody").replaceChildren(...state.presets.map((p) => {
     const parameters = el("input", { class: "parameters", placeholder: "key=value;…", "aria-label": p.name + " parameters" });
     if (p.spec && p.spec.includes(":")) parameters.value = p.spec.slice(p.spec.indexOf(":") + 1);
-    const toggle = el("input", { type: "checkbox", id: "preset-" + p.name, "aria-label": "turn " + p.name + " on or off" });
+    const toggle = el("input", { type: "checkbox", id: "preset-" + p.name, "aria-label": t("failures.toggle", p.name) });
     toggle.checked = p.active;
     toggle.addEventListener("change", () => failureChange(toggle.checked
       ? api("PUT", scope() + "/failure-modes/presets/" + p.name, { parameters: parameters.value })
@@ -197,7 +222,7 @@ function renderFailures(state) {
   }));
   $("#rules tbody").replaceChildren(...state.rules.map((r) => el("tr", {},
     el("td", {}, r.id), el("td", {}, r.rule.stage), el("td", {}, r.origin), el("td", {}, r.summary),
-    el("td", {}, r.origin === "preset" ? "" : el("button", { onclick: () => failureChange(api("DELETE", scope() + "/failure-modes/rules/" + encodeURIComponent(r.id))) }, "Remove")))));
+    el("td", {}, r.origin === "preset" ? "" : el("button", { onclick: () => failureChange(api("DELETE", scope() + "/failure-modes/rules/" + encodeURIComponent(r.id))) }, t("failures.remove"))))));
 }
 
 async function failureChange(request) {
@@ -216,7 +241,7 @@ async function loadFailures() {
 
 // ---- lesson transcripts ----------------------------------------------------------------------
 
-const lessonName = (t) => "Lesson " + t.lesson + (t.lessonId ? " (" + t.lessonId + ")" : "");
+const lessonName = (lesson) => t("lessons.name", lesson.lesson) + (lesson.lessonId ? " (" + lesson.lessonId + ")" : "");
 
 async function loadLessons() {
   $("#lessons-error").textContent = "";
@@ -224,14 +249,15 @@ async function loadLessons() {
   try {
     transcripts = await api("GET", "/api/v1/lessons/transcripts");
   } catch (e) {
-    $("#lessons-error").textContent = "The lesson transcripts could not be listed: " + e.message;
+    $("#lessons-error").textContent = t("lessons.listError", e.message);
   }
-  $("#lessons tbody").replaceChildren(...transcripts.map((t) => el("tr", {
-      class: "clickable" + (t.finished ? " finished" : ""),
-      onclick: () => { location.hash = "#/lesson/" + encodeURIComponent(t.name); } },
-    el("td", {}, time(t.savedAt)), el("td", {}, lessonName(t)),
-    el("td", {}, t.steps == null ? "?" : t.stepsReached + " of " + t.steps + (t.finished ? " ✓ finished" : "")),
-    el("td", {}, size(t.size)))));
+  $("#lessons tbody").replaceChildren(...transcripts.map((lesson) => el("tr", {
+      class: "clickable" + (lesson.finished ? " finished" : ""),
+      onclick: () => { location.hash = "#/lesson/" + encodeURIComponent(lesson.name); } },
+    el("td", {}, time(lesson.savedAt)), el("td", {}, lessonName(lesson)),
+    el("td", {}, lesson.steps == null ? "?" : t("lessons.stepsOf", lesson.stepsReached, lesson.steps)
+      + (lesson.finished ? " " + t("lessons.finished") : "")),
+    el("td", {}, size(lesson.size)))));
   $("#lessons-empty").hidden = transcripts.length > 0 || $("#lessons-error").textContent !== "";
 }
 
@@ -240,7 +266,7 @@ async function openLesson(name) {
   try {
     $("#lesson-transcript").textContent = await api("GET", "/api/v1/lessons/transcripts/" + encodeURIComponent(name));
   } catch (e) {
-    $("#lesson-transcript").textContent = "This transcript could not be shown: " + e.message;
+    $("#lesson-transcript").textContent = t("lessons.showError", e.message);
   }
 }
 
@@ -250,11 +276,11 @@ function listen() {
   const events = new EventSource("/api/v1/events");
   let missedEvents = false;
   events.onopen = () => {
-    $("#live").textContent = "live"; $("#live").classList.add("on");
+    $("#live").textContent = t("live.on"); $("#live").classList.add("on");
     // Events sent while disconnected are lost (a browser that falls behind is disconnected): reload.
     if (missedEvents) { missedEvents = false; route(); }
   };
-  events.onerror = () => { missedEvents = true; $("#live").textContent = "reconnecting…"; $("#live").classList.remove("on"); };
+  events.onerror = () => { missedEvents = true; $("#live").textContent = t("live.reconnecting"); $("#live").classList.remove("on"); };
   let countsDue = null;
   events.addEventListener("message", (e) => {
     messageArrived(JSON.parse(e.data));
@@ -266,7 +292,20 @@ function listen() {
   events.addEventListener("session-rejected", sessionsChanged);
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+document.addEventListener("DOMContentLoaded", async () => {
+  try {
+    await loadMessages();
+  } catch (e) {
+    console.error(e); // the page's own English stays
+  }
+  applyLanguage();
+  $("#language").addEventListener("change", () => {
+    lang = $("#language").value;
+    localStorage.setItem("smtplab.lang", lang);
+    applyLanguage();
+    if ($("#live").classList.contains("on")) $("#live").textContent = t("live.on");
+    route();
+  });
   document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => showTab(t.dataset.tab)));
   let searchTimer;
   $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadInbox, 200); });

@@ -161,6 +161,41 @@ class WebUiIT {
     }
 
     @Test
+    void the_language_menu_switches_the_labels_to_japanese_and_the_mail_stays_as_it_came() throws Exception {
+        browser.get("http://127.0.0.1:" + web.port() + "/#/inbox");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        ClientRun run = ClientRun.send(smtp.port(), "--subject", "Hello from the test");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#inbox tbody tr[data-id='1']")));
+
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("language"))).selectByValue("ja");
+        wait.until(ExpectedConditions.textToBe(By.id("nav-inbox"), "受信箱"));
+        try {
+            assertThat(browser.findElement(By.id("nav-failures")).getText()).isEqualTo("失敗モード");
+            assertThat(browser.findElement(By.cssSelector("#inbox thead")).getText()).contains("受信日時", "件名", "サイズ");
+            assertThat(browser.findElement(By.id("search")).getAttribute("placeholder")).isEqualTo("件名、送信者、受信者、本文を検索");
+            assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("ja");
+            WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#inbox tbody tr[data-id='1']")));
+            assertThat(row.getText()).contains("Hello from the test");
+            screenshot("inbox-ja");
+
+            row.click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-envelope"), "クライアント"));
+            assertThat(browser.findElement(By.id("message-envelope")).getText()).contains("MAIL FROM", "RCPT TO",
+                    "接続 1、トランザクション 1");
+            assertThat(browser.findElement(By.cssSelector("button[data-tab='headers']")).getText()).isEqualTo("ヘッダー");
+
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.textToBe(By.id("nav-inbox"), "受信箱"));
+        } finally {
+            // The choice is remembered in the browser: give the next test its English back.
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("localStorage.removeItem('smtplab.lang')");
+        }
+    }
+
+    @Test
     void turning_on_invalid_sender_in_the_ui_makes_the_next_send_fail_with_553() throws Exception {
         browser.get("http://127.0.0.1:" + web.port() + "/#/failures");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
