@@ -1,11 +1,13 @@
 package dev.smtplab.client.command;
 
-import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.diagnose.Diagnoser;
-import dev.smtplab.client.diagnose.Progress;
 import dev.smtplab.client.diagnose.Diagnosis;
+import dev.smtplab.client.diagnose.Progress;
 import dev.smtplab.client.diagnose.Report;
 import dev.smtplab.client.dns.Dns;
+import dev.smtplab.client.i18n.Language;
+import dev.smtplab.client.i18n.Texts;
+import dev.smtplab.client.protocol.HostAndPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,8 +62,13 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--dns-server", paramLabel = "IP[:PORT]", description = "Ask this DNS server (default: the system's).")
     String dnsServer;
 
-    @Option(names = "--json", description = "Print one JSON document instead of the table.")
+    @Option(names = "--json", description = "Print one JSON document instead of the table (its texts in English).")
     boolean json;
+
+    @Option(names = "--lang", paramLabel = "LANG",
+            description = "The language of the findings and the verdict: en or ja (default: SMTPLAB_LANG, then the "
+                    + "system's locale). What servers said is quoted as it came.")
+    String lang;
 
     @Mixin
     ConnectionOptions connection;
@@ -71,6 +78,13 @@ public final class DiagnoseCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         connection.validate(spec);
+        Texts texts;
+        try {
+            // JSON is for programs: its texts stay English whatever the language.
+            texts = Texts.of(json ? Language.ENGLISH : Language.choose(lang, System.getenv()));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         if (to != null && from == null) {
             throw new ParameterException(spec.commandLine(), "--to needs --from: the recipient is tried after MAIL FROM");
         }
@@ -86,7 +100,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
             diagnoser = new Diagnoser(new Diagnoser.Options(new ArrayList<>(new LinkedHashSet<>(ports)), implicit,
                     helo != null ? helo : SendCommand.localName(), from, to, auth.user(), password,
                     connection.connectTimeout(),
-                    connection.replyTimeout(), connection.tlsSettings(), dns));
+                    connection.replyTimeout(), connection.tlsSettings(), dns)).texts(texts);
             if (HostAndPort.isIpLiteral(target)) {
                 // An address is a host, never a domain to look up MX records for.
                 hostAndPort = new HostAndPort(target, -1);
@@ -97,7 +111,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         Diagnosis diagnosis;
-        try (Progress progress = System.console() != null && !json ? Progress.onTerminal(err) : Progress.NONE) {
+        try (Progress progress = System.console() != null && !json ? Progress.onTerminal(err, texts) : Progress.NONE) {
             diagnoser.watch(progress);
             diagnosis = hostAndPort == null ? diagnoser.domain(target)
                     : hostAndPort.port() < 0 ? diagnoser.host(hostAndPort.host())
@@ -107,7 +121,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
             out.println(SendCommand.jsonMapper().writeValueAsString(diagnosis));
             out.flush();
         } else {
-            Report.diagnosis(diagnosis, out);
+            Report.diagnosis(diagnosis, out, texts);
         }
         return diagnosis.exitCode();
     }

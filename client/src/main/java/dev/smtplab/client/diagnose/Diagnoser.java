@@ -2,6 +2,8 @@ package dev.smtplab.client.diagnose;
 
 import dev.smtplab.client.dns.Dns;
 import dev.smtplab.client.dns.MxReport;
+import dev.smtplab.client.i18n.Language;
+import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.TlsSettings;
 
@@ -32,12 +34,19 @@ public final class Diagnoser {
 
     private final Options options;
     private Progress progress = Progress.NONE;
+    private Texts texts = Texts.of(Language.ENGLISH);
 
     public Diagnoser(Options options) {
         this.options = options;
     }
 
     /** Tells {@code progress} what each check waits for. */
+    /** The language of the findings and the verdict (English unless given). */
+    public Diagnoser texts(Texts texts) {
+        this.texts = texts;
+        return this;
+    }
+
     public void watch(Progress progress) {
         this.progress = progress;
     }
@@ -96,10 +105,11 @@ public final class Diagnoser {
     }
 
     private Diagnosis finish(String target, MxReport mx, List<PortCheck> checks) {
-        List<Finding> findings = Findings.of(mx, checks, options);
+        Findings judge = new Findings(texts);
+        List<Finding> findings = judge.of(mx, checks, options);
         findings.sort(Comparator.comparing(Finding::severity).reversed());
         Severity worst = findings.isEmpty() ? Severity.INFO : findings.get(0).severity();
-        String verdict = Findings.verdict(mx, checks, findings);
+        String verdict = judge.verdict(mx, checks, findings);
         return new Diagnosis(target, mx, checks, findings, verdict, worst.exitCode());
     }
 

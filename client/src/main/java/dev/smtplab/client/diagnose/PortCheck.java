@@ -1,6 +1,7 @@
 package dev.smtplab.client.diagnose;
 
 import dev.smtplab.client.explain.Capabilities;
+import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.Reply;
 
@@ -51,9 +52,9 @@ public record PortCheck(String host, String address, int port, TlsKind tlsKind, 
         return failure != null && failure.kind() == kind;
     }
 
-    /** The capabilities in force (after STARTTLS when it happened), each explained. */
-    public List<String> capabilityNotes() {
-        return Capabilities.explain(capabilitiesAfterTls.isEmpty() ? capabilities : capabilitiesAfterTls);
+    /** The capabilities in force (after STARTTLS when it happened), each explained in the texts' language. */
+    public List<String> capabilityNotes(Texts texts) {
+        return Capabilities.explain(texts, capabilitiesAfterTls.isEmpty() ? capabilities : capabilitiesAfterTls);
     }
 
     public String where() {

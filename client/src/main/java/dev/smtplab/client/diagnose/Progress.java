@@ -1,5 +1,7 @@
 package dev.smtplab.client.diagnose;
 
+import dev.smtplab.client.i18n.Texts;
+
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,18 +15,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Progress implements AutoCloseable {
     /** Shows nothing: for pipes, files and --json. */
-    public static final Progress NONE = new Progress(null);
+    public static final Progress NONE = new Progress(null, null);
     private static final long EVERY_SECONDS = 2;
 
     private record Step(String what, long since) {
     }
 
     private final PrintWriter out;
+    private final Texts texts;
     private final Map<String, Step> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
 
-    private Progress(PrintWriter out) {
+    private Progress(PrintWriter out, Texts texts) {
         this.out = out;
+        this.texts = texts;
         if (out == null) {
             ticker = null;
             return;
@@ -38,8 +42,8 @@ public final class Progress implements AutoCloseable {
     }
 
     /** Writes what is still running every two seconds to {@code out} (standard error on a terminal). */
-    public static Progress onTerminal(PrintWriter out) {
-        return new Progress(out);
+    public static Progress onTerminal(PrintWriter out, Texts texts) {
+        return new Progress(out, texts);
     }
 
     /** The check of {@code where} is now doing {@code what} ("waiting for the banner"). */
@@ -58,7 +62,7 @@ public final class Progress implements AutoCloseable {
         running.forEach((where, step) -> {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(now - step.since());
             if (seconds >= EVERY_SECONDS) {
-                out.println("(still checking " + where + ": " + step.what() + ", " + seconds + " s)");
+                out.println(texts.get("diagnose.progress", where, step.what(), seconds));
             }
         });
         out.flush();

@@ -1,9 +1,11 @@
 package dev.smtplab.client.diagnose;
 
 import dev.smtplab.client.dns.MxReport;
+import dev.smtplab.client.i18n.Texts;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 
 /** The human report: MX hosts, one table row per host and port, the findings worst first, the verdict. */
 public final class Report {
@@ -28,7 +30,8 @@ public final class Report {
         out.flush();
     }
 
-    public static void diagnosis(Diagnosis diagnosis, PrintWriter out) {
+    /** The report, its words in the texts' language; what servers said is quoted as it came. */
+    public static void diagnosis(Diagnosis diagnosis, PrintWriter out, Texts texts) {
         out.println("smtplab diagnose " + diagnosis.target());
         if (diagnosis.mx() != null) {
             mx(diagnosis.mx(), out);
@@ -42,36 +45,38 @@ public final class Report {
                     cut(capabilities(check), 34), cut(tls(check), 26), sender(check));
         }
         for (PortCheck check : diagnosis.checks()) {
-            if (!check.capabilityNotes().isEmpty() || check.tls() != null) {
+            if (!check.capabilityNotes(texts).isEmpty() || check.tls() != null) {
                 out.println();
                 out.println(check.where() + (check.banner() != null ? " (" + check.banner().text() + ")" : ""));
-                for (String note : check.capabilityNotes()) {
+                for (String note : check.capabilityNotes(texts)) {
                     out.println("  " + note);
                 }
                 if (check.tls() != null) {
                     PortCheck.Tls tls = check.tls();
                     out.println("  TLS: " + tls.protocol() + ", " + tls.cipher());
-                    out.println("  certificate: " + tls.subject() + "; names " + String.join(", ", tls.subjectAlternativeNames())
-                            + "; issuer " + tls.issuer() + "; expires " + tls.notAfter() + " (" + tls.daysLeft() + " days)");
+                    out.println("  " + texts.get("diagnose.report.certificate", tls.subject(),
+                            String.join(", ", tls.subjectAlternativeNames()), tls.issuer(), tls.notAfter(), tls.daysLeft()));
                     out.println("  SHA-256: " + tls.sha256Fingerprint());
-                    out.println("  verifies for " + check.host() + ": " + (tls.verified() ? "yes" : "no, " + tls.verifyError()));
+                    out.println("  " + (tls.verified() ? texts.get("diagnose.report.verifies", check.host())
+                            : texts.get("diagnose.report.doesNotVerify", check.host(), tls.verifyError())));
                 }
             }
         }
         out.println();
-        out.println("Findings, most serious first:");
+        out.println(texts.get("diagnose.report.findings"));
         if (diagnosis.findings().isEmpty()) {
-            out.println("  none");
+            out.println("  " + texts.get("diagnose.report.none"));
         }
         for (Finding finding : diagnosis.findings()) {
-            out.printf("  %-8s %s%s%n", finding.severity(), finding.where().isEmpty() ? "" : finding.where() + ": ",
-                    finding.message());
+            out.println("  " + padded(texts.get("diagnose.severity." + finding.severity().name().toLowerCase(Locale.ROOT))
+                    .toUpperCase(Locale.ROOT), 8) + " " + (finding.where().isEmpty() ? "" : finding.where() + ": ")
+                    + finding.message());
             if (!finding.hint().isEmpty()) {
-                out.println("           hint: " + finding.hint());
+                out.println("           " + texts.get("diagnose.report.hint", finding.hint()));
             }
         }
         out.println();
-        out.println("Verdict: " + diagnosis.verdict());
+        out.println(texts.get("diagnose.report.verdict", diagnosis.verdict()));
         out.flush();
     }
 
@@ -96,6 +101,15 @@ public final class Report {
         }
         PortCheck.SenderCheck sender = check.sender();
         return "MAIL " + sender.mail().code() + (sender.rcpt() == null ? "" : ", RCPT " + sender.rcpt().code());
+    }
+
+    /** The text and spaces to fill the width on a terminal, where a CJK character takes two columns. */
+    static String padded(String text, int width) {
+        int columns = text.codePoints().map(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN
+                || Character.UnicodeScript.of(c) == Character.UnicodeScript.HIRAGANA
+                || Character.UnicodeScript.of(c) == Character.UnicodeScript.KATAKANA || c >= 0xFF01 && c <= 0xFF60 ? 2 : 1)
+                .sum();
+        return text + " ".repeat(Math.max(0, width - columns));
     }
 
     private static String cut(String text, int width) {

@@ -100,6 +100,11 @@ public final class ReplyExplainer {
         return explain(reply).hint();
     }
 
+    /** What a reply means on its own, with send's hints, in this explainer's language. */
+    public Explanation of(Reply reply) {
+        return explaining(reply, null, false);
+    }
+
     /** What a reply means as the answer to {@code command} in a session, in this explainer's language. */
     public Explanation inSession(Reply reply, String command) {
         return explaining(reply, command, true);

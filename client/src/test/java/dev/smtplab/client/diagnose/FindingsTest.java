@@ -1,5 +1,7 @@
 package dev.smtplab.client.diagnose;
 
+import dev.smtplab.client.i18n.Language;
+import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.Reply;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +54,10 @@ class FindingsTest {
         }
     }
 
+    private static final Findings ENGLISH = new Findings(Texts.of(Language.ENGLISH));
+
     private static List<Finding> findings(Check... checks) {
-        List<Finding> findings = Findings.of(null, java.util.Arrays.stream(checks).map(Check::build).toList(), OPTIONS);
+        List<Finding> findings = ENGLISH.of(null, java.util.Arrays.stream(checks).map(Check::build).toList(), OPTIONS);
         findings.sort(java.util.Comparator.comparing(Finding::severity).reversed());
         return findings;
     }
@@ -65,7 +69,7 @@ class FindingsTest {
         List<Finding> findings = findings(check);
         assertThat(findings).extracting(Finding::severity).containsOnly(Severity.INFO);
         assertThat(findings).extracting(Finding::message).containsExactly("AUTH is offered only after STARTTLS (as it should be)");
-        assertThat(Findings.verdict(null, List.of(check.build()), findings))
+        assertThat(ENGLISH.verdict(null, List.of(check.build()), findings))
                 .isEqualTo("looks good: 1 of 1 host:port pairs answer and nothing is wrong");
     }
 
@@ -199,7 +203,29 @@ class FindingsTest {
         assertThat(findings).extracting(Finding::severity, Finding::message).contains(
                 tuple(Severity.WARNING, "reverse DNS of 192.0.2.1 is other.example.test., but the banner names mx.example.test"),
                 tuple(Severity.INFO, "no reverse DNS (PTR) for 192.0.2.1"));
-        assertThat(Findings.verdict(null, List.of(mismatched.build(), none.build()), findings))
+        assertThat(ENGLISH.verdict(null, List.of(mismatched.build(), none.build()), findings))
                 .startsWith("warning: reverse DNS of 192.0.2.1");
+    }
+
+    @Test
+    void in_japanese_the_findings_and_the_verdict_are_japanese_and_the_servers_words_stay_as_they_came() {
+        Findings japanese = new Findings(Texts.of(Language.JAPANESE));
+        Check blocked = healthy(25);
+        blocked.connect = ConnectState.FILTERED;
+        Check refusing = healthy(587);
+        refusing.sender = new PortCheck.SenderCheck(Reply.of(553, "5.1.7 <alice@example.test>: Sender address rejected"),
+                null);
+        List<PortCheck> checks = List.of(blocked.build(), refusing.build());
+        List<Finding> findings = japanese.of(null, checks, OPTIONS);
+        findings.sort(java.util.Comparator.comparing(Finding::severity).reversed());
+
+        assertThat(findings.get(0).message()).contains("外向きのポート 25 をブロック", "OP25B");
+        assertThat(findings.get(0).hint()).contains("ポート 587");
+        assertThat(findings).extracting(Finding::message).anySatisfy(message -> assertThat(message)
+                .isEqualTo("送信者 alice@example.test が拒否されました: 553 5.1.7 <alice@example.test>: Sender address rejected"));
+        assertThat(findings).filteredOn(finding -> finding.message().startsWith("送信者")).singleElement()
+                .extracting(Finding::hint).asString().startsWith("恒久的な失敗");
+        assertThat(japanese.verdict(null, checks, findings)).startsWith("重大: ほかのポートは応答するのに")
+                .endsWith("）");
     }
 }

@@ -141,6 +141,23 @@ class DiagnoseTest {
     }
 
     @Test
+    void with_lang_ja_the_report_is_japanese_while_json_stays_english() throws Exception {
+        startSmtp();
+        ClientRun run = diagnose("127.0.0.1:" + server.port(), "--ca-file", data.resolve("ca.pem").toString(),
+                "--lang", "ja");
+        assertThat(run.out()).contains("  SIZE 26214400: 25.0 MB までのメッセージを受け付けます")
+                .contains("  証明書: CN=mx1.example.test,O=SMTP Lab、名前 mx1.example.test, localhost, 127.0.0.1")
+                .contains("  127.0.0.1 として検証: できました")
+                .contains("見つかったこと (深刻な順):")
+                .contains("判定: 問題なし: 1 組のホストとポートのうち 1 組が応答し、おかしな点はありません");
+        ClientRun json = diagnose("127.0.0.1:" + server.port(), "--ca-file", data.resolve("ca.pem").toString(),
+                "--lang", "ja", "--json");
+        assertThat(json.out()).contains("\"verdict\":\"looks good: 1 of 1 host:port pairs answer");
+        assertThat(ClientRun.of("diagnose", "127.0.0.1:1", "--lang", "fr").err())
+                .contains("smtplab diagnose: ").contains("fr");
+    }
+
+    @Test
     void slow_banner_helo_fallback_and_reverse_dns_mismatch_are_findings() throws Exception {
         dns.add("2.0.0.127.in-addr.arpa. 300 IN PTR elsewhere.test.");
         server = FakeSmtpServer.builder().hostName("mx1.example.test").bindAddress(InetAddress.getByName("127.0.0.2"))
