@@ -7,6 +7,7 @@ import dev.smtplab.client.command.LearnCommand;
 import dev.smtplab.client.command.MxCommand;
 import dev.smtplab.client.command.SendCommand;
 import dev.smtplab.client.command.SessionCommand;
+import dev.smtplab.client.i18n.Utf8Output;
 import dev.smtplab.client.protocol.AuthMechanism;
 import dev.smtplab.client.send.ExitCode;
 import picocli.CommandLine;
@@ -40,6 +41,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Utf8Output.apply();
         System.exit(commandLine(args).execute(args));
     }
 

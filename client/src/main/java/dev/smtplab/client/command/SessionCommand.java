@@ -102,7 +102,7 @@ public final class SessionCommand implements Callable<Integer> {
                     + target.port() + (tls ? "; starting TLS" : "") + ".");
             progress.flush();
         } catch (IOException e) {
-            ConnectFailure failure = ConnectFailure.of(e, target.host(), target.port(), connection.connectTimeout());
+            ConnectFailure failure = ConnectFailure.of(e, target.host(), target.port(), connection.connectTimeout(), texts);
             err.println("smtplab session: " + failure.message());
             err.flush();
             return failure.exitCode().code();

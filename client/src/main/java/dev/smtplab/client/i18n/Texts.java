@@ -20,11 +20,21 @@ public final class Texts {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)}");
 
     private final Language language;
-    private final ResourceBundle bundle;
+    private ResourceBundle bundle;
 
     private Texts(Language language) {
         this.language = language;
-        this.bundle = bundle(language);
+    }
+
+    /**
+     * The bundle, read on first use: reading it costs about 15 ms, which a send that succeeds in
+     * English never needs to spend.
+     */
+    private synchronized ResourceBundle bundle() {
+        if (bundle == null) {
+            bundle = bundle(language);
+        }
+        return bundle;
     }
 
     public static Texts of(Language language) {
@@ -45,7 +55,7 @@ public final class Texts {
     public String get(String key, Object... arguments) {
         String text;
         try {
-            text = bundle.getString(key);
+            text = bundle().getString(key);
         } catch (MissingResourceException e) {
             throw new IllegalStateException("no text for " + key + " in " + language.code(), e);
         }
@@ -64,7 +74,7 @@ public final class Texts {
     }
 
     public boolean has(String key) {
-        return bundle.containsKey(key);
+        return bundle().containsKey(key);
     }
 
     /** The texts whose key starts with the prefix and goes on with 1, 2, 3 ... (hints, for one). */

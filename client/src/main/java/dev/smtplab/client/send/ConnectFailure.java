@@ -1,5 +1,7 @@
 package dev.smtplab.client.send;
 
+import dev.smtplab.client.i18n.Language;
+import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.protocol.TlsFailure;
 
@@ -24,31 +26,32 @@ public record ConnectFailure(Kind kind, ExitCode exitCode, String message) {
     }
 
     public static ConnectFailure of(IOException e, String host, int port, Duration connectTimeout) {
+        return of(e, host, port, connectTimeout, Texts.of(Language.ENGLISH));
+    }
+
+    /** The failure, its reason worded in the texts' language. */
+    public static ConnectFailure of(IOException e, String host, int port, Duration connectTimeout, Texts texts) {
         String server = HostAndPort.format(host, port);
         if (e instanceof TlsFailure) {
-            return new ConnectFailure(Kind.TLS, ExitCode.TLS_FAILURE, "TLS failed with " + server + ": " + e.getMessage());
+            return new ConnectFailure(Kind.TLS, ExitCode.TLS_FAILURE, texts.get("connect.tls", server, e.getMessage()));
         }
         if (e instanceof ConnectException) {
-            return new ConnectFailure(Kind.REFUSED, ExitCode.CONNECTION_REFUSED,
-                    "connection refused: nothing listens on port " + port + " at " + host);
+            return new ConnectFailure(Kind.REFUSED, ExitCode.CONNECTION_REFUSED, texts.get("connect.refused", port, host));
         }
         if (e instanceof SocketTimeoutException) {
-            String message = "no answer from " + host + " port " + port + " after " + connectTimeout.toSeconds()
-                    + " s: a firewall may be dropping traffic to port " + port;
+            String message = texts.get("connect.timedOut", host, port, connectTimeout.toSeconds());
             if (port == 25) {
-                message += "; many cloud providers and ISPs block outbound port 25";
+                message += texts.get("connect.timedOut.port25");
             }
             return new ConnectFailure(Kind.TIMED_OUT, ExitCode.CONNECT_TIMEOUT, message);
         }
         if (e instanceof NoRouteToHostException) {
-            return new ConnectFailure(Kind.NO_ROUTE, ExitCode.CONNECT_TIMEOUT,
-                    "no route to " + host + ": the host is unreachable from this network");
+            return new ConnectFailure(Kind.NO_ROUTE, ExitCode.CONNECT_TIMEOUT, texts.get("connect.noRoute", host));
         }
         if (e instanceof UnknownHostException) {
-            return new ConnectFailure(Kind.NAME_NOT_FOUND, ExitCode.NAME_NOT_FOUND,
-                    "host name not found: " + host + " does not resolve to an address");
+            return new ConnectFailure(Kind.NAME_NOT_FOUND, ExitCode.NAME_NOT_FOUND, texts.get("connect.nameNotFound", host));
         }
-        return new ConnectFailure(Kind.OTHER, ExitCode.CONNECTION_CLOSED,
-                "cannot connect to " + server + ": " + e.getMessage());
+        return new ConnectFailure(Kind.OTHER, ExitCode.CONNECTION_CLOSED, texts.get("connect.other", server,
+                e.getMessage()));
     }
 }

@@ -1,5 +1,9 @@
 package dev.smtplab.client.send;
 
+import dev.smtplab.client.i18n.Texts;
+
+import java.util.Locale;
+
 /** One exit code per way a send can end, so scripts can tell failures apart (as swaks does). */
 public enum ExitCode {
     SENT(0, "sent (or stopped cleanly at --quit-after)"),
@@ -35,18 +39,12 @@ public enum ExitCode {
         return meaning;
     }
 
-    /** What to try when a send ends this way without a reply to explain; "" when nothing general helps. */
-    public String hint() {
-        return switch (this) {
-            case CONNECTION_REFUSED -> "check the host and port; is the server running?";
-            case CONNECT_TIMEOUT -> "try port 587 with --starttls and AUTH, or ask your network provider to unblock the port";
-            case NAME_NOT_FOUND -> "check the spelling of the host name, or give an IP address";
-            case TLS_FAILURE -> "check the certificate (--ca-file for a private CA, --insecure to skip the check)";
-            case CONNECTION_CLOSED -> "the server hung up: look at the transcript (--transcript) for its last words";
-            case REPLY_TIMEOUT -> "the server is slow or stuck; raise --timeout-reply or try later";
-            case STARTTLS_REFUSED -> "use --starttls-optional to go on without TLS, or --tls on port 465";
-            case AUTH_REFUSED -> "check the user name and password, and whether AUTH needs STARTTLS first";
-            default -> "";
-        };
+    /**
+     * What to try when a send ends this way without a reply to explain ({@code send.exit.NAME.hint});
+     * "" when nothing general helps.
+     */
+    public String hint(Texts texts) {
+        String key = "send.exit." + name().toLowerCase(Locale.ROOT) + ".hint";
+        return texts.has(key) ? texts.get(key) : "";
     }
 }

@@ -1,6 +1,8 @@
 package dev.smtplab.client.send;
 
 import dev.smtplab.client.explain.ReplyExplainer;
+import dev.smtplab.client.i18n.Language;
+import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.AuthMechanism;
 import dev.smtplab.client.protocol.EhloExchange;
@@ -28,6 +30,7 @@ public final class SmtpSender implements AutoCloseable {
     private static final Pattern QUEUE_ID = Pattern.compile("(?i)queued as ([^\\s;]+)");
 
     private final SendOptions options;
+    private final Texts texts;
     private final List<WireListener> listeners;
     private final List<StageResult> stages = new ArrayList<>();
     private final List<String> rejectedRecipients = new ArrayList<>();
@@ -48,8 +51,18 @@ public final class SmtpSender implements AutoCloseable {
     }
 
     public SmtpSender(SendOptions options, List<WireListener> listeners) {
+        this(options, listeners, Texts.of(Language.ENGLISH));
+    }
+
+    /** @param texts the language of the report's error and hint (--json keeps English) */
+    public SmtpSender(SendOptions options, List<WireListener> listeners, Texts texts) {
         this.options = options;
         this.listeners = List.copyOf(listeners);
+        this.texts = texts;
+    }
+
+    private StageFailure failure(ExitCode exitCode, Reply reply, String key, Object... values) {
+        return new StageFailure(exitCode, texts.get("send.failure." + key, values), reply);
     }
 
     /** The whole send, as --quit-after says; never throws for SMTP or network trouble, it reports it. */
@@ -62,7 +75,8 @@ public final class SmtpSender implements AutoCloseable {
             return report(options.quitAfter() == null ? "sent" : "stopped", ExitCode.SENT, null, null);
         } catch (StageFailure failure) {
             quietQuit(failure.exitCode);
-            String hint = failure.reply != null ? ReplyExplainer.hint(failure.reply) : failure.exitCode.hint();
+            String hint = failure.reply != null ? ReplyExplainer.in(texts).of(failure.reply).hint()
+                    : failure.exitCode.hint(texts);
             return report("failed", failure.exitCode, failure.getMessage(), hint);
         } finally {
             close();
@@ -124,7 +138,7 @@ public final class SmtpSender implements AutoCloseable {
                     : SmtpConnection.connect(options.host(), options.port(), options.connectTimeout(),
                     options.replyTimeout());
         } catch (IOException e) {
-            ConnectFailure failure = ConnectFailure.of(e, options.host(), options.port(), options.connectTimeout());
+            ConnectFailure failure = ConnectFailure.of(e, options.host(), options.port(), options.connectTimeout(), texts);
             throw new StageFailure(failure.exitCode(), failure.message(), null);
         }
         listeners.forEach(connection::addListener);
@@ -135,7 +149,7 @@ public final class SmtpSender implements AutoCloseable {
     private void banner() throws StageFailure {
         Reply banner = expect(Stage.BANNER);
         if (banner.code() != 220) {
-            throw new StageFailure(ExitCode.BANNER_REFUSED, "the server refused the session: " + banner.text(), banner);
+            throw failure(ExitCode.BANNER_REFUSED, banner, "banner", banner.text());
         }
     }
 
@@ -143,7 +157,7 @@ public final class SmtpSender implements AutoCloseable {
         EhloExchange ehlo = EhloExchange.run(options.helo(), command -> command(Stage.EHLO, command));
         extensions = ehlo.extensions();
         if (!ehlo.reply().isPositive()) {
-            throw new StageFailure(ExitCode.EHLO_REFUSED, "EHLO was refused: " + ehlo.reply().wireText(), ehlo.reply());
+            throw failure(ExitCode.EHLO_REFUSED, ehlo.reply(), "ehlo", ehlo.reply().wireText());
         }
     }
 
@@ -152,17 +166,16 @@ public final class SmtpSender implements AutoCloseable {
             if (options.tlsMode() == TlsMode.STARTTLS_OPTIONAL) {
                 return;
             }
-            throw new StageFailure(ExitCode.STARTTLS_REFUSED, "the server does not offer STARTTLS "
-                    + "(its EHLO reply does not list it)", null);
+            throw failure(ExitCode.STARTTLS_REFUSED, null, "noStarttls");
         }
         Reply reply = command(Stage.STARTTLS, "STARTTLS");
         if (reply.code() != 220) {
-            throw new StageFailure(ExitCode.STARTTLS_REFUSED, "STARTTLS was refused: " + reply.wireText(), reply);
+            throw failure(ExitCode.STARTTLS_REFUSED, reply, "starttls", reply.wireText());
         }
         try {
             connection.startTls(options.tlsSettings());
         } catch (IOException e) {
-            throw new StageFailure(ExitCode.TLS_FAILURE, "TLS failed with " + options.server() + ": " + e.getMessage(), null);
+            throw new StageFailure(ExitCode.TLS_FAILURE, texts.get("connect.tls", options.server(), e.getMessage()), null);
         }
         // RFC 3207, 4.2: forget what was said before TLS and ask again.
         ehlo();
@@ -191,8 +204,7 @@ public final class SmtpSender implements AutoCloseable {
             }
         };
         if (reply.code() != 235) {
-            throw new StageFailure(ExitCode.AUTH_REFUSED, "AUTH " + mechanism.wireName() + " was refused: "
-                    + reply.wireText(), reply);
+            throw failure(ExitCode.AUTH_REFUSED, reply, "auth", mechanism.wireName(), reply.wireText());
         }
     }
 
@@ -202,8 +214,7 @@ public final class SmtpSender implements AutoCloseable {
         }
         Optional<List<String>> offered = extensions.arguments("AUTH");
         if (offered.isEmpty()) {
-            throw new StageFailure(ExitCode.AUTH_REFUSED, "the server does not offer AUTH"
-                    + (connection.tls().isEmpty() ? " (many servers offer it only after STARTTLS)" : ""), null);
+            throw failure(ExitCode.AUTH_REFUSED, null, connection.tls().isEmpty() ? "noAuthBeforeTls" : "noAuth");
         }
         List<String> mechanisms = offered.get();
         for (AuthMechanism preferred : AuthMechanism.values()) {
@@ -211,8 +222,7 @@ public final class SmtpSender implements AutoCloseable {
                 return preferred;
             }
         }
-        throw new StageFailure(ExitCode.AUTH_REFUSED, "the server offers no AUTH mechanism this client speaks: "
-                + String.join(" ", mechanisms), null);
+        throw failure(ExitCode.AUTH_REFUSED, null, "noMechanism", String.join(" ", mechanisms));
     }
 
     /** One transaction: MAIL, every RCPT, DATA and the message, as far as --quit-after allows. */
@@ -228,7 +238,7 @@ public final class SmtpSender implements AutoCloseable {
         Reply reply = command(Stage.MAIL, "MAIL FROM:<" + options.from() + ">"
                 + MailParameters.of(message, options.from(), options.recipients(), extensions));
         if (!reply.isPositive()) {
-            throw new StageFailure(ExitCode.MAIL_REFUSED, "MAIL FROM was refused: " + reply.wireText(), reply);
+            throw failure(ExitCode.MAIL_REFUSED, reply, "mail", reply.wireText());
         }
     }
 
@@ -246,15 +256,14 @@ public final class SmtpSender implements AutoCloseable {
             }
         }
         if (accepted == 0) {
-            throw new StageFailure(ExitCode.RCPT_REFUSED, "every recipient was refused: "
-                    + String.join("; ", rejectedRecipients), lastRefusal);
+            throw failure(ExitCode.RCPT_REFUSED, lastRefusal, "rcpt", String.join("; ", rejectedRecipients));
         }
     }
 
     private void data() throws StageFailure {
         Reply reply = command(Stage.DATA, "DATA");
         if (reply.code() != 354) {
-            throw new StageFailure(ExitCode.DATA_REFUSED, "DATA was refused: " + reply.wireText(), reply);
+            throw failure(ExitCode.DATA_REFUSED, reply, "data", reply.wireText());
         }
     }
 
@@ -271,8 +280,7 @@ public final class SmtpSender implements AutoCloseable {
             throw networkFailure(Stage.MESSAGE, e);
         }
         if (!reply.isPositive()) {
-            throw new StageFailure(ExitCode.MESSAGE_REFUSED, "the message was refused after the final dot: "
-                    + reply.wireText(), reply);
+            throw failure(ExitCode.MESSAGE_REFUSED, reply, "message", reply.wireText());
         }
         Matcher matcher = QUEUE_ID.matcher(reply.text());
         queueId = matcher.find() ? matcher.group(1) : null;
@@ -333,17 +341,15 @@ public final class SmtpSender implements AutoCloseable {
 
     private StageFailure networkFailure(Stage stage, IOException e) {
         if (e instanceof SocketTimeoutException) {
-            return new StageFailure(ExitCode.REPLY_TIMEOUT, "no reply within " + options.replyTimeout().toSeconds()
-                    + " s at " + stage.key() + ": the server stopped answering", null);
+            return failure(ExitCode.REPLY_TIMEOUT, null, "replyTimeout", options.replyTimeout().toSeconds(), stage.key());
         }
         if (e instanceof ConnectionClosedException) {
-            return new StageFailure(ExitCode.CONNECTION_CLOSED, e.getMessage() + " at " + stage.key(), null);
+            return failure(ExitCode.CONNECTION_CLOSED, null, "closed", e.getMessage(), stage.key());
         }
         if (e instanceof SmtpProtocolException) {
-            return new StageFailure(ExitCode.CONNECTION_CLOSED, e.getMessage() + " at " + stage.key(), null);
+            return failure(ExitCode.CONNECTION_CLOSED, null, "closed", e.getMessage(), stage.key());
         }
-        return new StageFailure(ExitCode.CONNECTION_CLOSED, "the connection broke at " + stage.key() + ": "
-                + e.getMessage(), null);
+        return failure(ExitCode.CONNECTION_CLOSED, null, "broke", stage.key(), e.getMessage());
     }
 
     private SendReport report(String result, ExitCode exitCode, String error, String hint) {

@@ -1,5 +1,6 @@
 package dev.smtplab.client.session;
 
+import dev.smtplab.client.i18n.Utf8Output;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -27,7 +28,7 @@ final class TerminalLines implements LineSource {
     private volatile Thread readingThread;
 
     TerminalLines() throws IOException {
-        terminal = TerminalBuilder.builder().system(true).build();
+        terminal = TerminalBuilder.builder().system(true).encoding(Utf8Output.terminalCharset()).build();
         reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("smtplab")

@@ -221,6 +221,31 @@ class ClientExitCodeTest {
     }
 
     @Test
+    void with_lang_ja_what_went_wrong_and_the_hint_are_japanese_and_json_stays_english() throws Exception {
+        int port = start("unknown-recipient:addresses=bob@example.test");
+        ClientRun run = ClientRun.send(port, "--lang", "ja");
+        assertThat(run.exitCode()).isEqualTo(24);
+        assertThat(run.err()).startsWith("smtplab send: すべての受信者が拒否されました: bob@example.test: 550 5.1.1")
+                .contains("\nヒント: アドレスに打ち間違いがないか確認してください\n");
+        ClientRun partly = ClientRun.send(port, "--lang", "ja", "--to", "bob@example.test", "--to", "carol@example.test");
+        assertThat(partly.exitCode()).isZero();
+        assertThat(partly.out()).startsWith("127.0.0.1:" + port + " に送信しました: 250 2.0.0 Ok: queued as ");
+        assertThat(partly.err()).startsWith("smtplab send: 拒否された受信者: bob@example.test: 550 5.1.1");
+        int closed;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = free.getLocalPort();
+        }
+        ClientRun refused = ClientRun.of("send", "--server", "127.0.0.1:" + closed, "--lang", "ja",
+                "--from", "a@example.test", "--to", "b@example.test");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).startsWith("smtplab send: 接続拒否: 127.0.0.1 のポート ").contains("ヒント: ホストとポートを確認");
+        ClientRun json = ClientRun.send(port, "--lang", "ja", "--json");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("error").asText())
+                .startsWith("every recipient was refused: bob@example.test: 550 5.1.1");
+        assertThat(ClientRun.send(port, "--lang", "klingon").err()).contains("klingon");
+    }
+
+    @Test
     void exit_25_data_refused() {
         int port = startWith(Rule.at("no-data", SmtpStage.DATA, new Effect.Reply(SmtpReply.parse("554 5.5.1 No"))));
         assertThat(ClientRun.send(port).exitCode()).isEqualTo(25);

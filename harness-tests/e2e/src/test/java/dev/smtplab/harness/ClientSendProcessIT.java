@@ -45,6 +45,22 @@ class ClientSendProcessIT {
     }
 
     @Test
+    void japanese_reaches_a_utf8_terminal_even_when_its_locale_is_not_installed() throws Exception {
+        // LANG names a UTF-8 locale this machine need not have (containers rarely do): the JVM then
+        // falls back to ASCII, and without care every Japanese character would print as "?".
+        ProcessBuilder builder = new ProcessBuilder(smtplab("send", "--server", "localhost:" + server.port(),
+                "--from", "alice@example.test", "--to", "bob@example.test"));
+        builder.environment().remove("LC_ALL");
+        builder.environment().remove("LC_CTYPE");
+        builder.environment().remove("SMTPLAB_LANG");
+        builder.environment().put("LANG", "ja_JP.UTF-8");
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(output).startsWith("localhost:" + server.port() + " に送信しました: 250 2.0.0 Ok: queued as ");
+    }
+
+    @Test
     void body_from_standard_input_and_password_from_the_environment() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(smtplab("send", "--server", "localhost:" + server.port(),
                 "--from", "alice@example.test", "--to", "bob@example.test", "--body", "-", "--starttls",
