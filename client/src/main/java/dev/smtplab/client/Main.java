@@ -7,6 +7,7 @@ import dev.smtplab.client.command.LearnCommand;
 import dev.smtplab.client.command.MxCommand;
 import dev.smtplab.client.command.SendCommand;
 import dev.smtplab.client.command.SessionCommand;
+import dev.smtplab.client.i18n.Language;
 import dev.smtplab.client.i18n.Utf8Output;
 import dev.smtplab.client.protocol.AuthMechanism;
 import dev.smtplab.client.send.ExitCode;
@@ -15,12 +16,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.ResourceBundle;
 
 /** smtplab: the SMTP client. */
 @Command(name = "smtplab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An SMTP client for typing the dialogue by hand, sending, and diagnosing.")
 public final class Main implements Runnable {
+    /** The Japanese --help (picocli's resource bundle; the English is in the annotations). */
+    static final String HELP = "dev.smtplab.client.i18n.Help";
     /** The subcommands, in the order the help lists them. */
     private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
@@ -71,6 +76,11 @@ public final class Main implements Runnable {
         if (send != null) {
             send.getCommandSpec().usageMessage().exitCodeList(exitCodes());
         }
+        if (helpLanguage(args) == Language.JAPANESE) {
+            // Read only in Japanese: the bundle costs milliseconds an English start need not spend.
+            commandLine.setResourceBundle(ResourceBundle.getBundle(HELP, Locale.JAPANESE,
+                    ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES)));
+        }
         commandLine.setParameterExceptionHandler(Main::oneLineUsageError);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("smtplab " + cmd.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage()
@@ -82,6 +92,23 @@ public final class Main implements Runnable {
             return 1;
         });
         return commandLine;
+    }
+
+    /** The language of --help: the --lang the arguments give, else the environment's; English when unsure. */
+    static Language helpLanguage(String[] args) {
+        String flag = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--lang") && i + 1 < args.length) {
+                flag = args[i + 1];
+            } else if (args[i].startsWith("--lang=")) {
+                flag = args[i].substring("--lang=".length());
+            }
+        }
+        try {
+            return Language.choose(flag, System.getenv());
+        } catch (IllegalArgumentException e) {
+            return Language.ENGLISH; // the command itself says what is wrong with --lang
+        }
     }
 
     private static AuthMechanism authMechanism(String value) {

@@ -34,7 +34,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TARGET",
+    @Parameters(index = "0", paramLabel = "TARGET", descriptionKey = "target",
             description = "A domain (its MX hosts), HOST:PORT, or an IP address (checked on --ports).")
     String target;
 

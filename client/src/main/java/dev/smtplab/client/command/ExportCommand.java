@@ -30,7 +30,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     ApiOptions api;
 
-    @Option(names = "--format", paramLabel = "mbox|zip", defaultValue = "mbox", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--format", paramLabel = "mbox|zip", defaultValue = "mbox", description = "An mbox, or a zip of .eml files (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to save (default: standard output).")

@@ -39,7 +39,7 @@ public final class ImportCommand implements Callable<Integer> {
             description = "Put the messages in this inbox (default: where their recipients route them).")
     String inbox;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = ".eml files and mboxes")
+    @Parameters(paramLabel = "FILE", arity = "1..*", descriptionKey = "files", description = ".eml files and mboxes")
     List<Path> files;
 
     @Override

@@ -26,7 +26,7 @@ public final class LearnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "LESSON",
+    @Parameters(index = "0", arity = "0..1", paramLabel = "LESSON", descriptionKey = "lesson",
             description = "The lesson's number (default: the first one not finished).")
     Integer lesson;
 

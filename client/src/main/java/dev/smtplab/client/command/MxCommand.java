@@ -24,7 +24,8 @@ public final class MxCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DOMAIN")
+    @Parameters(index = "0", paramLabel = "DOMAIN", descriptionKey = "domain",
+            description = "The domain whose mail hosts to list.")
     String domain;
 
     @Option(names = "--dns-server", paramLabel = "IP[:PORT]", description = "Ask this DNS server (default: the system's).")

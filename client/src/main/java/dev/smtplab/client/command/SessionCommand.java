@@ -32,10 +32,10 @@ public final class SessionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "The SMTP server, as HOST, HOST:PORT or [IPv6]:PORT.")
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", descriptionKey = "host", description = "The SMTP server, as HOST, HOST:PORT or [IPv6]:PORT.")
     String host;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT", description = "The port (default 25; 465 with --tls).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT", descriptionKey = "port", description = "The port (default 25; 465 with --tls).")
     Integer port;
 
     @Option(names = "--tls", description = "TLS from the start (implicit TLS, port 465).")

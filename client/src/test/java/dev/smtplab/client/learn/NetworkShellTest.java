@@ -82,7 +82,7 @@ class NetworkShellTest {
                 "host -t mx nomail.example.test",
                 "nslookup -type=mx nothere.example.test", ""));
 
-        assertThat(screen).contains("アドレス (A レコード) を問い合わせる",
+        assertThat(screen).contains("A レコードを問い合わせる",
                 "shop.example.test\tmail exchanger = 10 mx1.shop.example.test.",
                 "shop.example.test\tmail exchanger = 20 mx2.shop.example.test.",
                 "mx2 は予備のホストです", "220 mx1.shop.example.test ESMTP",
