@@ -52,6 +52,11 @@ function t(key, ...values) {
   return text.replace(/\{(\d+)}/g, (placeholder, index) => index < values.length ? String(values[index]) : placeholder);
 }
 
+/** A label of this language's own where it has one, else what the server said (in English). */
+function tOr(key, fallback) {
+  return (messages[lang] || {})[key] ?? fallback;
+}
+
 function applyLanguage() {
   document.documentElement.lang = lang;
   $("#language").value = lang;
@@ -191,7 +196,7 @@ async function loadSessions() {
       onclick: () => { location.hash = "#/session/" + s.id; } },
     el("td", {}, s.connectionIndex), el("td", {}, time(s.startedAt)), el("td", {}, s.clientAddress + ":" + s.clientPort),
     el("td", {}, s.helo || ""),
-    el("td", { title: s.outcomeDetail }, s.outcome + " — " + s.outcomeDetail + (s.lastRejection ? t("sessions.lastRefusal", s.lastRejection.stage.toUpperCase(), s.lastRejection.reply) : "")),
+    el("td", { title: s.outcomeDetail }, t("outcome." + s.outcome) + " — " + s.outcomeDetail + (s.lastRejection ? t("sessions.lastRefusal", s.lastRejection.stage.toUpperCase(), s.lastRejection.reply) : "")),
     el("td", {}, s.messages), el("td", {}, s.rulesFired.join(", ")))));
   $("#sessions-empty").hidden = sessions.length > 0;
 }
@@ -200,7 +205,7 @@ async function openSession(id) {
   const detail = await api("GET", "/api/v1/sessions/" + encodeURIComponent(id));
   const s = detail.session;
   $("#session-title").textContent = t("session.title", s.connectionIndex, s.clientAddress + ":" + s.clientPort);
-  $("#session-outcome").textContent = s.outcome + ": " + s.outcomeDetail + (s.rulesFired.length ? t("session.rulesFired", s.rulesFired.join(", ")) : "");
+  $("#session-outcome").textContent = t("outcome." + s.outcome) + ": " + s.outcomeDetail + (s.rulesFired.length ? t("session.rulesFired", s.rulesFired.join(", ")) : "");
   $("#session-transcript").replaceChildren(...transcript(detail.transcript));
 }
 
@@ -218,7 +223,7 @@ function renderFailures(state) {
       ? api("PUT", scope() + "/failure-modes/presets/" + p.name, { parameters: parameters.value })
       : api("DELETE", scope() + "/failure-modes/presets/" + p.name)));
     return el("tr", {}, el("td", {}, toggle), el("td", {}, el("label", { for: "preset-" + p.name }, p.name)),
-      el("td", {}, parameters), el("td", {}, p.description));
+      el("td", {}, parameters), el("td", {}, tOr("preset." + p.name, p.description)));
   }));
   $("#rules tbody").replaceChildren(...state.rules.map((r) => el("tr", {},
     el("td", {}, r.id), el("td", {}, r.rule.stage), el("td", {}, r.origin), el("td", {}, r.summary),

@@ -189,6 +189,13 @@ class WebUiIT {
 
             browser.navigate().refresh();
             wait.until(ExpectedConditions.textToBe(By.id("nav-inbox"), "受信箱"));
+
+            browser.findElement(By.id("nav-failures")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("presets"),
+                    "すべての受信者、または指定した受信者に 550 5.1.1"));
+            browser.findElement(By.id("nav-sessions")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sessions"), "完了 — "));
+            screenshot("sessions-ja");
         } finally {
             // The choice is remembered in the browser: give the next test its English back.
             ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("localStorage.removeItem('smtplab.lang')");

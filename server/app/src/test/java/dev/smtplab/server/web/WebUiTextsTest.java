@@ -2,6 +2,8 @@ package dev.smtplab.server.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.scenario.Presets;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -46,12 +48,27 @@ class WebUiTextsTest {
         JsonNode texts = new ObjectMapper().readTree(resource("i18n.json"));
         JsonNode english = texts.get("en");
         JsonNode japanese = texts.get("ja");
-        assertThat(keys(japanese)).isEqualTo(keys(english));
+        Set<String> japaneseKeys = keys(japanese);
+        // A preset's English description is the server's own; only other languages need one here.
+        japaneseKeys.removeIf(key -> key.startsWith("preset."));
+        assertThat(japaneseKeys).isEqualTo(keys(english));
         for (Iterator<String> names = english.fieldNames(); names.hasNext(); ) {
             String key = names.next();
             assertThat(placeholders(japanese.get(key).asText())).as(key)
                     .isEqualTo(placeholders(english.get(key).asText()));
             assertThat(japanese.get(key).asText()).as(key).isNotBlank();
+        }
+    }
+
+    @Test
+    void every_preset_and_every_session_outcome_has_its_label() throws Exception {
+        JsonNode texts = new ObjectMapper().readTree(resource("i18n.json"));
+        Set<String> presets = new TreeSet<>();
+        keys(texts.get("ja")).stream().filter(key -> key.startsWith("preset."))
+                .forEach(key -> presets.add(key.substring("preset.".length())));
+        assertThat(presets).isEqualTo(new TreeSet<>(Presets.DESCRIPTIONS.keySet()));
+        for (SessionOutcome outcome : SessionOutcome.values()) {
+            assertThat(texts.get("en").has("outcome." + outcome.name())).as(outcome.name()).isTrue();
         }
     }
 
@@ -67,6 +84,9 @@ class WebUiTextsTest {
         while (script.find()) {
             used.add(script.group(1));
         }
+        // t("outcome." + s.outcome): a key per session outcome.
+        assertThat(used.remove("outcome.")).isTrue();
+        known.removeIf(key -> key.startsWith("outcome."));
         assertThat(used).hasSizeGreaterThan(60);
         assertThat(known).containsAll(used);
         assertThat(used).as("keys nothing uses").containsAll(known);
