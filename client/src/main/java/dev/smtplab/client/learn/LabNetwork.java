@@ -1,6 +1,7 @@
 package dev.smtplab.client.learn;
 
 import dev.smtplab.client.dns.Dns;
+import dev.smtplab.server.FakeSmtpServer;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,8 +35,25 @@ final class LabNetwork implements AutoCloseable {
         this.ca = builder.ca;
     }
 
-    static Builder builder() {
-        return new Builder();
+    /** What a lesson puts on its network: servers it starts, host names, DNS records. */
+    @FunctionalInterface
+    interface Setup {
+        void addTo(Builder network) throws IOException;
+    }
+
+    /**
+     * The lesson's network: its set-up, then the DNS server. Should any of it fail, what was started
+     * is stopped before the failure goes on.
+     */
+    static LabNetwork start(Setup setup) throws IOException {
+        Builder network = new Builder();
+        try {
+            setup.addTo(network);
+        } catch (IOException | RuntimeException e) {
+            network.abandon();
+            throw e;
+        }
+        return network.build();
     }
 
     boolean knows(String host) {
@@ -112,10 +130,11 @@ final class LabNetwork implements AutoCloseable {
             return this;
         }
 
-        /** Something the lesson started, stopped with it. */
-        Builder running(AutoCloseable closeable) {
-            running.add(closeable);
-            return this;
+        /** Starts a server of the lesson's, stopped with it. */
+        FakeSmtpServer started(FakeSmtpServer.Builder server) {
+            FakeSmtpServer started = server.build().start();
+            running.add(started);
+            return started;
         }
 
         Builder ca(Path ca) {
@@ -124,7 +143,7 @@ final class LabNetwork implements AutoCloseable {
         }
 
         /** Starts the DNS server; on failure, stops what was started. */
-        LabNetwork build() throws IOException {
+        private LabNetwork build() throws IOException {
             try {
                 dns = zone.start();
             } catch (IOException e) {
@@ -136,7 +155,7 @@ final class LabNetwork implements AutoCloseable {
         }
 
         /** Stops what was started, when setting up the rest failed. */
-        void abandon() {
+        private void abandon() {
             for (AutoCloseable closeable : running) {
                 try {
                     closeable.close();

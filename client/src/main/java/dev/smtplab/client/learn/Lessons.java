@@ -113,37 +113,29 @@ final class Lessons {
 
     /** Lesson 1: an open port 25, one where nothing listens, and one behind a firewall that drops. */
     private static LabNetwork connectingNetwork(Path folder) throws IOException {
-        LabNetwork.Builder network = LabNetwork.builder();
-        try {
-            FakeSmtpServer open = started(network, FakeSmtpServer.builder().hostName("mx1.example.test"));
-            FakeSmtpServer refused = started(network, FakeSmtpServer.builder().hostName("mx2.example.test")
+        return LabNetwork.start(network -> {
+            FakeSmtpServer open = network.started(FakeSmtpServer.builder().hostName("mx1.example.test"));
+            FakeSmtpServer refused = network.started(FakeSmtpServer.builder().hostName("mx2.example.test")
                     .scenario(Scenario.builder().preset("refused").build()));
-            FakeSmtpServer blocked = started(network, FakeSmtpServer.builder().hostName("mx3.example.test")
+            FakeSmtpServer blocked = network.started(FakeSmtpServer.builder().hostName("mx3.example.test")
                     .scenario(Scenario.builder().preset("blocked").build()));
-            return network.host("mx1.example.test", 25, open.port()).host("mx2.example.test", 25, refused.port())
-                    .host("mx3.example.test", 25, blocked.port()).build();
-        } catch (RuntimeException e) {
-            network.abandon();
-            throw e;
-        }
+            network.host("mx1.example.test", 25, open.port()).host("mx2.example.test", 25, refused.port())
+                    .host("mx3.example.test", 25, blocked.port());
+        });
     }
 
     /** Lesson 2: a shop with two MX hosts, a blog with none (implicit MX), and a domain with a null MX. */
     private static LabNetwork mxNetwork(Path folder) throws IOException {
-        LabNetwork.Builder network = LabNetwork.builder();
-        try {
-            FakeSmtpServer primary = started(network, FakeSmtpServer.builder().hostName("mx1.shop.example.test"));
-            FakeSmtpServer backup = started(network, FakeSmtpServer.builder().hostName("mx2.shop.example.test"));
-            FakeSmtpServer blog = started(network, FakeSmtpServer.builder().hostName("blog.example.test"));
-            return network.mx("shop.example.test", 10, "mx1.shop.example.test")
+        return LabNetwork.start(network -> {
+            FakeSmtpServer primary = network.started(FakeSmtpServer.builder().hostName("mx1.shop.example.test"));
+            FakeSmtpServer backup = network.started(FakeSmtpServer.builder().hostName("mx2.shop.example.test"));
+            FakeSmtpServer blog = network.started(FakeSmtpServer.builder().hostName("blog.example.test"));
+            network.mx("shop.example.test", 10, "mx1.shop.example.test")
                     .mx("shop.example.test", 20, "mx2.shop.example.test")
                     .host("mx1.shop.example.test", 25, primary.port()).host("mx2.shop.example.test", 25, backup.port())
                     .host("blog.example.test", 25, blog.port())
-                    .nullMx("nomail.example.test").build();
-        } catch (RuntimeException e) {
-            network.abandon();
-            throw e;
-        }
+                    .nullMx("nomail.example.test");
+        });
     }
 
     /**
@@ -151,24 +143,14 @@ final class Lessons {
      * (submission: STARTTLS, then AUTH) and 465 (the same, but TLS from the first byte).
      */
     private static LabNetwork portsNetwork(Path folder) throws IOException {
-        LabNetwork.Builder network = LabNetwork.builder();
-        try {
+        return LabNetwork.start(network -> {
             TlsMaterial tls = TlsMaterial.localCa(folder, "mx.example.test");
-            FakeSmtpServer relay = started(network, FakeSmtpServer.builder().hostName("mx.example.test").tls(tls));
-            FakeSmtpServer submission = started(network, FakeSmtpServer.builder().hostName("mx.example.test").tls(tls)
+            FakeSmtpServer relay = network.started(FakeSmtpServer.builder().hostName("mx.example.test").tls(tls));
+            FakeSmtpServer submission = network.started(FakeSmtpServer.builder().hostName("mx.example.test").tls(tls)
                     .implicitTlsPort(0).authUser(LESSON_USER, LESSON_PASSWORD).requireAuth());
-            return network.host("mx.example.test", 25, relay.port()).host("mx.example.test", 587, submission.port())
-                    .host("mx.example.test", 465, submission.implicitTlsPort()).ca(folder.resolve("ca.pem")).build();
-        } catch (RuntimeException e) {
-            network.abandon();
-            throw e;
-        }
-    }
-
-    private static FakeSmtpServer started(LabNetwork.Builder network, FakeSmtpServer.Builder builder) {
-        FakeSmtpServer server = builder.build().start();
-        network.running(server);
-        return server;
+            network.host("mx.example.test", 25, relay.port()).host("mx.example.test", 587, submission.port())
+                    .host("mx.example.test", 465, submission.implicitTlsPort()).ca(folder.resolve("ca.pem"));
+        });
     }
 
     /** STARTTLS offered with a local CA in the lesson's folder; AUTH (after TLS only) for one user. */
