@@ -1,5 +1,6 @@
 package dev.smtplab.server.store;
 
+import dev.smtplab.server.record.Attempts;
 import dev.smtplab.server.record.MessageQuery;
 import dev.smtplab.server.record.MessageStore;
 import dev.smtplab.server.record.MessageWaitTimeoutException;
@@ -40,20 +41,11 @@ final class StoreWaits {
     }
 
     <T> T waitFor(Supplier<T> attempt, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            T result = attempt.get();
-            if (result != null) {
-                return result;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return null;
-            }
+        return Attempts.until(attempt, timeout, Duration.ofMillis(100), millis -> {
             synchronized (arrivals) {
-                arrivals.wait(Math.max(1, Math.min(remaining / 1_000_000, 100)));
+                arrivals.wait(millis);
             }
-        }
+        });
     }
 
     List<RecordedMessage> awaitMessages(int count, Duration timeout) throws InterruptedException {

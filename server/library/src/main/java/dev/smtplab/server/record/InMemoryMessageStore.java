@@ -395,29 +395,15 @@ public final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public <T> T waitUntil(java.util.function.Supplier<T> attempt, Duration timeout) throws InterruptedException {
-        return waitFor(attempt::get, timeout);
+        return waitFor(attempt, timeout);
     }
 
-    private interface Attempt<T> {
-        T tryNow();
-    }
-
-    private <T> T waitFor(Attempt<T> attempt, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** Attempts under the arrivals monitor, so that no arrival slips between an attempt and the wait. */
+    private <T> T waitFor(java.util.function.Supplier<T> attempt, Duration timeout) throws InterruptedException {
         waiters.incrementAndGet();
         try {
             synchronized (arrivals) {
-                while (true) {
-                    T result = attempt.tryNow();
-                    if (result != null) {
-                        return result;
-                    }
-                    long remainingNanos = deadline - System.nanoTime();
-                    if (remainingNanos <= 0) {
-                        return null;
-                    }
-                    arrivals.wait(Math.max(1, remainingNanos / 1_000_000));
-                }
+                return Attempts.until(attempt, timeout, timeout, arrivals::wait);
             }
         } finally {
             waiters.decrementAndGet();

@@ -137,17 +137,6 @@ public interface MessageStore {
      * wake on it; this default asks every 20 ms.
      */
     default <T> T waitUntil(java.util.function.Supplier<T> attempt, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            T result = attempt.get();
-            if (result != null) {
-                return result;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return null;
-            }
-            Thread.sleep(Math.max(1, Math.min(remaining / 1_000_000, 20)));
-        }
+        return Attempts.until(attempt, timeout, Duration.ofMillis(20), Thread::sleep);
     }
 }
