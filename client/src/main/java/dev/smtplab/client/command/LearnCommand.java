@@ -7,6 +7,7 @@ import dev.smtplab.client.session.InteractiveSession;
 import dev.smtplab.client.session.LineSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -37,6 +38,10 @@ public final class LearnCommand implements Callable<Integer> {
             description = "en or ja (default: SMTPLAB_LANG, then the system's locale).")
     String lang;
 
+    /** Lesson 7 copies the learner's message to this SMTP Lab web UI, to be found there. */
+    @Mixin
+    ApiOptions api;
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:SMTPLAB_DATA_DIR}",
             description = "Where progress and lesson transcripts are kept, in its learn folder (default: ~/.smtplab).")
     Path dataDir;
@@ -61,6 +66,6 @@ public final class LearnCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && System.getenv("SMTPLAB_FORCE_PIPE") == null;
         LineSource lines = terminal ? InteractiveSession.terminal() : InteractiveSession.pipe(System.in, out);
         int number = lesson != null ? lesson : learn.nextLesson();
-        return learn.run(number, lines, out, terminal && System.getenv("NO_COLOR") == null);
+        return learn.run(number, lines, out, terminal && System.getenv("NO_COLOR") == null, api.lab());
     }
 }

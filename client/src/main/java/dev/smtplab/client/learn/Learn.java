@@ -1,5 +1,6 @@
 package dev.smtplab.client.learn;
 
+import dev.smtplab.client.api.LabApi;
 import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.SmtpConnection;
 import dev.smtplab.client.protocol.TlsSettings;
@@ -62,7 +63,8 @@ public final class Learn {
     }
 
     /** Runs a lesson in this terminal; returns the session's exit code. */
-    public int run(int number, LineSource lines, PrintWriter out, boolean color)
+    /** @param webUi the SMTP Lab web UI where lesson 7 has the learner find their message */
+    public int run(int number, LineSource lines, PrintWriter out, boolean color, LabApi webUi)
             throws IOException, InterruptedException {
         Lesson lesson = Lessons.number(number).orElseThrow(() -> new IllegalArgumentException(
                 texts.get("learn.noSuchLesson", number, numbers())));
@@ -83,7 +85,7 @@ public final class Learn {
                 SmtpConnection connection = SmtpConnection.connect(server.host(), server.host(), server.port(),
                         Duration.ofSeconds(5), Duration.ofSeconds(30));
                 TlsSettings tls = new TlsSettings(serverFolder.resolve("ca.pem"), false);
-                LessonCoach coach = new LessonCoach(dialogue, tutor, server);
+                LessonCoach coach = new LessonCoach(dialogue, tutor, server, webUi);
                 return new InteractiveSession(connection, lines, tls, Duration.ofSeconds(30), false, color).texts(texts)
                         .coach(coach).run();
             }

@@ -1,5 +1,6 @@
 package dev.smtplab.client.learn;
 
+import dev.smtplab.client.api.LabApi;
 import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.Reply;
 import dev.smtplab.client.session.Coach;
@@ -24,17 +25,23 @@ final class LessonCoach implements Coach {
     /** What the coach says is marked, so it stands apart from the dialogue on the screen. */
     static final String MARK = "» ";
     private static final Pattern QUEUED_AS = Pattern.compile("queued as (\\S+)");
+    private static final Pattern IMPORTED_ID = Pattern.compile("\"ids\"\\s*:\\s*\\[\\s*\"?([^\",\\]\\s]+)");
 
     private final DialogueLesson lesson;
     private final Tutor tutor;
     private final Texts texts;
     private final FakeSmtpServer server;
     private final CommandReview review;
+    /** The SMTP Lab web UI the queued lesson copies the learner's message to, for them to find there. */
+    private final LabApi webUi;
+    /** The message's id in that web UI, once copied. */
+    private String copiedId;
     private final Dialogue dialogue = new Dialogue();
     private Consumer<String> out = line -> { };
 
-    LessonCoach(DialogueLesson lesson, Tutor tutor, FakeSmtpServer server) {
+    LessonCoach(DialogueLesson lesson, Tutor tutor, FakeSmtpServer server, LabApi webUi) {
         this.lesson = lesson;
+        this.webUi = webUi;
         this.tutor = tutor;
         this.texts = tutor.texts();
         this.server = server;
@@ -93,6 +100,7 @@ final class LessonCoach implements Coach {
             RecordedMessage stored = messages.get(messages.size() - 1);
             say(texts.get("learn.queued.record", id, stored.mailFrom(), String.join(", ", stored.acceptedRecipients()),
                     stored.size()));
+            copyToWebUi();
         }
     }
 
@@ -148,10 +156,69 @@ final class LessonCoach implements Coach {
                 say(tutor.goal());
                 return true;
             }
+            case "/found" -> {
+                found(words);
+                return true;
+            }
             default -> {
                 return false;
             }
         }
+    }
+
+    /**
+     * Copies the learner's last message into the SMTP Lab server on this machine, as its delivery
+     * agent would hand it over (Return-Path and Delivered-To added), for them to find in its web UI.
+     */
+    private void copyToWebUi() {
+        if (webUi == null || copiedId != null) {
+            return;
+        }
+        List<RecordedMessage> messages = server.messages();
+        RecordedMessage message = messages.get(messages.size() - 1);
+        StringBuilder delivered = new StringBuilder("Return-Path: <").append(message.mailFrom()).append(">\r\n");
+        message.acceptedRecipients().forEach(to -> delivered.append("Delivered-To: ").append(to).append("\r\n"));
+        byte[] headers = delivered.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] copy = new byte[headers.length + message.data().length];
+        System.arraycopy(headers, 0, copy, 0, headers.length);
+        System.arraycopy(message.data(), 0, copy, headers.length, message.data().length);
+        try {
+            String answer = new String(webUi.post("/api/v1/messages/import", "message/rfc822", copy),
+                    StandardCharsets.UTF_8);
+            Matcher id = IMPORTED_ID.matcher(answer);
+            if (!id.find()) {
+                say(texts.get("learn.found.failed", webUi.url(), answer));
+                return;
+            }
+            copiedId = id.group(1);
+            say(texts.get("learn.found.copied", webUi.url()));
+        } catch (LabApi.Failure e) {
+            say(e.unreachable() ? texts.get("learn.found.noServer", webUi.url())
+                    : texts.get("learn.found.failed", webUi.url(), e.getMessage()));
+        }
+    }
+
+    /** /found NUMBER: the learner found the copy in the web UI, and says its number. */
+    private void found(String[] words) {
+        if (!tutor.at("find")) {
+            say(texts.get("learn.found.notNow"));
+            return;
+        }
+        if (copiedId == null) {
+            copyToWebUi();
+            return;
+        }
+        if (words.length < 2) {
+            say(texts.get("learn.found.copied", webUi.url()));
+            return;
+        }
+        String typed = words[1].replaceFirst("^#?/?message/", "");
+        if (!typed.equals(copiedId)) {
+            say(texts.get("learn.found.wrong", words[1]));
+            return;
+        }
+        say(tutor.reachedText());
+        say(tutor.advance());
     }
 
     @Override

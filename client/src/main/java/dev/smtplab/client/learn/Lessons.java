@@ -77,6 +77,8 @@ final class Lessons {
                     (builder, folder) -> { }),
             new DialogueLesson(7, "queued", List.of(
                     new Step<>("send", event -> event.answers(".", 250) && !event.server().messages().isEmpty()),
+                    // Reached by /found with the message's number in the web UI (LessonCoach), not by a reply.
+                    new Step<>("find", event -> false),
                     new Step<>("quit", event -> event.answers("QUIT", 221))),
                     (builder, folder) -> { }),
             new DialogueLesson(8, "errors", List.of(

@@ -1,12 +1,17 @@
 package dev.smtplab.harness;
 
+import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.web.WebAccess;
+import dev.smtplab.server.web.WebServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +34,8 @@ class LearnWalkthroughIT {
     private static final String TMUX_SESSION = "smtplab-learn-" + ProcessHandle.current().pid();
     private static final String WAIT = "\u0000wait";
     private static final String CTRL_C = "\u0000ctrl-c";
+    /** Types /found and the number of the learner's message in the web UI, as a learner reads it there. */
+    private static final String FOUND = "\u0000found";
     @TempDir
     Path data;
 
@@ -40,9 +47,21 @@ class LearnWalkthroughIT {
         return new Keys(typed, shows);
     }
 
+    /** The SMTP Lab server on "this machine", whose web UI lesson 7 has the learner find their message in. */
+    private FakeSmtpServer lab;
+    private WebServer webUi;
+
+    @BeforeEach
+    void startTheLearnersServer() {
+        lab = FakeSmtpServer.builder().build().start();
+        webUi = new WebServer(lab, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
+    }
+
     @AfterEach
     void stop() throws Exception {
         tmux("kill-session", "-t", TMUX_SESSION);
+        webUi.stop();
+        lab.stop();
     }
 
     static Stream<Arguments> lessons() {
@@ -166,7 +185,9 @@ class LearnWalkthroughIT {
                         type("Subject: Hello", "data>"),
                         type("", "data>"),
                         type("Hi", "data>"),
-                        type(".", "The server's record of that message: id"),
+                        type(".", "is now also in the SMTP Lab web UI"),
+                        type("/found 999", "is not your message's number there"),
+                        type(FOUND, "Found: your message"),
                         type("QUTI", "Did you mean QUIT?"),
                         type("QUIT", "Lesson 7 finished"))),
                 Arguments.of(7, "ja", List.of(
@@ -177,7 +198,9 @@ class LearnWalkthroughIT {
                         type("Subject: Hello", "data>"),
                         type("", "data>"),
                         type("Hi", "data>"),
-                        type(".", "サーバーに記録されたメッセージ: ID"),
+                        type(".", "SMTP Lab の Web UI にもコピーしました"),
+                        type("/found 999", "はそこでのメッセージの番号ではありません"),
+                        type(FOUND, "見つかりました"),
                         type("QUTI", "QUIT のことですか?"),
                         type("QUIT", "レッスン 7 を修了しました"))),
                 Arguments.of(8, "en", List.of(
@@ -225,7 +248,8 @@ class LearnWalkthroughIT {
             throws Exception {
         Peers.program("tmux", "tmux");
         String command = String.join(" ", Peers.java(), "-jar", Peers.clientJar().toString(), "learn",
-                Integer.toString(lesson), "--lang", language, "--data-dir", data.toString(), "; sleep 60");
+                Integer.toString(lesson), "--lang", language, "--data-dir", data.toString(), "--api",
+                "http://127.0.0.1:" + webUi.port(), "; sleep 60");
         assertThat(tmux("new-session", "-d", "-s", TMUX_SESSION, "-x", "200", "-y", "50",
                 "env TERM=xterm NO_COLOR=1 LANG=C.UTF-8 " + command)).isZero();
         awaitShown(language.equals("ja") ? "ステップ 1/" : "Step 1 of", 0);
@@ -235,6 +259,12 @@ class LearnWalkthroughIT {
                 continue;
             }
             int before = occurrences(screen(), keys.shows());
+            if (keys.typed().equals(FOUND)) {
+                List<dev.smtplab.server.record.RecordedMessage> copied = lab.messages();
+                assertThat(copied).as("the lesson's copy in the web UI's server").hasSize(1);
+                assertThat(new String(copied.get(0).data(), StandardCharsets.UTF_8)).startsWith("Return-Path: <you@example.test>");
+                keys = type("/found " + copied.get(0).id(), keys.shows());
+            }
             if (keys.typed().equals(CTRL_C)) {
                 // Pressed during a wait for the network, not at the prompt: no Enter after it.
                 assertThat(tmux("send-keys", "-t", TMUX_SESSION, "C-c")).isZero();
