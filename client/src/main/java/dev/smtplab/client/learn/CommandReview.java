@@ -129,7 +129,8 @@ final class CommandReview {
         return d[a.length()][b.length()];
     }
 
-    private static String firstNonAscii(String line) {
+    /** The first character of the line that is not ASCII (the line must have one). */
+    static String firstNonAscii(String line) {
         int at = 0;
         while (line.charAt(at) < 0x80) {
             at++;

@@ -49,6 +49,10 @@ sealed interface ShellCommand {
         if (trimmed.startsWith("/")) {
             return new Helper(trimmed.split("\\s+"));
         }
+        if (!trimmed.chars().allMatch(c -> c < 0x80)) {
+            // A Japanese input method left on types full-width letters and spaces that look alike.
+            return Problem.of("learn.net.nonAscii", CommandReview.firstNonAscii(trimmed));
+        }
         List<String> words = new ArrayList<>(Arrays.asList(trimmed.split("\\s+")));
         String tool = words.remove(0).toLowerCase(Locale.ROOT);
         if (tool.equals("smtplab") && !words.isEmpty() && words.get(0).equalsIgnoreCase("mx")) {

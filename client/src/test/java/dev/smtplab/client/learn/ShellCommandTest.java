@@ -77,6 +77,10 @@ class ShellCommandTest {
         assertThat(ShellCommand.parse("EHLO client.example.test"))
                 .isEqualTo(ShellCommand.Problem.of("learn.net.notConnected", "EHLO client.example.test"));
         assertThat(ShellCommand.parse("ping mx1.example.test")).isEqualTo(ShellCommand.Problem.of("learn.net.unknown", "ping"));
+        assertThat(ShellCommand.parse("ｔｅｌｎｅｔ mx1.example.test 25"))
+                .isEqualTo(ShellCommand.Problem.of("learn.net.nonAscii", "ｔ"));
+        assertThat(ShellCommand.parse("telnet\u3000mx1.example.test 25"))
+                .isEqualTo(ShellCommand.Problem.of("learn.net.nonAscii", "\u3000"));
         assertThat(ShellCommand.parse("   ")).isInstanceOf(ShellCommand.Empty.class);
         assertThat(ShellCommand.parse("/hint")).isInstanceOf(ShellCommand.Helper.class);
     }

@@ -77,6 +77,7 @@ class LearnWalkthroughIT {
                         type(CTRL_C, "Lesson 1 finished"))),
                 Arguments.of(1, "ja", List.of(
                         type("/hint", "ヒント 1/2"),
+                        type("ｔｅｌｎｅｔ mx1.example.test 25", "半角の ASCII 文字ではありません。コマンドとホスト名"),
                         type("telnet mx1.example.test", "にはポート番号も必要です"),
                         type("telnet mx1.example.test 25", "開いたポートです"),
                         type("EHLO client.example.test", "まだどのサーバーにも接続していません"),
