@@ -308,6 +308,27 @@ class LearnWalkthroughIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void the_readmes_command_with_no_number_starts_the_first_lesson_not_finished() throws Exception {
+        Peers.program("tmux", "tmux");
+        String launcher = Peers.root().resolve("smtplab").toString();
+        assertThat(tmux("new-session", "-d", "-s", TMUX_SESSION, "-x", "200", "-y", "50",
+                "env TERM=xterm NO_COLOR=1 LANG=C.UTF-8 " + launcher + " learn --data-dir " + data + "; sleep 60"))
+                .isZero();
+        awaitShown("Lesson 1: Connecting", 0);
+        awaitShown("Step 1 of 3", 0);
+        assertThat(tmux("send-keys", "-t", TMUX_SESSION, "-l", "/quit")).isZero();
+        assertThat(tmux("send-keys", "-t", TMUX_SESSION, "Enter")).isZero();
+        Path transcripts = data.resolve("learn/transcripts");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline && (!Files.isDirectory(transcripts) || isEmpty(transcripts))) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        try (Stream<Path> saved = Files.list(transcripts)) {
+            assertThat(saved.toList()).singleElement().asString().contains("lesson-1-");
+        }
+    }
+
     private static boolean isEmpty(Path folder) throws java.io.IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.findAny().map(file -> file.toFile().length() == 0).orElse(true);
