@@ -34,6 +34,8 @@ public final class LabApi {
 
     private final URI base;
     private final String authorization;
+    /** How long one request may take: minutes for an export of every message, less for a lesson's copy. */
+    private final Duration requestTimeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** @param auth USER:PASSWORD for a server started with --web-auth, or null */
@@ -52,6 +54,18 @@ public final class LabApi {
         this.base = parsed;
         this.authorization = auth == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
+        this.requestTimeout = Duration.ofMinutes(5);
+    }
+
+    private LabApi(URI base, String authorization, Duration requestTimeout) {
+        this.base = base;
+        this.authorization = authorization;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** The same API, each request given at most this long. */
+    public LabApi withRequestTimeout(Duration timeout) {
+        return new LabApi(base, authorization, timeout);
     }
 
     public URI url() {
@@ -73,7 +87,7 @@ public final class LabApi {
         }
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new Failure("cannot reach the SMTP Lab API at " + base + ": nothing answered (is the server running "
                     + "with its web UI, and is that its port?)", true);

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 final class LessonCoach implements Coach {
     /** What the coach says is marked, so it stands apart from the dialogue on the screen. */
     static final String MARK = "» ";
+    private static final java.time.Duration COPY_TIMEOUT = java.time.Duration.ofSeconds(10);
     private static final Pattern QUEUED_AS = Pattern.compile("queued as (\\S+)");
     private static final Pattern IMPORTED_ID = Pattern.compile("\"ids\"\\s*:\\s*\\[\\s*\"?([^\",\\]\\s]+)");
 
@@ -34,14 +35,16 @@ final class LessonCoach implements Coach {
     private final CommandReview review;
     /** The SMTP Lab web UI the queued lesson copies the learner's message to, for them to find there. */
     private final LabApi webUi;
-    /** The message's id in that web UI, once copied. */
-    private String copiedId;
+    /** The message's id in that web UI, once copied (by the copying thread). */
+    private volatile String copiedId;
+    private volatile boolean copying;
     private final Dialogue dialogue = new Dialogue();
     private Consumer<String> out = line -> { };
 
     LessonCoach(DialogueLesson lesson, Tutor tutor, FakeSmtpServer server, LabApi webUi) {
         this.lesson = lesson;
-        this.webUi = webUi;
+        // A copy runs beside the session, so a slow or stuck web UI never holds up the dialogue.
+        this.webUi = webUi == null ? null : webUi.withRequestTimeout(COPY_TIMEOUT);
         this.tutor = tutor;
         this.texts = tutor.texts();
         this.server = server;
@@ -171,7 +174,7 @@ final class LessonCoach implements Coach {
      * agent would hand it over (Return-Path and Delivered-To added), for them to find in its web UI.
      */
     private void copyToWebUi() {
-        if (webUi == null || copiedId != null) {
+        if (webUi == null || copiedId != null || copying) {
             return;
         }
         List<RecordedMessage> messages = server.messages();
@@ -182,20 +185,27 @@ final class LessonCoach implements Coach {
         byte[] copy = new byte[headers.length + message.data().length];
         System.arraycopy(headers, 0, copy, 0, headers.length);
         System.arraycopy(message.data(), 0, copy, headers.length, message.data().length);
-        try {
-            String answer = new String(webUi.post("/api/v1/messages/import", "message/rfc822", copy),
-                    StandardCharsets.UTF_8);
-            Matcher id = IMPORTED_ID.matcher(answer);
-            if (!id.find()) {
-                say(texts.get("learn.found.failed", webUi.url(), answer));
-                return;
+        copying = true;
+        Thread copier = new Thread(() -> {
+            try {
+                String answer = new String(webUi.post("/api/v1/messages/import", "message/rfc822", copy),
+                        StandardCharsets.UTF_8);
+                Matcher id = IMPORTED_ID.matcher(answer);
+                if (id.find()) {
+                    copiedId = id.group(1);
+                    say(texts.get("learn.found.copied", webUi.url()));
+                } else {
+                    say(texts.get("learn.found.failed", webUi.url(), answer));
+                }
+            } catch (LabApi.Failure e) {
+                say(e.unreachable() ? texts.get("learn.found.noServer", webUi.url())
+                        : texts.get("learn.found.failed", webUi.url(), e.getMessage()));
+            } finally {
+                copying = false;
             }
-            copiedId = id.group(1);
-            say(texts.get("learn.found.copied", webUi.url()));
-        } catch (LabApi.Failure e) {
-            say(e.unreachable() ? texts.get("learn.found.noServer", webUi.url())
-                    : texts.get("learn.found.failed", webUi.url(), e.getMessage()));
-        }
+        }, "smtplab-lesson-copy");
+        copier.setDaemon(true);
+        copier.start();
     }
 
     /** /found NUMBER: the learner found the copy in the web UI, and says its number. */
@@ -205,7 +215,11 @@ final class LessonCoach implements Coach {
             return;
         }
         if (copiedId == null) {
-            copyToWebUi();
+            if (copying) {
+                say(texts.get("learn.found.copying", webUi.url()));
+            } else {
+                copyToWebUi();
+            }
             return;
         }
         if (words.length < 2) {
