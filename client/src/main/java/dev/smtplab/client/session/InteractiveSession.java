@@ -61,6 +61,9 @@ public final class InteractiveSession {
     private final CountDownLatch greeted = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile Answer lastAnswer;
+    /** Replies read, and replies the coach and the screen are done with: equal when none is in hand. */
+    private volatile long repliesRead;
+    private volatile long repliesDone;
     private volatile String pauseAfterAnswerTo;
     private volatile CountDownLatch resume = new CountDownLatch(0);
     private volatile Ending ending;
@@ -179,9 +182,14 @@ public final class InteractiveSession {
     }
 
     /** Whether the coach held the line back, saying why (the person may /send it anyway). */
-    private boolean heldByCoach(String line) {
+    private boolean heldByCoach(String line) throws InterruptedException {
         if (coach == null) {
             return false;
+        }
+        if (!input.interactive() && !state.inMessage()) {
+            // A pipe gives the next line before the last reply came; a person reads the reply first.
+            // The coach judges a line by the dialogue so far, so it waits for the replies in flight.
+            await(() -> !state.awaitingReply() && repliesDone == repliesRead, replyTimeout);
         }
         Optional<String> problem = coach.review(line, state.inMessage());
         if (problem.isEmpty()) {
@@ -306,9 +314,11 @@ public final class InteractiveSession {
                     continue;
                 }
                 Optional<String> answered = state.replied(reply);
-                show(reply, answered.orElse(null));
+                repliesRead++;
+                // Known as the last answer before it shows: a /explain typed the moment it appears explains it.
                 Answer answer = new Answer(answered.orElse(null), reply);
                 lastAnswer = answer;
+                show(reply, answered.orElse(null));
                 greeted.countDown();
                 input.prompt(prompt());
                 if (answered.isPresent() && SmtpVerb.of(answered.get()).equals("DATA") && reply.code() == 354
@@ -321,6 +331,7 @@ public final class InteractiveSession {
                     coach.replied(answered.get(), reply);
                 }
                 answers.add(answer);
+                repliesDone++;
                 if (answered.isPresent() && answered.get().equals(pauseAfterAnswerTo) && reply.code() == 220) {
                     pauseAfterAnswerTo = null;
                     resume.await();
