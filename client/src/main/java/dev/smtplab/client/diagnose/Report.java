@@ -2,6 +2,7 @@ package dev.smtplab.client.diagnose;
 
 import dev.smtplab.client.dns.MxReport;
 import dev.smtplab.client.i18n.Texts;
+import org.jline.utils.AttributedString;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -105,11 +106,7 @@ public final class Report {
 
     /** The text and spaces to fill the width on a terminal, where a CJK character takes two columns. */
     static String padded(String text, int width) {
-        int columns = text.codePoints().map(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN
-                || Character.UnicodeScript.of(c) == Character.UnicodeScript.HIRAGANA
-                || Character.UnicodeScript.of(c) == Character.UnicodeScript.KATAKANA || c >= 0xFF01 && c <= 0xFF60 ? 2 : 1)
-                .sum();
-        return text + " ".repeat(Math.max(0, width - columns));
+        return text + " ".repeat(Math.max(0, width - new AttributedString(text).columnLength()));
     }
 
     private static String cut(String text, int width) {

@@ -9,6 +9,7 @@ import dev.smtplab.server.FakeSmtpServer;
 import dev.smtplab.server.record.RecordedMessage;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -99,8 +100,7 @@ final class LessonCoach implements Coach {
         if (lesson.id().equals("queued") && tutor.at("send")) {
             Matcher queued = QUEUED_AS.matcher(event.reply().wireText());
             String id = queued.find() ? queued.group(1) : "?";
-            List<RecordedMessage> messages = server.messages();
-            RecordedMessage stored = messages.get(messages.size() - 1);
+            RecordedMessage stored = lastStored();
             say(texts.get("learn.queued.record", id, stored.mailFrom(), String.join(", ", stored.acceptedRecipients()),
                     stored.size()));
             copyToWebUi();
@@ -109,13 +109,16 @@ final class LessonCoach implements Coach {
 
     /** A reply that did not reach the goal, yet says something the lesson can explain. */
     private void missedDetail(DialogueEvent event) {
-        if (lesson.id().equals("data") && event.answers(".", 250)) {
-            List<RecordedMessage> messages = server.messages();
-            if (!messages.isEmpty()) {
-                showStored(messages.get(messages.size() - 1));
-                say(tutor.stepText("noDot"));
-            }
+        if (lesson.id().equals("data") && event.answers(".", 250) && !server.messages().isEmpty()) {
+            showStored(lastStored());
+            say(tutor.stepText("noDot"));
         }
+    }
+
+    /** The message the lesson's server stored last (there must be one). */
+    private RecordedMessage lastStored() {
+        List<RecordedMessage> messages = server.messages();
+        return messages.get(messages.size() - 1);
     }
 
     private void showStored(RecordedMessage message) {
@@ -127,9 +130,8 @@ final class LessonCoach implements Coach {
 
     /** Each capability line of an EHLO reply, with what it means. */
     private void explainCapabilities(Reply reply) {
-        String[] lines = reply.wireText().split("\r\n");
-        for (int i = 1; i < lines.length; i++) {
-            String capability = lines[i].length() > 4 ? lines[i].substring(4).trim() : "";
+        for (String line : reply.lines().subList(1, reply.lines().size())) {
+            String capability = line.trim();
             String name = capability.split("[ =]", 2)[0].toUpperCase(Locale.ROOT);
             String key = "capability." + name;
             if (texts.has(key)) {
@@ -177,8 +179,7 @@ final class LessonCoach implements Coach {
         if (webUi == null || copiedId != null || copying) {
             return;
         }
-        List<RecordedMessage> messages = server.messages();
-        RecordedMessage message = messages.get(messages.size() - 1);
+        RecordedMessage message = lastStored();
         StringBuilder delivered = new StringBuilder("Return-Path: <").append(message.mailFrom()).append(">\r\n");
         message.acceptedRecipients().forEach(to -> delivered.append("Delivered-To: ").append(to).append("\r\n"));
         byte[] headers = delivered.toString().getBytes(StandardCharsets.UTF_8);
@@ -249,8 +250,11 @@ final class LessonCoach implements Coach {
     }
 
     private void say(String text) {
-        for (String line : text.split("\n")) {
-            out.accept(line.startsWith(" ") ? line : MARK + line);
-        }
+        marked(text).forEach(out);
+    }
+
+    /** The lines of a lesson's text, each marked as the lesson's own, but for indented detail lines. */
+    static List<String> marked(String text) {
+        return Arrays.stream(text.split("\n")).map(line -> line.startsWith(" ") ? line : MARK + line).toList();
     }
 }

@@ -142,7 +142,7 @@ final class NetworkShell {
         }
         if (report.nullMx()) {
             note(texts.get("learn.net.lookup.nullMx", report.domain()));
-        } else if (report.error() != null && report.error().contains("NXDOMAIN")) {
+        } else if (noSuchDomain(report)) {
             note(texts.get("learn.net.lookup.nxdomain", report.domain()));
         } else if (report.implicit() && !report.hosts().isEmpty()) {
             note(texts.get("learn.net.lookup.implicit", report.domain(),
@@ -153,6 +153,11 @@ final class NetworkShell {
         judge(new Probe.Lookup(report.domain(), report));
     }
 
+    /** The lookup's answer was NXDOMAIN (Dns words its error so). */
+    private static boolean noSuchDomain(MxReport report) {
+        return report.error() != null && report.error().contains("NXDOMAIN");
+    }
+
     /** What nslookup prints: the server asked, then the MX records themselves (no implicit MX). */
     private void printAsNslookup(MxReport report) {
         print("Server:\t\t" + LabNetwork.ADDRESS);
@@ -160,7 +165,7 @@ final class NetworkShell {
         print("");
         if (report.nullMx()) {
             print(report.domain() + "\tmail exchanger = 0 .");
-        } else if (report.error() != null && report.error().contains("NXDOMAIN")) {
+        } else if (noSuchDomain(report)) {
             print("** server can't find " + report.domain() + ": NXDOMAIN");
         } else if (report.error() != null) {
             print(";; " + report.error());
@@ -175,7 +180,7 @@ final class NetworkShell {
     private void connect(ShellCommand.Connect command) {
         String host = command.host();
         int port = command.port();
-        boolean tls = command.tls() != ShellCommand.Tls.NONE;
+        boolean tls = command.withTls();
         if (!network.knows(host)) {
             print(failure(command, "resolve"));
             note(texts.get("learn.net.unknownHost", host, network.describe()));
@@ -201,7 +206,7 @@ final class NetworkShell {
     private Probe.Connect converse(ShellCommand.Connect command, int localPort) {
         String host = command.host();
         int port = command.port();
-        boolean tls = command.tls() != ShellCommand.Tls.NONE;
+        boolean tls = command.withTls();
         SmtpConnection connection;
         try {
             connection = await(() -> SmtpConnection.connect(host, LabNetwork.ADDRESS, localPort, connectPatience,
@@ -232,7 +237,7 @@ final class NetworkShell {
     private Probe.Connect greetAndLeave(ShellCommand.Connect command, SmtpConnection connection) throws IOException {
         String host = command.host();
         int port = command.port();
-        boolean tls = command.tls() != ShellCommand.Tls.NONE;
+        boolean tls = command.withTls();
         switch (command.tool()) {
             case "telnet" -> {
                 print("Connected to " + host + ".");
@@ -417,8 +422,6 @@ final class NetworkShell {
 
     /** The lesson's own words, marked so they stand apart from what the tools print. */
     private void note(String text) {
-        for (String line : text.split("\n")) {
-            print(line.startsWith(" ") ? line : LessonCoach.MARK + line);
-        }
+        LessonCoach.marked(text).forEach(this::print);
     }
 }

@@ -19,6 +19,9 @@ sealed interface ShellCommand {
 
     /** A connection: plain, TLS from the first byte (openssl s_client), or after STARTTLS. */
     record Connect(String tool, String host, int port, Tls tls) implements ShellCommand {
+        boolean withTls() {
+            return tls != Tls.NONE;
+        }
     }
 
     /** How a connection starts TLS. */
