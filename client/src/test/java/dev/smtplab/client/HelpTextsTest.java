@@ -80,8 +80,9 @@ class HelpTextsTest {
             known.add(prefix + "usage.description");
             known.add(prefix + "usage.exitCodeListHeading");
             for (OptionSpec option : spec.options()) {
-                String key = option.descriptionKey().isEmpty() ? option.longestName().replaceFirst("^-+", "")
-                        : option.descriptionKey();
+                // Annotated options have an empty key when none is given, options declared in code none at all.
+                String key = option.descriptionKey() == null || option.descriptionKey().isEmpty()
+                        ? option.longestName().replaceFirst("^-+", "") : option.descriptionKey();
                 known.add(prefix + key);
                 known.add(key); // the mixins' options, the same words in every command
             }

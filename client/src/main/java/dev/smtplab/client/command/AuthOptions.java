@@ -1,9 +1,7 @@
 package dev.smtplab.client.command;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.io.Console;
 
@@ -14,17 +12,20 @@ import java.io.Console;
 public final class AuthOptions {
     static final String PASSWORD_VARIABLE = "SMTPLAB_AUTH_PASSWORD";
 
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec command;
+    private CommandSpec command;
+    private String user;
+    private char[] password;
 
-    @Option(names = "--auth-user", paramLabel = "USER", description = "Log in (AUTH) as this user.")
-    String user;
-
-    @Option(names = "--auth-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
-            defaultValue = "${env:" + PASSWORD_VARIABLE + "}",
-            description = "The password; without a value, or when neither this nor " + PASSWORD_VARIABLE
-                    + " is set, it is asked for on the terminal.")
-    char[] password;
+    /** Adds --auth-user and --auth-password to the command (declared in code: see {@link CodeOptions}). */
+    void addTo(CommandSpec command) {
+        this.command = command;
+        command.addOption(CodeOptions.value("--auth-user", String.class, "USER", "Log in (AUTH) as this user.",
+                () -> user, value -> user = value).build());
+        command.addOption(CodeOptions.value("--auth-password", char[].class, "PASSWORD", "The password; without a "
+                        + "value, or when neither this nor " + PASSWORD_VARIABLE + " is set, it is asked for on the terminal.",
+                () -> password, value -> password = value)
+                .arity("0..1").interactive(true).defaultValue("${env:" + PASSWORD_VARIABLE + "}").build());
+    }
 
     /** The user, or null when --auth-user was not given. */
     String user() {

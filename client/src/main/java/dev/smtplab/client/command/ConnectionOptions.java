@@ -2,7 +2,6 @@ package dev.smtplab.client.command;
 
 import dev.smtplab.client.protocol.TlsSettings;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Files;
@@ -11,25 +10,29 @@ import java.time.Duration;
 
 /** Options every command that connects shares: timeouts and certificate checking. */
 public final class ConnectionOptions {
-    @Option(names = "--timeout-connect", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Give up connecting after this long (default: ${DEFAULT-VALUE} s).")
-    int connectTimeoutSeconds;
+    private int connectTimeoutSeconds;
+    private int replyTimeoutSeconds;
+    private Path caFile;
+    private boolean insecure;
+    private Path dataDir;
 
-    @Option(names = "--timeout-reply", paramLabel = "SECONDS", defaultValue = "30",
-            description = "Give up waiting for a reply after this long (default: ${DEFAULT-VALUE} s).")
-    int replyTimeoutSeconds;
-
-    @Option(names = "--ca-file", paramLabel = "FILE",
-            description = "Trust the CA certificates in this PEM file instead of the system's.")
-    Path caFile;
-
-    @Option(names = "--insecure", description = "Do not check the server's certificate or host name.")
-    boolean insecure;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:SMTPLAB_DATA_DIR}",
-            description = "The SMTP Lab server's data folder, whose local CA (ca.pem) is trusted besides the "
-                    + "system's (default: ~/.smtplab).")
-    Path dataDir;
+    /** Adds the options to the command (declared in code: see {@link CodeOptions}). */
+    void addTo(CommandSpec command) {
+        command.addOption(CodeOptions.value("--timeout-connect", int.class, "SECONDS",
+                "Give up connecting after this long (default: ${DEFAULT-VALUE} s).",
+                () -> connectTimeoutSeconds, value -> connectTimeoutSeconds = value).defaultValue("10").build());
+        command.addOption(CodeOptions.value("--timeout-reply", int.class, "SECONDS",
+                "Give up waiting for a reply after this long (default: ${DEFAULT-VALUE} s).",
+                () -> replyTimeoutSeconds, value -> replyTimeoutSeconds = value).defaultValue("30").build());
+        command.addOption(CodeOptions.value("--ca-file", Path.class, "FILE",
+                "Trust the CA certificates in this PEM file instead of the system's.",
+                () -> caFile, value -> caFile = value).build());
+        command.addOption(CodeOptions.flag("--insecure", "Do not check the server's certificate or host name.",
+                () -> insecure, value -> insecure = value).build());
+        command.addOption(CodeOptions.value("--data-dir", Path.class, "DIR", "The SMTP Lab server's data folder, whose "
+                        + "local CA (ca.pem) is trusted besides the system's (default: ~/.smtplab).",
+                () -> dataDir, value -> dataDir = value).defaultValue("${env:SMTPLAB_DATA_DIR}").build());
+    }
 
     Duration connectTimeout() {
         return Duration.ofSeconds(connectTimeoutSeconds);

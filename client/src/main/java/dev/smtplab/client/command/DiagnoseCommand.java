@@ -9,7 +9,6 @@ import dev.smtplab.client.i18n.Language;
 import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.HostAndPort;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,13 +23,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** smtplab diagnose TARGET: the manual port-25 checklist, automated, ending in a verdict. */
-@Command(name = "diagnose", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "diagnose", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Check a domain's mail hosts (or one HOST:PORT): connect, banner, EHLO, TLS, and with --from "
                 + "MAIL FROM and RCPT TO (never DATA); then findings, most serious first, and a verdict."},
         exitCodeListHeading = "%nExit codes (the worst finding):%n",
         exitCodeList = {" 0:nothing wrong (information only)", " 1:usage error", "10:warnings", "11:errors",
                 "12:critical: mail cannot get through this way"})
-public final class DiagnoseCommand implements Callable<Integer> {
+public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Holder {
     @Spec
     CommandSpec spec;
 
@@ -52,10 +51,6 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "ADDRESS", description = "With --from, try this recipient (RCPT TO).")
     String to;
 
-    /** The login is tried with AUTH PLAIN, over TLS only. */
-    @Mixin
-    AuthOptions auth;
-
     @Option(names = "--helo", paramLabel = "NAME", description = "The name in EHLO (default: this machine's name).")
     String helo;
 
@@ -70,8 +65,16 @@ public final class DiagnoseCommand implements Callable<Integer> {
                     + "system's locale). What servers said is quoted as it came.")
     String lang;
 
-    @Mixin
-    ConnectionOptions connection;
+    /** The login, tried with AUTH PLAIN over TLS only. */
+    private final AuthOptions auth = new AuthOptions();
+    private final ConnectionOptions connection = new ConnectionOptions();
+
+    @Override
+    public void addCodeOptions(CommandSpec spec) {
+        auth.addTo(spec);
+        connection.addTo(spec);
+        CodeOptions.addStandardHelp(spec);
+    }
 
     @Override
     public Integer call() throws Exception {

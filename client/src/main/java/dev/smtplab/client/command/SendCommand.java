@@ -19,13 +19,10 @@ import dev.smtplab.client.send.Stage;
 import dev.smtplab.client.send.TlsMode;
 import dev.smtplab.client.send.Transcript;
 import dev.smtplab.client.protocol.WireListener;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,98 +34,106 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** smtplab send: one message (or a load of them), stage by stage, with an exit code per failing stage. */
-@Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = "Send a message over SMTP, stage by stage, and say exactly where and why it failed.",
-        exitCodeListHeading = "%nExit codes:%n")
+import static dev.smtplab.client.command.CodeOptions.flag;
+import static dev.smtplab.client.command.CodeOptions.list;
+import static dev.smtplab.client.command.CodeOptions.value;
+
+/**
+ * smtplab send: one message (or a load of them), stage by stage, with an exit code per failing stage.
+ * Its options are declared in code ({@link CodeOptions}): this is the command whose start is timed.
+ */
 public final class SendCommand implements Callable<Integer> {
+    private CommandSpec spec;
+    private String server;
+    private Integer port;
+    private String helo;
+    private String from;
+    private List<String> to = new ArrayList<>();
+    private List<String> cc = new ArrayList<>();
+    private List<String> bcc = new ArrayList<>();
+    private String subject;
+    private String body;
+    private List<String> headers = new ArrayList<>();
+    private List<Path> attachments = new ArrayList<>();
+    private String dataFile;
+    private boolean implicitTls;
+    private boolean startTlsRequired;
+    private boolean startTlsOptional;
+    private final AuthOptions auth = new AuthOptions();
+    private AuthMechanism authMech;
+    private QuitAfter quitAfter;
+    private boolean transcript;
+    private boolean showSecrets;
+    private String lang;
+    private boolean json;
+    private int count;
+    private int concurrency;
+    private final ConnectionOptions connection = new ConnectionOptions();
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--server", required = true, paramLabel = "HOST[:PORT]", description = "The SMTP server.")
-    String server;
-
-    @Option(names = "--port", paramLabel = "PORT", description = "The port, if not in --server (default 25; 465 with --tls).")
-    Integer port;
-
-    @Option(names = "--helo", paramLabel = "NAME", description = "The name in EHLO (default: this machine's name).")
-    String helo;
-
-    @Option(names = "--from", required = true, paramLabel = "ADDRESS", description = "The envelope sender (MAIL FROM); \"\" for <>.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "ADDRESS", description = "A recipient (To: and RCPT TO); repeatable.")
-    List<String> to = new ArrayList<>();
-
-    @Option(names = "--cc", paramLabel = "ADDRESS", description = "A Cc: recipient; repeatable.")
-    List<String> cc = new ArrayList<>();
-
-    @Option(names = "--bcc", paramLabel = "ADDRESS", description = "A recipient in the envelope only; repeatable.")
-    List<String> bcc = new ArrayList<>();
-
-    @Option(names = "--subject", defaultValue = "Test message from smtplab", description = "The Subject: header.")
-    String subject;
-
-    @Option(names = "--body", paramLabel = "TEXT|@FILE|-", defaultValue = "This is a test message sent by smtplab.",
-            description = "The body: text, @file to read a file, - for standard input.")
-    String body;
-
-    @Option(names = "--header", paramLabel = "\"NAME: VALUE\"", description = "An extra header; repeatable.")
-    List<String> headers = new ArrayList<>();
-
-    @Option(names = "--attach", paramLabel = "FILE", description = "Attach a file; repeatable.")
-    List<Path> attachments = new ArrayList<>();
-
-    @Option(names = "--data", paramLabel = "FILE|-", description = "Send this raw message as is (bare LF becomes CRLF).")
-    String dataFile;
-
-    @ArgGroup(exclusive = true)
-    TlsChoice tls = new TlsChoice();
-
-    static final class TlsChoice {
-        @Option(names = "--tls", description = "TLS from the start (implicit TLS, port 465).")
-        boolean implicit;
-
-        @Option(names = "--starttls", description = "Require STARTTLS; fail with exit 29 if it is not offered.")
-        boolean required;
-
-        @Option(names = "--starttls-optional", description = "Use STARTTLS when offered.")
-        boolean optional;
+    /** A new send command with its options, in the order the help lists them. */
+    public static CommandSpec spec(IVersionProvider version) {
+        SendCommand send = new SendCommand();
+        CommandSpec spec = CodeOptions.command(send, "send", version,
+                "Send a message over SMTP, stage by stage, and say exactly where and why it failed.");
+        spec.usageMessage().sortOptions(false).autoWidth(true).exitCodeListHeading("%nExit codes:%n");
+        send.spec = spec;
+        spec.addOption(value("--server", String.class, "HOST[:PORT]", "The SMTP server.",
+                () -> send.server, v -> send.server = v).required(true).build());
+        spec.addOption(value("--port", Integer.class, "PORT", "The port, if not in --server (default 25; 465 with --tls).",
+                () -> send.port, v -> send.port = v).build());
+        spec.addOption(value("--helo", String.class, "NAME", "The name in EHLO (default: this machine's name).",
+                () -> send.helo, v -> send.helo = v).build());
+        spec.addOption(value("--from", String.class, "ADDRESS", "The envelope sender (MAIL FROM); \"\" for <>.",
+                () -> send.from, v -> send.from = v).required(true).build());
+        spec.addOption(list("--to", String.class, "ADDRESS", "A recipient (To: and RCPT TO); repeatable.",
+                () -> send.to, v -> send.to = v).build());
+        spec.addOption(list("--cc", String.class, "ADDRESS", "A Cc: recipient; repeatable.",
+                () -> send.cc, v -> send.cc = v).build());
+        spec.addOption(list("--bcc", String.class, "ADDRESS", "A recipient in the envelope only; repeatable.",
+                () -> send.bcc, v -> send.bcc = v).build());
+        spec.addOption(value("--subject", String.class, "TEXT", "The Subject: header.",
+                () -> send.subject, v -> send.subject = v).defaultValue("Test message from smtplab").build());
+        spec.addOption(value("--body", String.class, "TEXT|@FILE|-",
+                "The body: text, @file to read a file, - for standard input.",
+                () -> send.body, v -> send.body = v).defaultValue("This is a test message sent by smtplab.").build());
+        spec.addOption(list("--header", String.class, "\"NAME: VALUE\"", "An extra header; repeatable.",
+                () -> send.headers, v -> send.headers = v).build());
+        spec.addOption(list("--attach", Path.class, "FILE", "Attach a file; repeatable.",
+                () -> send.attachments, v -> send.attachments = v).build());
+        spec.addOption(value("--data", String.class, "FILE|-", "Send this raw message as is (bare LF becomes CRLF).",
+                () -> send.dataFile, v -> send.dataFile = v).build());
+        spec.addArgGroup(ArgGroupSpec.builder().exclusive(true).multiplicity("0..1")
+                .addArg(flag("--tls", "TLS from the start (implicit TLS, port 465).",
+                        () -> send.implicitTls, v -> send.implicitTls = v).build())
+                .addArg(flag("--starttls", "Require STARTTLS; fail with exit 29 if it is not offered.",
+                        () -> send.startTlsRequired, v -> send.startTlsRequired = v).build())
+                .addArg(flag("--starttls-optional", "Use STARTTLS when offered.",
+                        () -> send.startTlsOptional, v -> send.startTlsOptional = v).build())
+                .build());
+        send.auth.addTo(spec);
+        spec.addOption(value("--auth-mech", AuthMechanism.class, "MECH",
+                "${COMPLETION-CANDIDATES} (default: the first the server offers).",
+                () -> send.authMech, v -> send.authMech = v).build());
+        spec.addOption(value("--quit-after", QuitAfter.class, "STAGE",
+                "Stop after ${COMPLETION-CANDIDATES}; QUIT politely, send no message.",
+                () -> send.quitAfter, v -> send.quitAfter = v).build());
+        spec.addOption(flag("--transcript", "Print the dialogue with direction markers and timings.",
+                () -> send.transcript, v -> send.transcript = v).build());
+        spec.addOption(flag("--show-secrets", "Show AUTH secrets in the transcript instead of ****.",
+                () -> send.showSecrets, v -> send.showSecrets = v).build());
+        spec.addOption(value("--lang", String.class, "LANG", "The language of what goes wrong and the hints: en "
+                        + "or ja (default: SMTPLAB_LANG, then the system's locale). --json stays English.",
+                () -> send.lang, v -> send.lang = v).build());
+        spec.addOption(flag("--json", "Print one JSON document describing the run.",
+                () -> send.json, v -> send.json = v).build());
+        spec.addOption(value("--count", int.class, "N", "Load mode: send N messages.",
+                () -> send.count, v -> send.count = v).defaultValue("1").build());
+        spec.addOption(value("--concurrency", int.class, "C", "Load mode: over C connections.",
+                () -> send.concurrency, v -> send.concurrency = v).defaultValue("1").build());
+        send.connection.addTo(spec);
+        CodeOptions.addStandardHelp(spec);
+        return spec;
     }
-
-    @Mixin
-    AuthOptions auth;
-
-    @Option(names = "--auth-mech", paramLabel = "MECH",
-            description = "${COMPLETION-CANDIDATES} (default: the first the server offers).")
-    AuthMechanism authMech;
-
-    @Option(names = "--quit-after", paramLabel = "STAGE",
-            description = "Stop after ${COMPLETION-CANDIDATES}; QUIT politely, send no message.")
-    QuitAfter quitAfter;
-
-    @Option(names = "--transcript", description = "Print the dialogue with direction markers and timings.")
-    boolean transcript;
-
-    @Option(names = "--show-secrets", description = "Show AUTH secrets in the transcript instead of ****.")
-    boolean showSecrets;
-
-    @Option(names = "--lang", paramLabel = "LANG", description = "The language of what goes wrong and the hints: en "
-            + "or ja (default: SMTPLAB_LANG, then the system's locale). --json stays English.")
-    String lang;
-
-    @Option(names = "--json", description = "Print one JSON document describing the run.")
-    boolean json;
-
-    @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "Load mode: send N messages.")
-    int count;
-
-    @Option(names = "--concurrency", paramLabel = "C", defaultValue = "1", description = "Load mode: over C connections.")
-    int concurrency;
-
-    @Mixin
-    ConnectionOptions connection;
 
     @Override
     public Integer call() throws Exception {
@@ -202,8 +207,8 @@ public final class SendCommand implements Callable<Integer> {
 
     SendOptions options() throws IOException {
         connection.validate(spec);
-        TlsMode mode = tls.implicit ? TlsMode.IMPLICIT : tls.required ? TlsMode.STARTTLS_REQUIRED
-                : tls.optional ? TlsMode.STARTTLS_OPTIONAL : TlsMode.NONE;
+        TlsMode mode = implicitTls ? TlsMode.IMPLICIT : startTlsRequired ? TlsMode.STARTTLS_REQUIRED
+                : startTlsOptional ? TlsMode.STARTTLS_OPTIONAL : TlsMode.NONE;
         HostAndPort target = usage(() -> HostAndPort.parse(server, mode == TlsMode.IMPLICIT ? 465 : 25));
         int targetPort = port != null ? usage(() -> HostAndPort.port(Integer.toString(port), "--port " + port))
                 : target.port();

@@ -11,7 +11,6 @@ import dev.smtplab.client.send.ConnectFailure;
 import dev.smtplab.client.session.InteractiveSession;
 import dev.smtplab.client.session.LineSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,11 +23,11 @@ import java.net.InetAddress;
 import java.util.concurrent.Callable;
 
 /** smtplab session HOST [PORT]: a telnet for SMTP, with the help telnet never gives. */
-@Command(name = "session", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "session", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Talk SMTP by hand: what you type goes out with CRLF, replies show as they arrive.",
                 "Lines starting with / are helpers: /starttls, /auth, /data, /explain, /save, /help, /quit.",
                 "When standard input is not a terminal, lines are read from it and the session ends when the server closes."})
-public final class SessionCommand implements Callable<Integer> {
+public final class SessionCommand implements Callable<Integer>, CodeOptions.Holder {
     @Spec
     CommandSpec spec;
 
@@ -44,18 +43,22 @@ public final class SessionCommand implements Callable<Integer> {
     @Option(names = "--starttls", description = "Start with EHLO and STARTTLS, then hand over.")
     boolean startTls;
 
-    @Mixin
-    AuthOptions auth;
-
     @Option(names = "--explain", description = "Explain every reply as it comes, for learning.")
     boolean explain;
-
-    @Mixin
-    ConnectionOptions connection;
 
     @Option(names = "--lang", paramLabel = "LANG",
             description = "The language of the session's notes and help: en or ja (default: SMTPLAB_LANG, then the system's locale).")
     String lang;
+
+    private final AuthOptions auth = new AuthOptions();
+    private final ConnectionOptions connection = new ConnectionOptions();
+
+    @Override
+    public void addCodeOptions(CommandSpec spec) {
+        auth.addTo(spec);
+        connection.addTo(spec);
+        CodeOptions.addStandardHelp(spec);
+    }
 
     @Override
     public Integer call() throws Exception {
