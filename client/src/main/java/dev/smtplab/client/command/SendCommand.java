@@ -231,13 +231,21 @@ public final class SendCommand implements Callable<Integer> {
         byte[] message;
         try {
             message = dataFile != null ? readData(dataFile)
-                    : MessageComposer.compose(from, to, cc, subject, readBody(body), headers, attachments);
+                    : MessageComposer.compose(headerFrom(), to, cc, subject, readBody(body), headers, attachments);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         return new SendOptions(target.host(), targetPort, helo != null ? helo : localName(), from, recipients, message,
                 mode, connection.tlsSettings(), auth.user(), auth.password(), authMech, stopAfter,
                 connection.connectTimeout(), connection.replyTimeout(), showSecrets);
+    }
+
+    /**
+     * The From: header's address: the envelope sender, or for the null sender ({@code --from ""}, as
+     * bounces are sent) the mailer daemon of this machine, as Postfix writes on its bounces.
+     */
+    private String headerFrom() {
+        return from.isEmpty() ? "MAILER-DAEMON@" + (helo != null ? helo : localName()) : from;
     }
 
     /** A value that does not parse is a usage error that names the option. */

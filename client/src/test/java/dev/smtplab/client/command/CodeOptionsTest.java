@@ -68,16 +68,18 @@ class CodeOptionsTest {
 
     @Test
     void defaults_are_the_ones_the_help_names() throws Exception {
-        SendOptions options = parsedSend("--server", "127.0.0.1", "--from", "a@example.test", "--to", "b@example.test",
+        SendOptions options = parsedSend("--server", "127.0.0.1", "--from", "", "--to", "b@example.test",
                 "--quit-after", "RCPT", "--port", "2526").options();
         assertThat(options.port()).isEqualTo(2526);
+        assertThat(options.from()).isEmpty();
         assertThat(options.tlsMode()).isEqualTo(TlsMode.NONE);
         assertThat(options.quitAfter()).isEqualTo(Stage.RCPT);
         assertThat(options.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.replyTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(options.authUser()).isNull();
         assertThat(new String(options.message(), StandardCharsets.UTF_8))
-                .contains("Subject: Test message from smtplab", "This is a test message sent by smtplab.");
+                .contains("Subject: Test message from smtplab", "This is a test message sent by smtplab.",
+                        "From: MAILER-DAEMON@" + SendCommand.localName());
         assertThat(parsedSend("--server", "127.0.0.1", "--from", "a@example.test", "--to", "b@example.test", "--tls")
                 .options().port()).isEqualTo(465);
     }
