@@ -34,11 +34,11 @@ import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
  */
 public final class RulesFile {
     private static final Set<String> SCENARIO_KEYS = Set.of("connection", "limits", "magic-addresses", "presets",
-            "rules");
+            "rules", "personality");
     private static final Set<String> TOP_KEYS = Set.of("connection", "limits", "magic-addresses", "presets", "rules",
-            "inboxes");
+            "personality", "inboxes");
     private static final Set<String> INBOX_KEYS = Set.of("name", "routes", "port", "connection", "limits",
-            "magic-addresses", "presets", "rules");
+            "magic-addresses", "presets", "rules", "personality");
     private static final Set<String> RULE_KEYS = Set.of("id", "stage", "match", "schedule", "effect", "uses");
 
     private RulesFile() {
@@ -221,6 +221,13 @@ public final class RulesFile {
                 } catch (IllegalArgumentException e) {
                     throw new FieldException("presets[" + (i + 1) + "]: " + e.getMessage());
                 }
+            }
+        }
+        if (top.containsKey("personality")) {
+            try {
+                builder.personality(Personality.read(top.get("personality")));
+            } catch (FieldException e) {
+                throw new FieldException("personality: " + e.getMessage());
             }
         }
         if (top.containsKey("rules")) {

@@ -27,7 +27,7 @@ public final class RulesWriter {
         return new Yaml(options).dump(scenario(scenario));
     }
 
-    /** A whole scenario: connection, limits, magic-addresses, presets and the custom rules. */
+    /** A whole scenario: connection, limits, magic-addresses, presets, personality and the custom rules. */
     public static Map<String, Object> scenario(Scenario scenario) {
         Map<String, Object> top = new LinkedHashMap<>();
         if (scenario.ownConnectionMode() != ConnectionMode.NORMAL) {
@@ -49,6 +49,7 @@ public final class RulesWriter {
         if (!scenario.presets().isEmpty()) {
             top.put("presets", List.copyOf(scenario.presets()));
         }
+        scenario.personality().ifPresent(personality -> top.put("personality", personality.write()));
         if (!scenario.customRules().isEmpty()) {
             top.put("rules", scenario.customRules().stream().map(RulesWriter::rule).toList());
         }

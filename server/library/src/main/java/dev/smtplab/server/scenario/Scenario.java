@@ -20,6 +20,7 @@ public final class Scenario {
     private final int baseMaxConnectionsPerMinute;
     private final boolean magicAddresses;
     private final List<String> presets;
+    private final Personality personality;
 
     private final ConnectionMode connectionMode;
     private final List<Rule> rules;
@@ -33,6 +34,7 @@ public final class Scenario {
         this.baseMaxConnectionsPerMinute = builder.maxConnectionsPerMinute;
         this.magicAddresses = builder.magicAddresses;
         this.presets = List.copyOf(builder.presets);
+        this.personality = builder.personality;
         if (baseMaxConnectionsPerClient < 0 || baseMaxConnectionsPerMinute < 0) {
             throw new IllegalArgumentException("connection limits must be 0 (none) or more");
         }
@@ -95,6 +97,16 @@ public final class Scenario {
         return magicAddresses;
     }
 
+    /** How the server words its greeting, EHLO reply and positive replies; empty for SMTP Lab's own. */
+    public java.util.Optional<Personality> personality() {
+        return java.util.Optional.ofNullable(personality);
+    }
+
+    /** This scenario with another personality (null for SMTP Lab's own). */
+    public Scenario withPersonality(Personality personality) {
+        return toBuilder().personality(personality).build();
+    }
+
     /** The name of a preset spec: "greylist" for "greylist:retry-after=5s". */
     public static String presetName(String spec) {
         int colon = spec.indexOf(':');
@@ -141,6 +153,7 @@ public final class Scenario {
         Builder builder = copy(baseConnectionMode, customRules, baseMaxConnectionsPerClient,
                 baseMaxConnectionsPerMinute, magicAddresses);
         builder.presets.addAll(presets);
+        builder.personality = personality;
         return builder;
     }
 
@@ -160,13 +173,13 @@ public final class Scenario {
                 && that.customRules.equals(customRules) && that.presets.equals(presets)
                 && that.baseMaxConnectionsPerClient == baseMaxConnectionsPerClient
                 && that.baseMaxConnectionsPerMinute == baseMaxConnectionsPerMinute
-                && that.magicAddresses == magicAddresses;
+                && that.magicAddresses == magicAddresses && Objects.equals(that.personality, personality);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(baseConnectionMode, customRules, presets, baseMaxConnectionsPerClient,
-                baseMaxConnectionsPerMinute, magicAddresses);
+                baseMaxConnectionsPerMinute, magicAddresses, personality);
     }
 
     @Override
@@ -182,8 +195,15 @@ public final class Scenario {
         private int maxConnectionsPerMinute;
         private boolean magicAddresses = true;
         private final List<String> presets = new ArrayList<>();
+        private Personality personality;
 
         private Builder() {
+        }
+
+        /** The server's words (null for SMTP Lab's own); see {@link Personality}. */
+        public Builder personality(Personality personality) {
+            this.personality = personality;
+            return this;
         }
 
         public Builder connectionMode(ConnectionMode mode) {

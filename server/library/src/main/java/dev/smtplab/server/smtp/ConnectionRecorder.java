@@ -114,6 +114,11 @@ final class ConnectionRecorder {
         return clientAddress;
     }
 
+    /** The name the client gave in its last HELO or EHLO that was answered; null before one. */
+    synchronized String helo() {
+        return helo;
+    }
+
     /** Whether malformed commands get Postfix's replies (the default) rather than SubEthaSMTP's. */
     boolean strict() {
         return server.strict != null;

@@ -1,5 +1,6 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.scenario.Personality;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.Session;
 
@@ -88,7 +89,8 @@ final class StrictDialogue {
                     session.resetMailTransaction();
                     return true;
                 }
-                session.sendResponse("250 2.1.0 Ok");
+                session.sendResponse(words(session).reply(Personality.Reply.MAIL, "250 2.1.0 Ok", helo(session),
+                        mail.address(), null));
             }
             case "RCPT" -> {
                 EnvelopeCommand rcpt = EnvelopeCommand.parse(commandLine, "TO:");
@@ -99,14 +101,23 @@ final class StrictDialogue {
                     return true;
                 }
                 session.addRecipient(rcpt.address());
-                session.sendResponse("250 2.1.5 Ok");
+                session.sendResponse(words(session).reply(Personality.Reply.RCPT, "250 2.1.5 Ok", helo(session),
+                        rcpt.address(), null));
             }
             case "EHLO" -> {
                 session.resetMailTransaction();
                 session.setHelo(argument(commandLine, verb));
                 session.sendResponse(String.join("\r\n", ehloLines(session)));
             }
-            case "NOOP" -> session.sendResponse("250 2.0.0 Ok");
+            case "HELO" -> {
+                // As SubEthaSMTP did before a personality could word the reply: the first word is the name.
+                session.resetMailTransaction();
+                session.setHelo(argument(commandLine, verb).split("\\s+")[0]);
+                session.sendResponse(words(session).reply(Personality.Reply.HELO, "250 " + settings.hostName(),
+                        helo(session), null, null));
+            }
+            case "NOOP" -> session.sendResponse(words(session).reply(Personality.Reply.NOOP, "250 2.0.0 Ok",
+                    helo(session), null, null));
             case "AUTH" -> {
                 // The server's own answer when no rule gave one: rules may still play a login.
                 if (settings.auth().enabled()) {
@@ -118,10 +129,12 @@ final class StrictDialogue {
             case "VRFY" -> session.sendResponse("502 5.5.1 VRFY command is disabled");
             case "RSET" -> {
                 session.resetMailTransaction();
-                session.sendResponse("250 2.0.0 Ok");
+                session.sendResponse(words(session).reply(Personality.Reply.RSET, "250 2.0.0 Ok", helo(session),
+                        null, null));
             }
             case "QUIT" -> {
-                session.sendResponse("221 2.0.0 Bye");
+                session.sendResponse(words(session).reply(Personality.Reply.QUIT, "221 2.0.0 Bye", helo(session),
+                        null, null));
                 session.quit();
             }
             default -> {
@@ -149,6 +162,11 @@ final class StrictDialogue {
      */
     private java.util.List<String> ehloLines(Session session) {
         boolean overTls = session.isTLSStarted() || session.getSocket() instanceof TlsTappedSocket;
+        java.util.List<String> personality = words(session).ehlo(helo(session), settings.tls() != null && !overTls,
+                settings.auth().enabled() && (overTls || settings.auth().allowPlaintext()));
+        if (personality != null) {
+            return personality;
+        }
         java.util.List<String> extensions = new java.util.ArrayList<>();
         extensions.add("PIPELINING");
         extensions.add("SIZE " + settings.maxMessageSize());
@@ -169,6 +187,14 @@ final class StrictDialogue {
             lines.add((i < extensions.size() - 1 ? "250-" : "250 ") + extensions.get(i));
         }
         return lines;
+    }
+
+    private static ConnectionWords words(Session session) {
+        return Tapped.of(session).words();
+    }
+
+    private static String helo(Session session) {
+        return session.getHelo().orElse(null);
     }
 
     private String mailRefusal(String commandLine, Session session) {

@@ -9,6 +9,9 @@ import java.io.InputStream;
 interface Tapped {
     ConnectionRecorder recorder();
 
+    /** The words of this connection's positive replies (its personality's, or SMTP Lab's own). */
+    ConnectionWords words();
+
     InboundTap inbound();
 
     OutboundTap outbound();

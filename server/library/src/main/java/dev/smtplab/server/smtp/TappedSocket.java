@@ -12,6 +12,7 @@ import java.net.Socket;
 final class TappedSocket extends Socket implements Tapped {
     private final ServerContext server;
     private volatile ConnectionRecorder recorder;
+    private volatile ConnectionWords words;
     private final String listenerInbox;
     private volatile InboundTap inbound;
     private volatile OutboundTap outbound;
@@ -27,6 +28,7 @@ final class TappedSocket extends Socket implements Tapped {
     void startRecording() throws IOException {
         recorder = new ConnectionRecorder(server, server.nextConnectionIndex(),
                 getInetAddress().getHostAddress(), getPort(), listenerInbox);
+        words = new ConnectionWords(server, recorder);
         rawInput = super.getInputStream();
         startedNanos = System.nanoTime();
         inbound = new InboundTap(rawInput, recorder, deadlines(this));
@@ -39,14 +41,19 @@ final class TappedSocket extends Socket implements Tapped {
                 startedNanos);
     }
 
-    /** How reply lines are worded on this connection: Postfix's texts unless lenient. */
+    /** How reply lines are worded on this connection: Postfix's texts (or a personality's) unless lenient. */
     ReplyWording wording(boolean overTls) {
-        return new ReplyWording(overTls, server.settings.lenient() ? null : server.settings.hostName());
+        return new ReplyWording(overTls, server.settings.lenient() ? null : server.settings.hostName(), words);
     }
 
     @Override
     public ConnectionRecorder recorder() {
         return recorder;
+    }
+
+    @Override
+    public ConnectionWords words() {
+        return words;
     }
 
     @Override

@@ -57,6 +57,11 @@ final class TlsTappedSocket extends SSLSocket implements Tapped {
     }
 
     @Override
+    public ConnectionWords words() {
+        return plain.words();
+    }
+
+    @Override
     public InboundTap inbound() {
         return inbound;
     }

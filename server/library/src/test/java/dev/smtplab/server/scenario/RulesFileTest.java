@@ -193,7 +193,7 @@ class RulesFileTest {
         assertMistake("inboxes: [{name: default}]", "rules file rules.yaml: inboxes[1] (default): name: \"default\" is "
                 + "where mail no inbox takes goes; give another name");
         assertMistake("inboxes: [{name: a, colour: red}]", "rules file rules.yaml: inboxes[1] (a): colour: unknown field; use "
-                + "connection, limits, magic-addresses, name, port, presets, routes, rules");
+                + "connection, limits, magic-addresses, name, personality, port, presets, routes, rules");
         assertThatThrownBy(() -> parse("inboxes: [{name: a, presets: [nope]}]"))
                 .hasMessageStartingWith("rules file rules.yaml: inboxes[1] (a): presets[1]: unknown preset \"nope\"");
     }

@@ -31,7 +31,7 @@ class OutboundTapTest {
         // client delays by 40 ms (Nagle meeting delayed ACK; an EHLO took 41.5 ms that way).
         Writes socket = new Writes();
         List<String> recorded = new ArrayList<>();
-        OutboundTap tap = new OutboundTap(socket, recorded::add, new ReplyWording(true, "localhost"));
+        OutboundTap tap = new OutboundTap(socket, recorded::add, new ReplyWording(true, "localhost", null));
         tap.write("250-localhost\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 CHUNKING\r\n".getBytes(StandardCharsets.UTF_8));
         tap.flush();
         assertThat(socket.writes).containsExactly("250-localhost\r\n250-PIPELINING\r\n250 CHUNKING\r\n");
@@ -42,7 +42,7 @@ class OutboundTapTest {
     void library_texts_are_reworded_and_a_flushed_partial_line_goes_out_as_it_is() throws Exception {
         Writes socket = new Writes();
         List<String> recorded = new ArrayList<>();
-        OutboundTap tap = new OutboundTap(socket, recorded::add, new ReplyWording(false, "localhost"));
+        OutboundTap tap = new OutboundTap(socket, recorded::add, new ReplyWording(false, "localhost", null));
         tap.write("220 Ready to start TLS\r\n".getBytes(StandardCharsets.UTF_8));
         tap.write("250 2.0.0 O".getBytes(StandardCharsets.UTF_8));
         tap.flush();

@@ -1,0 +1,195 @@
+package dev.smtplab.server.scenario;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.smtplab.server.scenario.FieldValues.list;
+import static dev.smtplab.server.scenario.FieldValues.map;
+import static dev.smtplab.server.scenario.FieldValues.text;
+import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
+
+/**
+ * How a server words what it says when nothing goes wrong: its greeting, its EHLO reply and the
+ * text of each positive reply. SMTP Lab's own when there is none; a built-in one ({@link #builtIn})
+ * or one written in a rules file makes the fake answer in that server's words. It changes words,
+ * not behaviour: what is accepted and refused stays the scenario's rules and presets, and the EHLO
+ * reply never offers STARTTLS or AUTH where the server cannot do them.
+ *
+ * <p>Texts may name {@code {hostname}} (the server's name), {@code {client}} (the client's IP
+ * address), {@code {helo}} (the name the client gave), {@code {date}} (now, as in a Date header),
+ * {@code {address}} (in the mail and rcpt replies, the address) and {@code {id}} (in the message
+ * reply, the message's id).
+ *
+ * @param name     how the server and the API call it ("exim", or a recording's file name)
+ * @param greeting the whole greeting line, such as "220 {hostname} ESMTP Postfix (Debian/GNU)"
+ * @param ehlo     the EHLO reply's lines without their "250-": the greeting line, then the
+ *                 capabilities as offered before TLS; empty for SMTP Lab's own
+ * @param replies  the positive reply of each kind that has its own wording here (code and text)
+ */
+public record Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies) {
+    /** The built-in personalities, each a YAML file beside this class whose comments cite its sources. */
+    public static final List<String> BUILT_IN = List.of("postfix", "exim", "sendmail");
+
+    private static final Set<String> KEYS = Set.of("name", "greeting", "ehlo", "replies");
+
+    public Personality {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name: missing");
+        }
+        if (greeting != null) {
+            SmtpReply.parse(greeting); // a greeting that is not a reply line is refused here
+        }
+        ehlo = List.copyOf(ehlo);
+        EnumMap<Reply, String> copy = new EnumMap<>(Reply.class);
+        copy.putAll(replies);
+        for (Map.Entry<Reply, String> reply : copy.entrySet()) {
+            int code = SmtpReply.parse(reply.getValue()).code();
+            if (code / 100 != reply.getKey().codeClass) {
+                throw new IllegalArgumentException("replies." + reply.getKey().key + ": \"" + reply.getValue()
+                        + "\" is not a " + reply.getKey().codeClass + "xx reply, as " + reply.getKey().key
+                        + " is answered when it goes through");
+            }
+        }
+        replies = Collections.unmodifiableMap(copy);
+    }
+
+    /** The positive replies a personality words, each by the command (or moment) it answers. */
+    public enum Reply {
+        HELO("helo", 2), MAIL("mail", 2), RCPT("rcpt", 2), DATA("data", 3), MESSAGE("message", 2),
+        RSET("rset", 2), NOOP("noop", 2), QUIT("quit", 2), STARTTLS("starttls", 2), AUTH("auth", 2);
+
+        private final String key;
+        private final int codeClass;
+
+        Reply(String key, int codeClass) {
+            this.key = key;
+            this.codeClass = codeClass;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        static Optional<Reply> ofKey(String key) {
+            for (Reply reply : values()) {
+                if (reply.key.equals(key)) {
+                    return Optional.of(reply);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** One of {@link #BUILT_IN}, read from the jar. */
+    public static Personality builtIn(String name) {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        if (!BUILT_IN.contains(key)) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a built-in personality: use one of "
+                    + String.join(", ", BUILT_IN));
+        }
+        try (InputStream in = Personality.class.getResourceAsStream("personalities/" + key + ".yaml");
+             Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            Object document = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                    new org.yaml.snakeyaml.LoaderOptions())).load(reader);
+            return read(map(document, "personality " + key));
+        } catch (IOException e) {
+            throw new IllegalStateException("the built-in personality " + key + " cannot be read", e);
+        }
+    }
+
+    /**
+     * The {@code personality:} of a rules file: the name of a built-in one, or its fields.
+     *
+     * @throws FieldValues.FieldException naming the field that is wrong
+     */
+    static Personality read(Object node) {
+        if (node instanceof String name) {
+            try {
+                return builtIn(name);
+            } catch (IllegalArgumentException e) {
+                throw new FieldValues.FieldException(e.getMessage());
+            }
+        }
+        Map<String, Object> fields = map(node, "personality");
+        unknownKeys(fields, KEYS, "");
+        try {
+            String name = fields.containsKey("name") ? text(fields.get("name"), "name") : null;
+            String greeting = fields.containsKey("greeting") ? text(fields.get("greeting"), "greeting") : null;
+            List<String> ehlo = new ArrayList<>();
+            if (fields.containsKey("ehlo")) {
+                List<Object> lines = list(fields.get("ehlo"), "ehlo");
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = text(lines.get(i), "ehlo[" + (i + 1) + "]");
+                    if (line.isBlank() || line.contains("\r") || line.contains("\n")) {
+                        throw new FieldValues.FieldException("ehlo[" + (i + 1) + "]: a line of the EHLO reply "
+                                + "without its \"250-\", such as \"PIPELINING\"");
+                    }
+                    ehlo.add(line);
+                }
+            }
+            Map<Reply, String> replies = new EnumMap<>(Reply.class);
+            if (fields.containsKey("replies")) {
+                Map<String, Object> given = map(fields.get("replies"), "replies");
+                for (Map.Entry<String, Object> entry : given.entrySet()) {
+                    Reply reply = Reply.ofKey(entry.getKey()).orElseThrow(() -> new FieldValues.FieldException(
+                            "replies." + entry.getKey() + ": not a reply a personality words; use one of "
+                                    + String.join(", ", keys())));
+                    replies.put(reply, text(entry.getValue(), "replies." + entry.getKey()));
+                }
+            }
+            return new Personality(name, greeting, ehlo, replies);
+        } catch (IllegalArgumentException e) {
+            throw new FieldValues.FieldException(e.getMessage());
+        }
+    }
+
+    /** In the rules file's shape: a built-in one by its name, any other by its fields. */
+    Object write() {
+        if (BUILT_IN.contains(name) && equals(builtIn(name))) {
+            return name;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", name);
+        if (greeting != null) {
+            fields.put("greeting", greeting);
+        }
+        if (!ehlo.isEmpty()) {
+            fields.put("ehlo", ehlo);
+        }
+        if (!replies.isEmpty()) {
+            Map<String, Object> texts = new LinkedHashMap<>();
+            replies.forEach((reply, text) -> texts.put(reply.key, text));
+            fields.put("replies", texts);
+        }
+        return fields;
+    }
+
+    private static List<String> keys() {
+        return java.util.Arrays.stream(Reply.values()).map(Reply::key).toList();
+    }
+
+    /** What the placeholders stand for in one reply; null for what is not known there. */
+    public record Values(String hostName, String client, String helo, String date, String address, String id) {
+        /** The text with the placeholders filled in; one without a value stays as written. */
+        public String fill(String text) {
+            return put(put(put(put(put(put(text, "{hostname}", hostName), "{client}", client), "{helo}", helo),
+                    "{date}", date), "{address}", address), "{id}", id);
+        }
+
+        private static String put(String text, String placeholder, String value) {
+            return value == null ? text : text.replace(placeholder, value);
+        }
+    }
+}
