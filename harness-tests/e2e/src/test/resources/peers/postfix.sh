@@ -48,7 +48,8 @@ smtpd_relay_restrictions = check_recipient_access regexp:$dir/recipients.regexp,
 smtpd_tls_cert_file = $dir/cert.pem
 smtpd_tls_key_file = $dir/key.pem
 smtpd_tls_security_level = may
-smtpd_banner = \$myhostname ESMTP Postfix
+# As Debian writes it into /etc/postfix/main.cf (the compiled-in default lacks "(Debian/GNU)").
+smtpd_banner = \$myhostname ESMTP \$mail_name (Debian/GNU)
 maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
 CONF

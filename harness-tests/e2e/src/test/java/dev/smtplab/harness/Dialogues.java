@@ -129,6 +129,49 @@ final class Dialogues {
         return replies;
     }
 
+    /**
+     * The greeting and every reply to the lines, each whole (its lines joined by a newline); message
+     * lines after a 354 get no reply of their own, and a 221, 421 or closed connection ends it.
+     */
+    static List<String> wholeReplies(int port, List<String> lines) throws IOException {
+        List<String> replies = new ArrayList<>();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            OutputStream out = socket.getOutputStream();
+            replies.add(wholeReply(in));
+            boolean inMessage = false;
+            for (String line : lines) {
+                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                if (inMessage && !line.equals(".")) {
+                    continue;
+                }
+                String reply = wholeReply(in);
+                replies.add(reply);
+                inMessage = reply.startsWith("354");
+                if (reply.startsWith("221") || reply.startsWith("421") || reply.equals("<closed>")) {
+                    break;
+                }
+            }
+        }
+        return replies;
+    }
+
+    private static String wholeReply(BufferedReader in) throws IOException {
+        StringBuilder reply = new StringBuilder();
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) {
+                return reply.length() == 0 ? "<closed>" : reply.toString();
+            }
+            reply.append(reply.length() == 0 ? "" : "\n").append(line);
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return reply.toString();
+    }
+
     private static String reply(BufferedReader in) throws IOException {
         String line;
         do {

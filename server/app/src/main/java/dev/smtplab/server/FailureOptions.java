@@ -1,5 +1,6 @@
 package dev.smtplab.server;
 
+import dev.smtplab.server.scenario.Personality;
 import dev.smtplab.server.scenario.RulesFile;
 import dev.smtplab.server.scenario.Scenario;
 import picocli.CommandLine.Option;
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The failures to start with: presets, a rules file, magic addresses. */
+/** The failures to start with: presets, a rules file, magic addresses; and the personality. */
 final class FailureOptions {
     @Option(names = "--preset", paramLabel = "NAME[:KEY=VALUE;...]", split = "\\s+", splitSynopsisLabel = " ",
             description = "Turn on a failure preset; repeatable. Presets: ${COMPLETION-CANDIDATES}.",
@@ -17,6 +18,12 @@ final class FailureOptions {
 
     @Option(names = "--rules", paramLabel = "FILE", description = "Failure rules from a YAML file.")
     Path rulesFile;
+
+    @Option(names = "--personality", paramLabel = "NAME",
+            description = "Word the greeting, the EHLO reply and every positive reply as this server does: "
+                    + "${COMPLETION-CANDIDATES} (a rules file's personality: block words them as any other).",
+            completionCandidates = OptionConverters.PersonalityNames.class)
+    String personality;
 
     @Option(names = "--no-magic-addresses", negatable = false,
             description = "Treat reject-NNN@, tempfail-NNN@ and delay-Ns@ addresses like any other.")
@@ -37,6 +44,13 @@ final class FailureOptions {
     Scenario scenario() {
         Scenario.Builder scenario = contents().scenario().toBuilder();
         presets.forEach(scenario::preset);
+        if (personality != null) {
+            try {
+                scenario.personality(Personality.builtIn(personality));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--personality " + personality + ": " + e.getMessage(), e);
+            }
+        }
         if (noMagicAddresses) {
             scenario.magicAddresses(false);
         }

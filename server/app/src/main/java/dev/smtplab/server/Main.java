@@ -263,6 +263,8 @@ public final class Main implements Callable<Integer> {
                     + " stored, shared with every SMTP Lab that uses it)");
         }
         Scenario scenario = server.scenario();
+        scenario.personality().ifPresent(personality -> out.println("personality: " + personality.name()
+                + " (the greeting, EHLO and positive replies in its words)"));
         if (!scenario.presets().isEmpty() || !scenario.rules().isEmpty()) {
             out.println("failure presets: " + (scenario.presets().isEmpty() ? "none" : String.join(", ", scenario.presets()))
                     + "; rules: " + scenario.rules().size() + "; port: " + scenario.connectionMode().key());
@@ -316,7 +318,12 @@ public final class Main implements Callable<Integer> {
     /** The server the command line describes; a bad value throws with a message that names it. */
     FakeSmtpServer.Builder serverSettings() {
         FakeSmtpServer.Builder builder = FakeSmtpServer.builder();
+        Scenario scenario = failures.scenario();
         if (lenient) {
+            if (scenario.personality().isPresent()) {
+                throw new IllegalArgumentException("--lenient keeps SubEthaSMTP's words, so it does not go with a "
+                        + "personality (--personality, or personality: in the rules file)");
+            }
             builder.lenient();
         }
         limits.apply(builder);
@@ -325,7 +332,7 @@ public final class Main implements Callable<Integer> {
         Set<String> inboxNames = inboxes.apply(builder, failures.contents());
         web.checkInboxes(inboxNames);
         return builder
-                .scenario(failures.scenario())
+                .scenario(scenario)
                 .port(inboxes.mainPort())
                 .bindAddress(bindAddress)
                 .hostName(hostName)

@@ -19,6 +19,12 @@ final class OptionConverters {
         }
     }
 
+    static final class PersonalityNames extends ArrayList<String> {
+        PersonalityNames() {
+            super(dev.smtplab.server.scenario.Personality.BUILT_IN);
+        }
+    }
+
     static final class PortConverter implements CommandLine.ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {

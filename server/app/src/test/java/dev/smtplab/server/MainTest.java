@@ -209,6 +209,25 @@ class MainTest {
     }
 
     @Test
+    void personality_flag_words_the_server_and_its_mistakes_are_named(@TempDir Path folder) throws Exception {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--no-tls", "--personality", "Exim");
+        assertThat(main.serverSettings().build().scenario().personality().orElseThrow().name()).isEqualTo("exim");
+
+        Run unknown = run("--smtp-port", "0", "--personality", "qmail");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("smtplab-server: --personality qmail: \"qmail\" is not a built-in "
+                + "personality: use one of postfix, exim, sendmail\n");
+        Run lenient = run("--smtp-port", "0", "--personality", "exim", "--lenient");
+        assertThat(lenient.exitCode()).isEqualTo(2);
+        assertThat(lenient.err()).isEqualTo("smtplab-server: --lenient keeps SubEthaSMTP's words, so it does not go "
+                + "with a personality (--personality, or personality: in the rules file)\n");
+        Path rules = folder.resolve("rules.yaml");
+        Files.writeString(rules, "personality: sendmail\n");
+        assertThat(run("--smtp-port", "0", "--rules", rules.toString(), "--lenient").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void presets_rules_and_magic_addresses_flags_build_the_scenario(@TempDir Path folder) throws Exception {
         Path rules = folder.resolve("rules.yaml");
         Files.writeString(rules, "rules:\n  - id: mine\n    stage: noop\n    effect: { reply: 250 2.0.0 mine }\n");
