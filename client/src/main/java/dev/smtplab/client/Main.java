@@ -6,6 +6,7 @@ import dev.smtplab.client.command.ExportCommand;
 import dev.smtplab.client.command.ImportCommand;
 import dev.smtplab.client.command.LearnCommand;
 import dev.smtplab.client.command.MxCommand;
+import dev.smtplab.client.command.RecordCommand;
 import dev.smtplab.client.command.SendCommand;
 import dev.smtplab.client.command.SessionCommand;
 import dev.smtplab.client.i18n.Language;
@@ -39,6 +40,7 @@ public final class Main implements Runnable {
         commands.put("send", () -> SendCommand.spec(new Version()));
         commands.put("diagnose", DiagnoseCommand::new);
         commands.put("mx", MxCommand::new);
+        commands.put("record", RecordCommand::new);
         commands.put("export", ExportCommand::new);
         commands.put("import", ImportCommand::new);
         commands.put("help", CommandLine.HelpCommand::new);

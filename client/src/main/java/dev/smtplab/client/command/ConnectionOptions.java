@@ -54,7 +54,11 @@ public final class ConnectionOptions {
     }
 
     TlsSettings tlsSettings() {
-        Path folder = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".smtplab");
-        return new TlsSettings(caFile, insecure, TlsSettings.localCaIn(folder));
+        return new TlsSettings(caFile, insecure, TlsSettings.localCaIn(dataFolder()));
+    }
+
+    /** The SMTP Lab server's data folder: --data-dir, else ~/.smtplab. */
+    Path dataFolder() {
+        return dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".smtplab");
     }
 }

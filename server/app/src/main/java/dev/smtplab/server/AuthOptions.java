@@ -27,6 +27,11 @@ final class AuthOptions {
             description = "Offer AUTH before STARTTLS too (normally only over TLS).")
     boolean authAllowPlaintext;
 
+    /** True when any option here says who may log in. */
+    boolean saysWhoLogsIn() {
+        return !authUsers.isEmpty() || authUsersFile != null || authAcceptAny;
+    }
+
     void apply(FakeSmtpServer.Builder builder) {
         for (String user : users()) {
             int colon = user.indexOf(':');

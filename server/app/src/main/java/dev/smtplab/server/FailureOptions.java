@@ -25,17 +25,37 @@ final class FailureOptions {
             completionCandidates = OptionConverters.PersonalityNames.class)
     String personality;
 
+    @Option(names = "--replay", paramLabel = "FILE", description = "Answer as a recorded server (smtplab record, "
+            + "smtplab diagnose --record): its greeting, EHLO reply and texts, and its refusals of the recorded addresses.")
+    Path replayFile;
+
+    @Option(names = "--replay-timing", negatable = false,
+            description = "With --replay: take as long to answer as the recorded server did.")
+    boolean replayTiming;
+
     @Option(names = "--no-magic-addresses", negatable = false,
             description = "Treat reject-NNN@, tempfail-NNN@ and delay-Ns@ addresses like any other.")
     boolean noMagicAddresses;
 
     private RulesFile.Contents contents;
 
-    /** What the rules file holds (read once); nothing without one. */
+    /** What the rules file (or the recording to replay) holds, read once; nothing without one. */
     RulesFile.Contents contents() {
         if (contents == null) {
-            contents = rulesFile == null ? new RulesFile.Contents(Scenario.none(), List.of(), java.util.Map.of())
-                    : RulesFile.readContents(rulesFile);
+            if (rulesFile != null && replayFile != null) {
+                throw new IllegalArgumentException("--rules and --replay do not go together: a recording is a rules "
+                        + "file; add your rules to it");
+            }
+            if (replayTiming && replayFile == null) {
+                throw new IllegalArgumentException("--replay-timing times a recording: give it with --replay FILE");
+            }
+            Path file = rulesFile != null ? rulesFile : replayFile;
+            contents = file == null ? new RulesFile.Contents(Scenario.none(), List.of(), java.util.Map.of())
+                    : RulesFile.readContents(file);
+            if (replayFile != null && contents.scenario().personality().isEmpty()) {
+                throw new IllegalArgumentException("--replay " + replayFile + ": it has no personality: block, so it "
+                        + "is not a recording; give a rules file with --rules");
+            }
         }
         return contents;
     }
@@ -44,6 +64,9 @@ final class FailureOptions {
     Scenario scenario() {
         Scenario.Builder scenario = contents().scenario().toBuilder();
         presets.forEach(scenario::preset);
+        if (replayTiming) {
+            contents().scenario().personality().ifPresent(recorded -> scenario.rules(recorded.timingRules()));
+        }
         if (personality != null) {
             try {
                 scenario.personality(Personality.builtIn(personality));

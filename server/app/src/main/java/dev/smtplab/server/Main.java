@@ -2,6 +2,7 @@ package dev.smtplab.server;
 
 import dev.smtplab.server.record.MessageQuery;
 import dev.smtplab.server.record.MessageStore;
+import dev.smtplab.server.scenario.Personality;
 import dev.smtplab.server.scenario.Scenario;
 import dev.smtplab.server.store.SqliteMessageStore;
 import dev.smtplab.server.web.WebServer;
@@ -265,6 +266,10 @@ public final class Main implements Callable<Integer> {
         Scenario scenario = server.scenario();
         scenario.personality().ifPresent(personality -> out.println("personality: " + personality.name()
                 + " (the greeting, EHLO and positive replies in its words)"));
+        if (failures.replayFile != null && !auth.saysWhoLogsIn()
+                && scenario.personality().map(Personality::offersAuth).orElse(false)) {
+            out.println("the recording offers AUTH: any user name and password logs in (--auth-user to choose)");
+        }
         if (!scenario.presets().isEmpty() || !scenario.rules().isEmpty()) {
             out.println("failure presets: " + (scenario.presets().isEmpty() ? "none" : String.join(", ", scenario.presets()))
                     + "; rules: " + scenario.rules().size() + "; port: " + scenario.connectionMode().key());
@@ -329,6 +334,11 @@ public final class Main implements Callable<Integer> {
         limits.apply(builder);
         tls.apply(builder, hostName);
         auth.apply(builder);
+        if (failures.replayFile != null && !auth.saysWhoLogsIn()
+                && scenario.personality().map(Personality::offersAuth).orElse(false)) {
+            // The recorded server took logins, and a recording holds no password: any login is taken.
+            builder.authAcceptAny().allowPlaintextAuth();
+        }
         Set<String> inboxNames = inboxes.apply(builder, failures.contents());
         web.checkInboxes(inboxNames);
         return builder

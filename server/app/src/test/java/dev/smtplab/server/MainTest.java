@@ -228,6 +228,59 @@ class MainTest {
     }
 
     @Test
+    void replay_reads_a_recording_times_it_when_asked_and_names_what_does_not_go(@TempDir Path folder)
+            throws Exception {
+        Path recording = folder.resolve("recording.yaml");
+        Files.writeString(recording, """
+                personality:
+                  name: mx.example.test:25
+                  greeting: "220 mx.example.test ESMTP ready"
+                  ehlo: [mx.example.test, PIPELINING, AUTH PLAIN LOGIN]
+                  timing: { connect: 40ms, rcpt: 7ms }
+                rules:
+                  - id: recorded-rcpt-1
+                    stage: rcpt
+                    match: { recipient: nobody@example.test }
+                    effect: { reply: "550 5.1.1 no such user" }
+                """);
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--no-tls", "--replay", recording.toString(), "--replay-timing");
+        FakeSmtpServer server = main.serverSettings().build();
+        assertThat(server.scenario().personality().orElseThrow().greeting()).isEqualTo("220 mx.example.test ESMTP ready");
+        assertThat(server.scenario().rules()).extracting(dev.smtplab.server.scenario.Rule::id)
+                .containsExactly("recorded-rcpt-1", "timing-connect", "timing-rcpt");
+        Main untimed = new Main();
+        new CommandLine(untimed).parseArgs("--no-tls", "--smtp-port", "0", "--replay", recording.toString());
+        FakeSmtpServer replay = untimed.serverSettings().build().start();
+        try (RawSmtp smtp = new RawSmtp(replay.port())) {
+            assertThat(replay.scenario().rules()).hasSize(1);
+            assertThat(smtp.reply()).isEqualTo("220 mx.example.test ESMTP ready");
+            assertThat(smtp.command("EHLO c")).isEqualTo("250-mx.example.test\r\n250-PIPELINING\r\n250 AUTH PLAIN LOGIN");
+            // The recorded server took logins and a recording holds no password: any login is taken.
+            assertThat(smtp.command("AUTH PLAIN AGFueQBwYXNz")).startsWith("235");
+            assertThat(smtp.command("MAIL FROM:<a@example.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<nobody@example.test>")).isEqualTo("550 5.1.1 no such user");
+        } finally {
+            replay.stop();
+        }
+
+        Path rules = folder.resolve("rules.yaml");
+        Files.writeString(rules, "presets: [mailbox-full]\n");
+        Run notARecording = run("--smtp-port", "0", "--replay", rules.toString());
+        assertThat(notARecording.exitCode()).isEqualTo(2);
+        assertThat(notARecording.err()).isEqualTo("smtplab-server: --replay " + rules + ": it has no personality: "
+                + "block, so it is not a recording; give a rules file with --rules\n");
+        assertThat(run("--smtp-port", "0", "--replay", recording.toString(), "--rules", rules.toString()).err())
+                .isEqualTo("smtplab-server: --rules and --replay do not go together: a recording is a rules file; add "
+                        + "your rules to it\n");
+        assertThat(run("--smtp-port", "0", "--replay-timing").err())
+                .isEqualTo("smtplab-server: --replay-timing times a recording: give it with --replay FILE\n");
+        Files.writeString(recording, "personality:\n  name: cut\n  greeting: \"220 cut");
+        assertThat(run("--smtp-port", "0", "--replay", recording.toString()).err())
+                .startsWith("smtplab-server: rules file " + recording + ": line ").contains("not valid YAML");
+    }
+
+    @Test
     void presets_rules_and_magic_addresses_flags_build_the_scenario(@TempDir Path folder) throws Exception {
         Path rules = folder.resolve("rules.yaml");
         Files.writeString(rules, "rules:\n  - id: mine\n    stage: noop\n    effect: { reply: 250 2.0.0 mine }\n");

@@ -37,12 +37,20 @@ import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
  * @param ehlo     the EHLO reply's lines without their "250-": the greeting line, then the
  *                 capabilities as offered before TLS; empty for SMTP Lab's own
  * @param replies  the positive reply of each kind that has its own wording here (code and text)
+ * @param timing   how long the server took to answer at each stage (a recording's), applied only
+ *                 when asked for ({@link #timingRules}, the server's --replay-timing)
  */
-public record Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies) {
+public record Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies,
+                          Map<SmtpStage, java.time.Duration> timing) {
     /** The built-in personalities, each a YAML file beside this class whose comments cite its sources. */
     public static final List<String> BUILT_IN = List.of("postfix", "exim", "sendmail");
 
-    private static final Set<String> KEYS = Set.of("name", "greeting", "ehlo", "replies");
+    /** The stages whose reply a recording times: the greeting (connect) and each command's. */
+    private static final List<SmtpStage> TIMED = List.of(SmtpStage.CONNECT, SmtpStage.HELO, SmtpStage.STARTTLS,
+            SmtpStage.AUTH, SmtpStage.MAIL, SmtpStage.RCPT, SmtpStage.DATA, SmtpStage.MESSAGE, SmtpStage.RSET,
+            SmtpStage.NOOP, SmtpStage.QUIT);
+
+    private static final Set<String> KEYS = Set.of("name", "greeting", "ehlo", "replies", "timing");
 
     public Personality {
         if (name == null || name.isBlank()) {
@@ -63,6 +71,25 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
             }
         }
         replies = Collections.unmodifiableMap(copy);
+        EnumMap<SmtpStage, java.time.Duration> delays = new EnumMap<>(SmtpStage.class);
+        delays.putAll(timing);
+        timing = Collections.unmodifiableMap(delays);
+    }
+
+    /** Without timing. */
+    public Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies) {
+        this(name, greeting, ehlo, replies, Map.of());
+    }
+
+    /**
+     * The recorded timing as delay rules ("timing-mail": delay at mail), for a replay that answers
+     * as slowly as the recorded server did.
+     */
+    public List<Rule> timingRules() {
+        List<Rule> rules = new ArrayList<>();
+        timing.forEach((stage, delay) -> rules.add(new Rule("timing-" + stage.key(), stage, new Match.Anything(),
+                new Schedule.Always(), new Effect.Delay(delay), 0)));
+        return rules;
     }
 
     /** The positive replies a personality words, each by the command (or moment) it answers. */
@@ -90,6 +117,11 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
             }
             return Optional.empty();
         }
+    }
+
+    /** True when its EHLO reply offers AUTH (a recorded server that took logins). */
+    public boolean offersAuth() {
+        return ehlo.stream().skip(1).anyMatch(line -> line.toUpperCase(Locale.ROOT).startsWith("AUTH"));
     }
 
     /** One of {@link #BUILT_IN}, read from the jar. */
@@ -149,7 +181,18 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
                     replies.put(reply, text(entry.getValue(), "replies." + entry.getKey()));
                 }
             }
-            return new Personality(name, greeting, ehlo, replies);
+            Map<SmtpStage, java.time.Duration> timing = new EnumMap<>(SmtpStage.class);
+            if (fields.containsKey("timing")) {
+                Map<String, Object> given = map(fields.get("timing"), "timing");
+                for (Map.Entry<String, Object> entry : given.entrySet()) {
+                    SmtpStage stage = SmtpStage.ofKey(entry.getKey()).filter(TIMED::contains).orElseThrow(() ->
+                            new FieldValues.FieldException("timing." + entry.getKey() + ": not a stage with a "
+                                    + "reply to time; use one of " + String.join(", ", TIMED.stream()
+                                    .map(SmtpStage::key).toList())));
+                    timing.put(stage, FieldValues.duration(entry.getValue(), "timing." + entry.getKey()));
+                }
+            }
+            return new Personality(name, greeting, ehlo, replies, timing);
         } catch (IllegalArgumentException e) {
             throw new FieldValues.FieldException(e.getMessage());
         }
@@ -172,6 +215,11 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
             Map<String, Object> texts = new LinkedHashMap<>();
             replies.forEach((reply, text) -> texts.put(reply.key, text));
             fields.put("replies", texts);
+        }
+        if (!timing.isEmpty()) {
+            Map<String, Object> delays = new LinkedHashMap<>();
+            timing.forEach((stage, delay) -> delays.put(stage.key(), FieldValues.durationValue(delay)));
+            fields.put("timing", delays);
         }
         return fields;
     }
