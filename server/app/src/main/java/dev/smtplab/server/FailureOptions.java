@@ -65,7 +65,8 @@ final class FailureOptions {
         Scenario.Builder scenario = contents().scenario().toBuilder();
         presets.forEach(scenario::preset);
         if (replayTiming) {
-            contents().scenario().personality().ifPresent(recorded -> scenario.rules(recorded.timingRules()));
+            // First: a delay lets the rules after it decide, so a recorded refusal comes as late as it did.
+            contents().scenario().personality().ifPresent(recorded -> scenario.rulesFirst(recorded.timingRules()));
         }
         if (personality != null) {
             try {

@@ -248,7 +248,7 @@ class MainTest {
         FakeSmtpServer server = main.serverSettings().build();
         assertThat(server.scenario().personality().orElseThrow().greeting()).isEqualTo("220 mx.example.test ESMTP ready");
         assertThat(server.scenario().rules()).extracting(dev.smtplab.server.scenario.Rule::id)
-                .containsExactly("recorded-rcpt-1", "timing-connect", "timing-rcpt");
+                .containsExactly("timing-connect", "timing-rcpt", "recorded-rcpt-1");
         Main untimed = new Main();
         new CommandLine(untimed).parseArgs("--no-tls", "--smtp-port", "0", "--replay", recording.toString());
         FakeSmtpServer replay = untimed.serverSettings().build().start();

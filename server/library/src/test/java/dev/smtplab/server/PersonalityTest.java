@@ -109,6 +109,25 @@ class PersonalityTest {
     }
 
     @Test
+    void recorded_timing_as_rules_makes_a_reply_and_a_refusal_come_as_late_as_recorded() throws Exception {
+        Personality timed = new Personality("timed", null, List.of(), Map.of(),
+                Map.of(dev.smtplab.server.scenario.SmtpStage.RCPT, Duration.ofMillis(300)));
+        start(Scenario.builder().personality(timed).preset("unknown-recipient:addresses=nobody@*")
+                .rulesFirst(timed.timingRules()).build());
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            smtp.reply();
+            smtp.command("EHLO c");
+            smtp.command("MAIL FROM:<a@example.test>");
+            long started = System.nanoTime();
+            assertThat(smtp.command("RCPT TO:<nobody@example.test>")).startsWith("550 5.1.1");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            started = System.nanoTime();
+            assertThat(smtp.command("RCPT TO:<b@example.test>")).startsWith("250");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
     void the_lenient_mode_keeps_subethasmtps_words() throws Exception {
         server = FakeSmtpServer.builder().hostName("mx.example.test").lenient()
                 .scenario(Scenario.builder().personality(Personality.builtIn("exim")).build()).build().start();

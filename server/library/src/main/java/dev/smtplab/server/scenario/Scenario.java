@@ -221,6 +221,13 @@ public final class Scenario {
             return this;
         }
 
+        /** Rules tried before those added so far: delays that must apply whatever rule then decides. */
+        public Builder rulesFirst(List<Rule> first) {
+            first.forEach(Objects::requireNonNull);
+            rules.addAll(0, first);
+            return this;
+        }
+
         public Builder maxConnectionsPerClient(int max) {
             this.maxConnectionsPerClient = max;
             return this;
