@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a recording has learnt of a real server, over every session relayed (or probed): its
- * greeting, its EHLO reply before TLS, the first positive reply to each command, its refusals of
+ * greeting, its EHLO reply before TLS (and after, when it differs), the first positive reply to each command, its refusals of
  * particular senders and recipients, and how long it took to answer. Texts are kept as the server
  * sent them, but for what differs from one session to the next (the client's name and address, the
  * date, the queue id, the address a reply repeats), which become the placeholders a personality
@@ -48,6 +48,7 @@ public final class Recording {
     private boolean greetingRefused;
     private List<String> refusedGreeting;
     private List<String> ehlo;
+    private List<String> ehloOverTls;
     private final Map<String, String> replies = new LinkedHashMap<>();
     private final Map<String, Refusal> refusals = new LinkedHashMap<>();
     private final Map<String, List<Long>> millis = new LinkedHashMap<>();
@@ -115,10 +116,14 @@ public final class Recording {
             return;
         }
         time(kind, took);
-        if (verb.equals("EHLO") && reply.code() == 250 && !overTls && ehlo == null) {
+        if (verb.equals("EHLO") && reply.code() == 250) {
             List<String> lines = new ArrayList<>();
             reply.lines().forEach(line -> lines.add(general(line, session, null)));
-            ehlo = lines;
+            if (!overTls && ehlo == null) {
+                ehlo = lines;
+            } else if (overTls && ehloOverTls == null) {
+                ehloOverTls = lines;
+            }
             return;
         }
         if (verb.equals("EHLO")) {
@@ -199,6 +204,10 @@ public final class Recording {
             yaml.append("  ehlo:\n");
             ehlo.forEach(line -> yaml.append("    - ").append(quote(line)).append('\n'));
         }
+        if (ehloOverTls != null && !ehloOverTls.equals(withoutStartTls(ehlo))) {
+            yaml.append("  ehlo-over-tls:\n");
+            ehloOverTls.forEach(line -> yaml.append("    - ").append(quote(line)).append('\n'));
+        }
         if (!replies.isEmpty()) {
             yaml.append("  replies:\n");
             for (String kind : REPLY_KINDS) {
@@ -228,6 +237,10 @@ public final class Recording {
             }
         }
         return yaml.toString();
+    }
+
+    private static List<String> withoutStartTls(List<String> lines) {
+        return lines == null ? null : lines.stream().filter(line -> !line.equalsIgnoreCase("STARTTLS")).toList();
     }
 
     private static long median(List<Long> times) {

@@ -44,9 +44,12 @@ class RecordingTest {
         Personality personality = readBack(recording).personality().orElseThrow();
         assertThat(personality.name()).isEqualTo("mx.example.test:25");
         assertThat(personality.greeting()).isEqualTo("220 mx.example.test ESMTP Exim 4.96 {date}");
-        // The EHLO reply before TLS: the one a client first sees, with STARTTLS.
+        // The EHLO reply before TLS, with STARTTLS; and the one after, which differs (AUTH only over TLS).
         assertThat(personality.ehlo()).containsExactly("mx.example.test Hello {helo} [{client}]", "SIZE 52428800",
                 "PIPELINING", "STARTTLS", "HELP");
+        assertThat(personality.ehloOverTls()).containsExactly("mx.example.test Hello {helo} [{client}]",
+                "SIZE 52428800", "AUTH PLAIN");
+        assertThat(personality.offersAuth()).isTrue();
         assertThat(personality.replies()).containsEntry(Personality.Reply.MAIL, "250 OK")
                 .containsEntry(Personality.Reply.RCPT, "250 Accepted")
                 .containsEntry(Personality.Reply.MESSAGE, "250 OK id={id}")

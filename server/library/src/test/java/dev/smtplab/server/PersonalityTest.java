@@ -96,6 +96,46 @@ class PersonalityTest {
     }
 
     @Test
+    void a_personality_with_its_own_ehlo_over_tls_offers_auth_there_only() throws Exception {
+        Personality recorded = new Personality("recorded", "220 {hostname} ESMTP", List.of("{hostname}", "STARTTLS",
+                "8BITMIME"), List.of("{hostname}", "AUTH PLAIN LOGIN", "8BITMIME"), Map.of(), Map.of());
+        server = FakeSmtpServer.builder().hostName("mx.example.test").authAcceptAny()
+                .tls(dev.smtplab.server.tls.TlsMaterial.ephemeral("mx.example.test"))
+                .scenario(Scenario.builder().personality(recorded).build()).build().start();
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (java.net.Socket plain = new java.net.Socket("127.0.0.1", server.port())) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(plain.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            var out = plain.getOutputStream();
+            assertThat(in.readLine()).isEqualTo("220 mx.example.test ESMTP");
+            out.write("EHLO c\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(List.of(in.readLine(), in.readLine(), in.readLine()))
+                    .containsExactly("250-mx.example.test", "250-STARTTLS", "250 8BITMIME");
+            out.write("STARTTLS\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("220");
+            javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                    .createSocket(plain, "localhost", server.port(), true);
+            tls.startHandshake();
+            var tlsIn = new java.io.BufferedReader(new java.io.InputStreamReader(tls.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            tls.getOutputStream().write("EHLO c\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(List.of(tlsIn.readLine(), tlsIn.readLine(), tlsIn.readLine()))
+                    .containsExactly("250-mx.example.test", "250-AUTH PLAIN LOGIN", "250 8BITMIME");
+        }
+    }
+
+    @Test
     void a_personality_switched_while_the_server_runs_applies_to_the_next_reply() throws Exception {
         start(Scenario.none());
         try (RawSmtp smtp = new RawSmtp(server.port())) {

@@ -36,12 +36,14 @@ import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
  * @param greeting the whole greeting line, such as "220 {hostname} ESMTP Postfix (Debian/GNU)"
  * @param ehlo     the EHLO reply's lines without their "250-": the greeting line, then the
  *                 capabilities as offered before TLS; empty for SMTP Lab's own
+ * @param ehloOverTls the EHLO reply after STARTTLS, when the server's differs (a recording's: AUTH
+ *                 offered only over TLS); empty for the one above without STARTTLS
  * @param replies  the positive reply of each kind that has its own wording here (code and text)
  * @param timing   how long the server took to answer at each stage (a recording's), applied only
  *                 when asked for ({@link #timingRules}, the server's --replay-timing)
  */
-public record Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies,
-                          Map<SmtpStage, java.time.Duration> timing) {
+public record Personality(String name, String greeting, List<String> ehlo, List<String> ehloOverTls,
+                          Map<Reply, String> replies, Map<SmtpStage, java.time.Duration> timing) {
     /** The built-in personalities, each a YAML file beside this class whose comments cite its sources. */
     public static final List<String> BUILT_IN = List.of("postfix", "exim", "sendmail");
 
@@ -50,7 +52,7 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
             SmtpStage.AUTH, SmtpStage.MAIL, SmtpStage.RCPT, SmtpStage.DATA, SmtpStage.MESSAGE, SmtpStage.RSET,
             SmtpStage.NOOP, SmtpStage.QUIT);
 
-    private static final Set<String> KEYS = Set.of("name", "greeting", "ehlo", "replies", "timing");
+    private static final Set<String> KEYS = Set.of("name", "greeting", "ehlo", "ehlo-over-tls", "replies", "timing");
 
     public Personality {
         if (name == null || name.isBlank()) {
@@ -60,6 +62,7 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
             SmtpReply.parse(greeting); // a greeting that is not a reply line is refused here
         }
         ehlo = List.copyOf(ehlo);
+        ehloOverTls = List.copyOf(ehloOverTls);
         EnumMap<Reply, String> copy = new EnumMap<>(Reply.class);
         copy.putAll(replies);
         for (Map.Entry<Reply, String> reply : copy.entrySet()) {
@@ -78,7 +81,13 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
 
     /** Without timing. */
     public Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies) {
-        this(name, greeting, ehlo, replies, Map.of());
+        this(name, greeting, ehlo, List.of(), replies, Map.of());
+    }
+
+    /** With timing, and the same EHLO reply over TLS. */
+    public Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies,
+                       Map<SmtpStage, java.time.Duration> timing) {
+        this(name, greeting, ehlo, List.of(), replies, timing);
     }
 
     /**
@@ -121,7 +130,8 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
 
     /** True when its EHLO reply offers AUTH (a recorded server that took logins). */
     public boolean offersAuth() {
-        return ehlo.stream().skip(1).anyMatch(line -> line.toUpperCase(Locale.ROOT).startsWith("AUTH"));
+        return java.util.stream.Stream.concat(ehlo.stream().skip(1), ehloOverTls.stream().skip(1))
+                .anyMatch(line -> line.toUpperCase(Locale.ROOT).startsWith("AUTH"));
     }
 
     /** One of {@link #BUILT_IN}, read from the jar. */
@@ -159,18 +169,8 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
         try {
             String name = fields.containsKey("name") ? text(fields.get("name"), "name") : null;
             String greeting = fields.containsKey("greeting") ? text(fields.get("greeting"), "greeting") : null;
-            List<String> ehlo = new ArrayList<>();
-            if (fields.containsKey("ehlo")) {
-                List<Object> lines = list(fields.get("ehlo"), "ehlo");
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = text(lines.get(i), "ehlo[" + (i + 1) + "]");
-                    if (line.isBlank() || line.contains("\r") || line.contains("\n")) {
-                        throw new FieldValues.FieldException("ehlo[" + (i + 1) + "]: a line of the EHLO reply "
-                                + "without its \"250-\", such as \"PIPELINING\"");
-                    }
-                    ehlo.add(line);
-                }
-            }
+            List<String> ehlo = ehloLines(fields, "ehlo");
+            List<String> ehloOverTls = ehloLines(fields, "ehlo-over-tls");
             Map<Reply, String> replies = new EnumMap<>(Reply.class);
             if (fields.containsKey("replies")) {
                 Map<String, Object> given = map(fields.get("replies"), "replies");
@@ -192,10 +192,26 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
                     timing.put(stage, FieldValues.duration(entry.getValue(), "timing." + entry.getKey()));
                 }
             }
-            return new Personality(name, greeting, ehlo, replies, timing);
+            return new Personality(name, greeting, ehlo, ehloOverTls, replies, timing);
         } catch (IllegalArgumentException e) {
             throw new FieldValues.FieldException(e.getMessage());
         }
+    }
+
+    private static List<String> ehloLines(Map<String, Object> fields, String key) {
+        List<String> ehlo = new ArrayList<>();
+        if (fields.containsKey(key)) {
+            List<Object> lines = list(fields.get(key), key);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = text(lines.get(i), key + "[" + (i + 1) + "]");
+                if (line.isBlank() || line.contains("\r") || line.contains("\n")) {
+                    throw new FieldValues.FieldException(key + "[" + (i + 1) + "]: a line of the EHLO reply "
+                            + "without its \"250-\", such as \"PIPELINING\"");
+                }
+                ehlo.add(line);
+            }
+        }
+        return ehlo;
     }
 
     /** In the rules file's shape: a built-in one by its name, any other by its fields. */
@@ -210,6 +226,9 @@ public record Personality(String name, String greeting, List<String> ehlo, Map<R
         }
         if (!ehlo.isEmpty()) {
             fields.put("ehlo", ehlo);
+        }
+        if (!ehloOverTls.isEmpty()) {
+            fields.put("ehlo-over-tls", ehloOverTls);
         }
         if (!replies.isEmpty()) {
             Map<String, Object> texts = new LinkedHashMap<>();

@@ -51,14 +51,15 @@ final class ConnectionWords {
      * its abilities: STARTTLS is offered only where this server can start TLS, and AUTH only where it
      * would take a login; the other capabilities stay as the personality lists them.
      */
-    List<String> ehlo(String helo, boolean startTlsPossible, boolean authPossible) {
+    List<String> ehlo(String helo, boolean overTls, boolean startTlsPossible, boolean authPossible) {
         Optional<Personality> personality = personality().filter(p -> !p.ehlo().isEmpty());
         if (personality.isEmpty()) {
             return null;
         }
         Personality.Values values = values(helo, null, null);
         List<String> offered = new ArrayList<>();
-        List<String> lines = personality.get().ehlo();
+        List<String> lines = overTls && !personality.get().ehloOverTls().isEmpty() ? personality.get().ehloOverTls()
+                : personality.get().ehlo();
         offered.add(values.fill(lines.get(0)));
         for (String capability : lines.subList(1, lines.size())) {
             String keyword = capability.split(" ", 2)[0].toUpperCase(Locale.ROOT);

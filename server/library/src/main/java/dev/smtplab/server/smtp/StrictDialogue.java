@@ -162,7 +162,8 @@ final class StrictDialogue {
      */
     private java.util.List<String> ehloLines(Session session) {
         boolean overTls = session.isTLSStarted() || session.getSocket() instanceof TlsTappedSocket;
-        java.util.List<String> personality = words(session).ehlo(helo(session), settings.tls() != null && !overTls,
+        java.util.List<String> personality = words(session).ehlo(helo(session), overTls,
+                settings.tls() != null && !overTls,
                 settings.auth().enabled() && (overTls || settings.auth().allowPlaintext()));
         if (personality != null) {
             return personality;

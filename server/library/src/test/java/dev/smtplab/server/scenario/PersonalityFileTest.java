@@ -9,6 +9,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The rules file's personality: a built-in one by name or one written out, read back equal, and each mistake named. */
 class PersonalityFileTest {
@@ -44,7 +45,9 @@ class PersonalityFileTest {
                 personality:
                   name: recorded
                   greeting: "220 {hostname} ESMTP ready"
-                  ehlo: ["{hostname} hello", PIPELINING, "SIZE 1000"]
+                  ehlo: ["{hostname} hello", PIPELINING, "SIZE 1000", STARTTLS]
+                  ehlo-over-tls: ["{hostname} hello", PIPELINING, "AUTH PLAIN"]
+                  timing: { connect: 120ms, rcpt: 2s }
                   replies:
                     mail: "250 2.1.0 Sender <{address}> ok"
                     message: "250 2.0.0 queued as {id}"
@@ -55,7 +58,11 @@ class PersonalityFileTest {
                     effect: { reply: "550 5.1.1 no such user" }
                 """);
         Personality personality = scenario.personality().orElseThrow();
-        assertThat(personality.ehlo()).containsExactly("{hostname} hello", "PIPELINING", "SIZE 1000");
+        assertThat(personality.ehlo()).containsExactly("{hostname} hello", "PIPELINING", "SIZE 1000", "STARTTLS");
+        assertThat(personality.ehloOverTls()).containsExactly("{hostname} hello", "PIPELINING", "AUTH PLAIN");
+        assertThat(personality.timing()).containsEntry(SmtpStage.CONNECT, java.time.Duration.ofMillis(120))
+                .containsEntry(SmtpStage.RCPT, java.time.Duration.ofSeconds(2));
+        assertThat(personality.timingRules()).extracting(Rule::id).containsExactly("timing-connect", "timing-rcpt");
         assertThat(personality.replies()).containsEntry(Personality.Reply.MAIL, "250 2.1.0 Sender <{address}> ok");
         assertThat(scenario.rules()).extracting(Rule::id).containsExactly("nobody");
         assertThat(parse(RulesWriter.yaml(scenario))).isEqualTo(scenario);
@@ -78,7 +85,12 @@ class PersonalityFileTest {
                 + "message, rset, noop, quit, starttls, auth");
         assertMistake("personality: { name: x, ehlo: [\"\"] }\n", "rules file rules.yaml: personality: ehlo[1]: a line "
                 + "of the EHLO reply without its \"250-\", such as \"PIPELINING\"");
+        assertMistake("personality: { name: x, timing: { vrfy: 2ms } }\n", "rules file rules.yaml: personality: "
+                + "timing.vrfy: not a stage with a reply to time; use one of connect, helo, starttls, auth, mail, rcpt, "
+                + "data, message, rset, noop, quit");
+        assertThat(catchThrowable(() -> parse("personality: { name: x, timing: { mail: soon } }\n")))
+                .hasMessageStartingWith("rules file rules.yaml: personality: timing.mail: ");
         assertMistake("personality: { name: x, colour: red }\n", "rules file rules.yaml: personality: colour: unknown "
-                + "field; use ehlo, greeting, name, replies");
+                + "field; use ehlo, ehlo-over-tls, greeting, name, replies, timing");
     }
 }
