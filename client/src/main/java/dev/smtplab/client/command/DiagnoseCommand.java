@@ -8,6 +8,9 @@ import dev.smtplab.client.dns.Dns;
 import dev.smtplab.client.i18n.Language;
 import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.HostAndPort;
+import dev.smtplab.client.record.Recording;
+import dev.smtplab.client.record.RecordingListener;
+import dev.smtplab.client.record.RecordingProxy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,9 +19,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -64,6 +71,12 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
             description = "The language of the findings and the verdict: en or ja (default: SMTPLAB_LANG, then the "
                     + "system's locale). What servers said is quoted as it came.")
     String lang;
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Also write how the first server that greeted answered (banner, EHLO before and after "
+                    + "STARTTLS, the replies to --from and --to, RSET; never DATA) as a recording that "
+                    + "./smtplab server --replay FILE answers like.")
+    Path record;
 
     /** The login, tried with AUTH PLAIN over TLS only. */
     private final AuthOptions auth = new AuthOptions();
@@ -113,6 +126,16 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        Map<String, Recording> recordings = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+        if (record != null) {
+            Path folder = record.toAbsolutePath().getParent();
+            if (Files.isDirectory(record) || !Files.isDirectory(folder) || !Files.isWritable(folder)) {
+                throw new ParameterException(spec.commandLine(), "--record " + record + ": cannot write there ("
+                        + (Files.isDirectory(record) ? "it is a folder" : "no writable folder " + folder) + ")");
+            }
+            diagnoser.listenTo((host, port, clientAddress) -> new RecordingListener(recordings.computeIfAbsent(
+                    HostAndPort.format(host, port), Recording::new), clientAddress));
+        }
         Diagnosis diagnosis;
         try (Progress progress = System.console() != null && !json ? Progress.onTerminal(err, texts) : Progress.NONE) {
             diagnoser.watch(progress);
@@ -126,6 +149,30 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
         } else {
             Report.diagnosis(diagnosis, out, texts);
         }
+        if (record != null) {
+            writeRecording(diagnosis, recordings, json ? err : out);
+        }
         return diagnosis.exitCode();
+    }
+
+    /** The first server in the report's order that greeted, as a recording; nothing when none did. */
+    private void writeRecording(Diagnosis diagnosis, Map<String, Recording> recordings, PrintWriter where)
+            throws java.io.IOException {
+        for (var check : diagnosis.checks()) {
+            Recording recording = recordings.get(HostAndPort.format(check.host(), check.port()));
+            if (recording != null && recording.greeted()) {
+                RecordingProxy.writeAtomically(record, recording.yaml("Recorded by smtplab diagnose from "
+                        + recording.name() + ", " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + " (no DATA was sent, so the message's reply is not in it).\nA rules file: ./smtplab server "
+                        + "--replay " + record.getFileName() + " answers as the recorded server; edit it by hand as any "
+                        + "other.\nAUTH secrets are never written."));
+                where.println("smtplab diagnose: recorded how " + recording.name() + " answers into " + record
+                        + "; replay with ./smtplab server --replay " + record);
+                where.flush();
+                return;
+            }
+        }
+        where.println("smtplab diagnose: --record " + record + ": nothing to record, as no server greeted");
+        where.flush();
     }
 }

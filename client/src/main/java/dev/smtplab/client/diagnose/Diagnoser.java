@@ -34,6 +34,7 @@ public final class Diagnoser {
 
     private final Options options;
     private Progress progress = Progress.NONE;
+    private ProbeListeners listeners = ProbeListeners.NONE;
     private Texts texts = Texts.of(Language.ENGLISH);
 
     public Diagnoser(Options options) {
@@ -42,6 +43,12 @@ public final class Diagnoser {
 
     /** Tells {@code progress} what each check waits for. */
     /** The language of the findings and the verdict (English unless given). */
+    /** Listeners to each probe's dialogue (smtplab diagnose --record); none by default. */
+    public Diagnoser listenTo(ProbeListeners listeners) {
+        this.listeners = listeners;
+        return this;
+    }
+
     public Diagnoser texts(Texts texts) {
         this.texts = texts;
         return this;
@@ -88,7 +95,8 @@ public final class Diagnoser {
         try {
             List<Future<PortCheck>> futures = new ArrayList<>();
             for (Target target : targets) {
-                futures.add(pool.submit(() -> new PortProbe(options, target.host(), target.address(), target.port(), progress).run()));
+                futures.add(pool.submit(() -> new PortProbe(options, target.host(), target.address(), target.port(), progress,
+                        listeners).run()));
             }
             List<PortCheck> checks = new ArrayList<>();
             for (Future<PortCheck> future : futures) {

@@ -55,7 +55,11 @@ final class PortProbe {
     private final Progress progress;
     private final String where;
 
-    PortProbe(Diagnoser.Options options, String host, String address, int port, Progress progress) {
+    private final ProbeListeners listeners;
+
+    PortProbe(Diagnoser.Options options, String host, String address, int port, Progress progress,
+              ProbeListeners listeners) {
+        this.listeners = listeners;
         this.options = options;
         this.progress = progress;
         this.where = dev.smtplab.client.protocol.HostAndPort.format(host, port);
@@ -89,6 +93,11 @@ final class PortProbe {
         connect = ConnectState.OPEN;
         connectMillis = millis(started);
         address = smtp.socket().getInetAddress().getHostAddress();
+        dev.smtplab.client.protocol.WireListener listener = listeners.listenerFor(host, port,
+                smtp.socket().getLocalAddress().getHostAddress());
+        if (listener != null) {
+            smtp.addListener(listener);
+        }
         try (smtp) {
             dialogue(smtp);
         } catch (IOException e) {

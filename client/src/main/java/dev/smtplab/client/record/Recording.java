@@ -67,6 +67,11 @@ public final class Recording {
         return name;
     }
 
+    /** True once a server greeted with 220: a recording worth writing. */
+    public synchronized boolean greeted() {
+        return greeting != null;
+    }
+
     /** The values of one session, for turning its texts back into placeholders. */
     record Session(String helo, String clientAddress) {
     }

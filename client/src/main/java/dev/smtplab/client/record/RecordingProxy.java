@@ -124,7 +124,7 @@ public final class RecordingProxy implements AutoCloseable {
     }
 
     /** Writes into a temporary file beside the target, then moves it over the target. */
-    static void writeAtomically(Path file, String text) throws IOException {
+    public static void writeAtomically(Path file, String text) throws IOException {
         Path folder = file.toAbsolutePath().getParent();
         Path temporary = Files.createTempFile(folder, "." + file.getFileName(), ".part");
         try {

@@ -103,6 +103,62 @@ class DiagnoseTest {
     }
 
     @Test
+    void record_captures_the_first_server_that_greets_and_its_replay_answers_the_same() throws Exception {
+        server = FakeSmtpServer.builder().hostName("mx1.example.test").tls(TlsMaterial.localCa(data, "mx1.example.test"))
+                .authAcceptAny().scenario(Scenario.builder().personality(
+                        dev.smtplab.server.scenario.Personality.builtIn("exim"))
+                        .preset("unknown-recipient:addresses=nobody@*").build()).build().start();
+        Path file = data.resolve("mx.yaml");
+        ClientRun run = diagnose("example.test", "--ports", Integer.toString(server.port()), "--ca-file",
+                data.resolve("ca.pem").toString(),
+                "--from", "alice@example.test", "--to", "nobody@example.test", "--auth-user", "alice",
+                "--auth-password", "s3cret", "--record", file.toString());
+        assertThat(run.out()).contains("smtplab diagnose: recorded how mx1.example.test:" + server.port()
+                + " answers into " + file);
+        String recording = java.nio.file.Files.readString(file);
+        // Never the secret, nor AUTH's line: only the server's replies and the envelope's addresses.
+        assertThat(recording).doesNotContain("s3cret").doesNotContain(java.util.Base64.getEncoder()
+                .encodeToString("\0alice\0s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Scenario recorded = dev.smtplab.server.scenario.RulesFile.read(file);
+        var personality = recorded.personality().orElseThrow();
+        assertThat(personality.greeting()).isEqualTo("220 mx1.example.test ESMTP Exim 4.96 {date}");
+        assertThat(personality.ehlo().get(0)).isEqualTo("mx1.example.test Hello {helo} [{client}]");
+        assertThat(personality.ehlo()).contains("STARTTLS");
+        assertThat(personality.ehlo()).doesNotContain("AUTH PLAIN LOGIN");
+        assertThat(personality.ehloOverTls()).contains("AUTH PLAIN LOGIN").doesNotContain("STARTTLS");
+        assertThat(personality.replies()).containsKeys(dev.smtplab.server.scenario.Personality.Reply.MAIL,
+                dev.smtplab.server.scenario.Personality.Reply.RSET, dev.smtplab.server.scenario.Personality.Reply.AUTH,
+                dev.smtplab.server.scenario.Personality.Reply.STARTTLS)
+                .doesNotContainKey(dev.smtplab.server.scenario.Personality.Reply.DATA);
+        assertThat(recorded.rules()).singleElement().satisfies(rule -> assertThat(rule.id()).isEqualTo("recorded-rcpt-1"));
+
+        FakeSmtpServer replay = FakeSmtpServer.builder().scenario(recorded).build().start();
+        try {
+            List<String> dialogue = List.of("EHLO client.example.test", "MAIL FROM:<alice@example.test>",
+                    "RCPT TO:<nobody@example.test>", "RSET", "QUIT");
+            List<String> real = Dialogues.wholeReplies(server.port(), dialogue);
+            List<String> replayed = Dialogues.wholeReplies(replay.port(), dialogue);
+            // The greeting's date is the moment's; the rest is word for word (no TLS in the replay: no STARTTLS).
+            assertThat(replayed.get(0).replaceAll("\\d{2}:\\d{2}:\\d{2}", "T"))
+                    .isEqualTo(real.get(0).replaceAll("\\d{2}:\\d{2}:\\d{2}", "T"));
+            assertThat(replayed.subList(2, replayed.size())).isEqualTo(real.subList(2, real.size()));
+        } finally {
+            replay.stop();
+        }
+
+        ClientRun nobody = diagnose("127.0.0.1:" + freePortForDiagnose(), "--record", file.toString());
+        assertThat(nobody.out()).contains("nothing to record, as no server greeted");
+        assertThat(diagnose("127.0.0.1:1", "--record", data.resolve("missing/x.yaml").toString()).err())
+                .contains("--record " + data.resolve("missing/x.yaml") + ": cannot write there");
+    }
+
+    private static int freePortForDiagnose() throws Exception {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
+    }
+
+    @Test
     void domain_checks_every_mx_host_and_port_with_tls_and_the_sender() throws Exception {
         startSmtp();
         ClientRun run = diagnose("example.test", "--ports", server.port() + "," + server.implicitTlsPort(),
