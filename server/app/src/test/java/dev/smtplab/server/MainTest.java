@@ -217,7 +217,7 @@ class MainTest {
         Run unknown = run("--smtp-port", "0", "--personality", "qmail");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("smtplab-server: --personality qmail: \"qmail\" is not a built-in "
-                + "personality: use one of postfix, exim, sendmail\n");
+                + "personality: use one of postfix, exim, sendmail, gmail, microsoft365\n");
         Run lenient = run("--smtp-port", "0", "--personality", "exim", "--lenient");
         assertThat(lenient.exitCode()).isEqualTo(2);
         assertThat(lenient.err()).isEqualTo("smtplab-server: --lenient keeps SubEthaSMTP's words, so it does not go "

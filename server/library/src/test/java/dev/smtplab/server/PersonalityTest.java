@@ -60,6 +60,27 @@ class PersonalityTest {
     }
 
     @Test
+    void gmail_ends_each_reply_with_the_sessions_own_trace_token() throws Exception {
+        start(Scenario.builder().personality(Personality.builtIn("gmail")).build());
+        String first;
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            first = smtp.reply();
+            assertThat(first).matches("220 mx\\.example\\.test ESMTP [0-9a-f]+sm\\d+\\.\\d+ - gsmtp");
+            String token = first.split(" ")[3];
+            assertThat(smtp.command("EHLO c")).startsWith("250-mx.example.test at your service, [127.0.0.1]\r\n");
+            assertThat(smtp.command("MAIL FROM:<a@example.test>")).isEqualTo("250 2.1.0 OK " + token + " - gsmtp");
+            assertThat(smtp.command("RCPT TO:<b@example.test>")).isEqualTo("250 2.1.5 OK " + token + " - gsmtp");
+            assertThat(smtp.command("DATA")).isEqualTo("354  Go ahead " + token + " - gsmtp");
+            assertThat(smtp.command("hi\r\n.")).matches("250 2\\.0\\.0 OK  \\d+ " + java.util.regex.Pattern.quote(token)
+                    + " - gsmtp");
+            assertThat(smtp.command("RSET")).isEqualTo("250 2.1.5 Flushed " + token + " - gsmtp");
+        }
+        try (RawSmtp smtp = new RawSmtp(server.port())) {
+            assertThat(smtp.reply()).isNotEqualTo(first);
+        }
+    }
+
+    @Test
     void refusals_stay_the_scenarios_and_sendmail_echoes_the_addresses() throws Exception {
         start(Scenario.builder().personality(Personality.builtIn("sendmail"))
                 .preset("unknown-recipient:addresses=nobody@*").build());

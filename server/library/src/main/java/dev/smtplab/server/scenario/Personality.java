@@ -29,8 +29,8 @@ import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
  *
  * <p>Texts may name {@code {hostname}} (the server's name), {@code {client}} (the client's IP
  * address), {@code {helo}} (the name the client gave), {@code {date}} (now, as in a Date header),
- * {@code {address}} (in the mail and rcpt replies, the address) and {@code {id}} (in the message
- * reply, the message's id).
+ * {@code {address}} (in the mail and rcpt replies, the address), {@code {id}} (in the message
+ * reply, the message's id) and {@code {trace}} (a token of the session, as Gmail ends its replies with).
  *
  * @param name     how the server and the API call it ("exim", or a recording's file name)
  * @param greeting the whole greeting line, such as "220 {hostname} ESMTP Postfix (Debian/GNU)"
@@ -45,7 +45,7 @@ import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
 public record Personality(String name, String greeting, List<String> ehlo, List<String> ehloOverTls,
                           Map<Reply, String> replies, Map<SmtpStage, java.time.Duration> timing) {
     /** The built-in personalities, each a YAML file beside this class whose comments cite its sources. */
-    public static final List<String> BUILT_IN = List.of("postfix", "exim", "sendmail");
+    public static final List<String> BUILT_IN = List.of("postfix", "exim", "sendmail", "gmail", "microsoft365");
 
     /** The stages whose reply a recording times: the greeting (connect) and each command's. */
     private static final List<SmtpStage> TIMED = List.of(SmtpStage.CONNECT, SmtpStage.HELO, SmtpStage.STARTTLS,
@@ -248,11 +248,12 @@ public record Personality(String name, String greeting, List<String> ehlo, List<
     }
 
     /** What the placeholders stand for in one reply; null for what is not known there. */
-    public record Values(String hostName, String client, String helo, String date, String address, String id) {
+    public record Values(String hostName, String client, String helo, String date, String address, String id,
+                         String trace) {
         /** The text with the placeholders filled in; one without a value stays as written. */
         public String fill(String text) {
-            return put(put(put(put(put(put(text, "{hostname}", hostName), "{client}", client), "{helo}", helo),
-                    "{date}", date), "{address}", address), "{id}", id);
+            return put(put(put(put(put(put(put(text, "{hostname}", hostName), "{client}", client), "{helo}", helo),
+                    "{date}", date), "{address}", address), "{id}", id), "{trace}", trace);
         }
 
         private static String put(String text, String placeholder, String value) {

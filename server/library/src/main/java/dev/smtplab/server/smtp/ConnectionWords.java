@@ -77,6 +77,12 @@ final class ConnectionWords {
 
     private Personality.Values values(String helo, String address, String id) {
         return new Personality.Values(server.hostName, recorder.clientAddress(), helo != null ? helo : recorder.helo(),
-                DATE.format(server.clock.instant().atOffset(ZoneOffset.UTC)), address, id);
+                DATE.format(server.clock.instant().atOffset(ZoneOffset.UTC)), address, id, trace());
+    }
+
+    /** A token of this session, the same in each of its replies, in the shape Gmail's have ("a1b2c3sm42.7"). */
+    private String trace() {
+        int hash = (recorder.sessionId() + "@" + server.hostName).hashCode();
+        return Integer.toHexString(hash) + "sm" + recorder.sessionId() + "." + (hash >>> 28);
     }
 }
