@@ -20,6 +20,7 @@ class ReadmeHarnessTest {
             "e2e/src/test/java/dev/smtplab/harness/SpringMailExampleTest.java",
             "e2e/src/test/java/dev/smtplab/harness/SimpleJavaMailExampleTest.java",
             "e2e/src/test/java/dev/smtplab/harness/InboxPerTestSuite.java",
+            "e2e/src/test/java/dev/smtplab/harness/ReplayExampleTest.java",
             "testcontainers/src/test/java/dev/smtplab/testcontainers/ContainerExampleIT.java"})
     void readme_example_is_the_test_that_runs(String test) throws Exception {
         String source = Files.readString(Peers.root().resolve("harness-tests/" + test), StandardCharsets.UTF_8);

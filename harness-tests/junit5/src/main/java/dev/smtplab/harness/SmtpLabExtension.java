@@ -437,6 +437,33 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     }
 
     /** The failure modes the test changes: its inbox's own with {@link #inboxPerTest()}, else the server's. */
+    /**
+     * A fresh server for each test that answers as a recorded server (smtplab record, smtplab diagnose
+     * --record): its greeting, EHLO reply and texts, and its refusals of the recorded addresses; a
+     * recording that offered AUTH takes any login. A file that is not a recording fails at once,
+     * naming the file and the line.
+     */
+    public static SmtpLabExtension replaying(java.nio.file.Path recording) {
+        Objects.requireNonNull(recording);
+        return new SmtpLabExtension(builder -> builder.replay(recording, false), false);
+    }
+
+    /**
+     * Words the greeting, EHLO reply and positive replies as this built-in personality does
+     * (postfix, exim, sendmail, gmail, microsoft365), from the next reply on; null for SMTP Lab's own.
+     * {@link #reset()} takes it away.
+     */
+    public SmtpLabExtension personality(String name) {
+        if (inboxPerTest) {
+            throw new IllegalStateException("a personality words the whole server (its greeting comes before any "
+                    + "recipient names an inbox), which the tests of inboxPerTest() share");
+        }
+        dev.smtplab.server.scenario.Personality personality = name == null ? null
+                : dev.smtplab.server.scenario.Personality.builtIn(name);
+        server().scenarios().update(scenario -> scenario.withPersonality(personality));
+        return this;
+    }
+
     private dev.smtplab.server.scenario.ScenarioHolder scenarios() {
         Optional<TestInbox> inbox = inbox();
         return inbox.isPresent() ? server().inboxes().ownScenarios(inbox.get().name()) : server().scenarios();

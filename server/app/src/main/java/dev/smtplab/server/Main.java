@@ -334,13 +334,12 @@ public final class Main implements Callable<Integer> {
         limits.apply(builder);
         tls.apply(builder, hostName);
         auth.apply(builder);
-        if (failures.replayFile != null && !auth.saysWhoLogsIn()
-                && scenario.personality().map(Personality::offersAuth).orElse(false)) {
-            // The recorded server took logins, and a recording holds no password: any login is taken.
-            builder.authAcceptAny().allowPlaintextAuth();
-        }
+
         Set<String> inboxNames = inboxes.apply(builder, failures.contents());
         web.checkInboxes(inboxNames);
+        if (failures.replayFile != null && scenario.personality().map(Personality::offersAuth).orElse(false)) {
+            builder.anyLoginUnlessUsersAreNamed();
+        }
         return builder
                 .scenario(scenario)
                 .port(inboxes.mainPort())

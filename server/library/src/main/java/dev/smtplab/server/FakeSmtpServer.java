@@ -70,7 +70,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         this.sslContext = tls == null ? null : new LazySslContext(tls::sslContext);
         SmtpSettings settings = new SmtpSettings(bindAddress, builder.port, builder.implicitTlsPort, hostName,
                 builder.maxMessageSize, (int) builder.idleTimeout.toSeconds(), sslContext, builder.requireTls,
-                new AuthSettings(builder.users, builder.authAcceptAny, builder.requireAuth, builder.allowPlaintextAuth),
+                builder.authSettings(),
                 builder.lenient, builder.limits);
         this.listener = new SmtpListener(settings, store, inboxes, builder.clock);
         this.listener.responder(builder.responder);
@@ -292,6 +292,8 @@ public final class FakeSmtpServer implements AutoCloseable {
         private boolean requireTls;
         private final Map<String, String> users = new LinkedHashMap<>();
         private boolean authAcceptAny;
+        /** A replayed recording offered AUTH: any login, unless users are given. */
+        private boolean replayTakesAnyLogin;
         private boolean requireAuth;
         private boolean allowPlaintextAuth;
         private boolean lenient;
@@ -453,6 +455,33 @@ public final class FakeSmtpServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Answers as a recorded server (smtplab record, smtplab diagnose --record): the recording's
+         * scenario, its personality and its refusals; with {@code timing}, as slowly as it answered. A
+         * recording that offered AUTH lets any login in, as it holds no password; add {@link #authUser}
+         * instead to choose who may.
+         *
+         * @throws IllegalArgumentException naming the file and what is wrong with it (not a recording,
+         *                                  a mistake on a line)
+         */
+        public Builder replay(java.nio.file.Path recording, boolean timing) {
+            Scenario recorded = dev.smtplab.server.scenario.RulesFile.read(recording);
+            dev.smtplab.server.scenario.Personality personality = recorded.personality().orElseThrow(() ->
+                    new IllegalArgumentException(recording + ": it has no personality: block, so it is not a "
+                            + "recording; give a rules file as a scenario"));
+            this.scenario = timing ? recorded.toBuilder().rulesFirst(personality.timingRules()).build() : recorded;
+            return personality.offersAuth() ? anyLoginUnlessUsersAreNamed() : this;
+        }
+
+        /**
+         * Any login is taken, before TLS too, unless {@link #authUser} or {@link #authAcceptAny} say
+         * otherwise: for a replay of a recorded server that took logins, as a recording holds no password.
+         */
+        public Builder anyLoginUnlessUsersAreNamed() {
+            this.replayTakesAnyLogin = true;
+            return this;
+        }
+
         /** Offers STARTTLS with this certificate (see {@link TlsMaterial#localCa}); off unless given. */
         public Builder tls(TlsMaterial tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
@@ -481,6 +510,12 @@ public final class FakeSmtpServer implements AutoCloseable {
             }
             users.put(user, password);
             return this;
+        }
+
+        /** Who may log in: as set, or for a replay that offered AUTH and names nobody, anyone, before TLS too. */
+        AuthSettings authSettings() {
+            boolean anyLogin = replayTakesAnyLogin && users.isEmpty() && !authAcceptAny;
+            return new AuthSettings(users, authAcceptAny || anyLogin, requireAuth, allowPlaintextAuth || anyLogin);
         }
 
         /** Any user name and password logs in. */
