@@ -45,6 +45,8 @@ public final class Recording {
 
     private final String name;
     private String greeting;
+    /** The server's own name: EHLO's first word, else the greeting's. */
+    private String hostName;
     private boolean greetingRefused;
     private List<String> refusedGreeting;
     private List<String> ehlo;
@@ -96,10 +98,17 @@ public final class Recording {
         }
         if (reply.code() == 220) {
             greeting = general("220 " + reply.lines().get(0), session, null);
+            hostName = firstWord(reply.lines().get(0));
         } else {
             greetingRefused = true;
             refusedGreeting = effectLines(reply);
         }
+    }
+
+    /** The first word, when it looks like a host name (printable ASCII, no brackets); else null. */
+    private static String firstWord(String text) {
+        String word = text.trim().split("\\s+", 2)[0];
+        return word.matches("[A-Za-z0-9][A-Za-z0-9.-]*") ? word : null;
     }
 
     /** A reply as a rule's effect writes it: the code and the first line, then the other lines' text. */
@@ -126,6 +135,8 @@ public final class Recording {
             reply.lines().forEach(line -> lines.add(general(line, session, null)));
             if (!overTls && ehlo == null) {
                 ehlo = lines;
+                String named = firstWord(reply.lines().get(0));
+                hostName = named != null ? named : hostName;
             } else if (overTls && ehloOverTls == null) {
                 ehloOverTls = lines;
             }
@@ -202,6 +213,9 @@ public final class Recording {
         }
         yaml.append("personality:\n");
         yaml.append("  name: ").append(quote(name)).append('\n');
+        if (hostName != null) {
+            yaml.append("  hostname: ").append(quote(hostName)).append('\n');
+        }
         if (greeting != null) {
             yaml.append("  greeting: ").append(quote(greeting)).append('\n');
         }

@@ -43,6 +43,7 @@ class RecordingTest {
 
         Personality personality = readBack(recording).personality().orElseThrow();
         assertThat(personality.name()).isEqualTo("mx.example.test:25");
+        assertThat(personality.hostName()).isEqualTo("mx.example.test");
         assertThat(personality.greeting()).isEqualTo("220 mx.example.test ESMTP Exim 4.96 {date}");
         // The EHLO reply before TLS, with STARTTLS; and the one after, which differs (AUTH only over TLS).
         assertThat(personality.ehlo()).containsExactly("mx.example.test Hello {helo} [{client}]", "SIZE 52428800",

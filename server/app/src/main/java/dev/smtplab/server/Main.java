@@ -40,9 +40,24 @@ public final class Main implements Callable<Integer> {
             description = "IP address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     InetAddress bindAddress;
 
-    @Option(names = "--hostname", paramLabel = "NAME", defaultValue = FakeSmtpServer.DEFAULT_HOST_NAME,
-            description = "Name in the greeting and the EHLO reply (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hostname", paramLabel = "NAME",
+            description = "Name in the greeting and the EHLO reply (default: " + FakeSmtpServer.DEFAULT_HOST_NAME
+                    + ", or with --replay the recorded server's).")
     String hostName;
+
+    /** --hostname, else the recorded server's with --replay, else localhost. */
+    String hostName() {
+        if (hostName != null) {
+            return hostName;
+        }
+        if (failures.replayFile != null) {
+            String recorded = failures.contents().scenario().personality().map(Personality::hostName).orElse(null);
+            if (recorded != null) {
+                return recorded;
+            }
+        }
+        return FakeSmtpServer.DEFAULT_HOST_NAME;
+    }
 
     @Option(names = "--max-messages", paramLabel = "N", defaultValue = "1000", converter = OptionConverters.PositiveConverter.class,
             description = "Messages kept in memory; the oldest go first (default: ${DEFAULT-VALUE}).")
@@ -238,7 +253,7 @@ public final class Main implements Callable<Integer> {
 
     private void printStarted(FakeSmtpServer server, WebServer webServer) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("SMTP Lab listening on smtp://" + hostPort(server.host(), server.port()) + " as " + hostName
+        out.println("SMTP Lab listening on smtp://" + hostPort(server.host(), server.port()) + " as " + hostName()
                 + " (Ctrl-C to stop)");
         server.inboxPorts().forEach((inbox, port) -> out.println("inbox " + inbox + " on smtp://"
                 + hostPort(server.host(), port)));
@@ -332,7 +347,7 @@ public final class Main implements Callable<Integer> {
             builder.lenient();
         }
         limits.apply(builder);
-        tls.apply(builder, hostName);
+        tls.apply(builder, hostName());
         auth.apply(builder);
 
         Set<String> inboxNames = inboxes.apply(builder, failures.contents());
@@ -344,7 +359,7 @@ public final class Main implements Callable<Integer> {
                 .scenario(scenario)
                 .port(inboxes.mainPort())
                 .bindAddress(bindAddress)
-                .hostName(hostName)
+                .hostName(hostName())
                 .maxMessages(maxMessages)
                 .maxSessions(maxSessions)
                 .maxStoreBytes(maxStoreBytes)

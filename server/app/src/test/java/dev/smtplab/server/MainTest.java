@@ -234,6 +234,7 @@ class MainTest {
         Files.writeString(recording, """
                 personality:
                   name: mx.example.test:25
+                  hostname: mx.example.test
                   greeting: "220 mx.example.test ESMTP ready"
                   ehlo: [mx.example.test, PIPELINING, AUTH PLAIN LOGIN]
                   timing: { connect: 40ms, rcpt: 7ms }
@@ -247,6 +248,11 @@ class MainTest {
         new CommandLine(main).parseArgs("--no-tls", "--replay", recording.toString(), "--replay-timing");
         FakeSmtpServer server = main.serverSettings().build();
         assertThat(server.scenario().personality().orElseThrow().greeting()).isEqualTo("220 mx.example.test ESMTP ready");
+        // The recorded server's name, unless --hostname gives one.
+        assertThat(server.hostName()).isEqualTo("mx.example.test");
+        Main named = new Main();
+        new CommandLine(named).parseArgs("--no-tls", "--replay", recording.toString(), "--hostname", "fake.test");
+        assertThat(named.serverSettings().build().hostName()).isEqualTo("fake.test");
         assertThat(server.scenario().rules()).extracting(dev.smtplab.server.scenario.Rule::id)
                 .containsExactly("timing-connect", "timing-rcpt", "recorded-rcpt-1");
         Main untimed = new Main();

@@ -278,6 +278,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         private int port = 0;
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private String hostName = DEFAULT_HOST_NAME;
+        private boolean hostNameGiven;
         private int maxMessages = InMemoryMessageStore.DEFAULT_MAX_MESSAGES;
         private int maxSessions = InMemoryMessageStore.DEFAULT_MAX_SESSIONS;
         private long maxStoreBytes = InMemoryMessageStore.DEFAULT_MAX_BYTES;
@@ -372,6 +373,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                         + hostName + "\"");
             }
             this.hostName = hostName;
+            this.hostNameGiven = true;
             return this;
         }
 
@@ -457,7 +459,8 @@ public final class FakeSmtpServer implements AutoCloseable {
 
         /**
          * Answers as a recorded server (smtplab record, smtplab diagnose --record): the recording's
-         * scenario, its personality and its refusals; with {@code timing}, as slowly as it answered. A
+         * scenario, its personality and its refusals, and its host name unless {@link #hostName} gives
+         * one; with {@code timing}, as slowly as it answered. A
          * recording that offered AUTH lets any login in, as it holds no password; add {@link #authUser}
          * instead to choose who may.
          *
@@ -470,6 +473,9 @@ public final class FakeSmtpServer implements AutoCloseable {
                     new IllegalArgumentException(recording + ": it has no personality: block, so it is not a "
                             + "recording; give a rules file as a scenario"));
             this.scenario = timing ? recorded.toBuilder().rulesFirst(personality.timingRules()).build() : recorded;
+            if (personality.hostName() != null && !hostNameGiven) {
+                this.hostName = personality.hostName();
+            }
             return personality.offersAuth() ? anyLoginUnlessUsersAreNamed() : this;
         }
 

@@ -33,6 +33,8 @@ import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
  * reply, the message's id) and {@code {trace}} (a token of the session, as Gmail ends its replies with).
  *
  * @param name     how the server and the API call it ("exim", or a recording's file name)
+ * @param hostName the recorded server's own name, which a replay takes as its --hostname unless
+ *                 given one (its 421s, certificate and {hostname}); null for the server's own
  * @param greeting the whole greeting line, such as "220 {hostname} ESMTP Postfix (Debian/GNU)"
  * @param ehlo     the EHLO reply's lines without their "250-": the greeting line, then the
  *                 capabilities as offered before TLS; empty for SMTP Lab's own
@@ -42,8 +44,9 @@ import static dev.smtplab.server.scenario.FieldValues.unknownKeys;
  * @param timing   how long the server took to answer at each stage (a recording's), applied only
  *                 when asked for ({@link #timingRules}, the server's --replay-timing)
  */
-public record Personality(String name, String greeting, List<String> ehlo, List<String> ehloOverTls,
-                          Map<Reply, String> replies, Map<SmtpStage, java.time.Duration> timing) {
+public record Personality(String name, String hostName, String greeting, List<String> ehlo,
+                          List<String> ehloOverTls, Map<Reply, String> replies,
+                          Map<SmtpStage, java.time.Duration> timing) {
     /** The built-in personalities, each a YAML file beside this class whose comments cite its sources. */
     public static final List<String> BUILT_IN = List.of("postfix", "exim", "sendmail", "gmail", "microsoft365");
 
@@ -52,7 +55,8 @@ public record Personality(String name, String greeting, List<String> ehlo, List<
             SmtpStage.AUTH, SmtpStage.MAIL, SmtpStage.RCPT, SmtpStage.DATA, SmtpStage.MESSAGE, SmtpStage.RSET,
             SmtpStage.NOOP, SmtpStage.QUIT);
 
-    private static final Set<String> KEYS = Set.of("name", "greeting", "ehlo", "ehlo-over-tls", "replies", "timing");
+    private static final Set<String> KEYS = Set.of("name", "hostname", "greeting", "ehlo", "ehlo-over-tls", "replies",
+            "timing");
 
     public Personality {
         if (name == null || name.isBlank()) {
@@ -60,6 +64,10 @@ public record Personality(String name, String greeting, List<String> ehlo, List<
         }
         if (greeting != null) {
             SmtpReply.parse(greeting); // a greeting that is not a reply line is refused here
+        }
+        if (hostName != null && (hostName.isBlank() || !hostName.matches("[\\x21-\\x7e]+"))) {
+            throw new IllegalArgumentException("hostname: \"" + hostName + "\" is not a host name (one word, "
+                    + "printable ASCII)");
         }
         ehlo = List.copyOf(ehlo);
         ehloOverTls = List.copyOf(ehloOverTls);
@@ -81,13 +89,19 @@ public record Personality(String name, String greeting, List<String> ehlo, List<
 
     /** Without timing. */
     public Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies) {
-        this(name, greeting, ehlo, List.of(), replies, Map.of());
+        this(name, null, greeting, ehlo, List.of(), replies, Map.of());
     }
 
     /** With timing, and the same EHLO reply over TLS. */
     public Personality(String name, String greeting, List<String> ehlo, Map<Reply, String> replies,
                        Map<SmtpStage, java.time.Duration> timing) {
-        this(name, greeting, ehlo, List.of(), replies, timing);
+        this(name, null, greeting, ehlo, List.of(), replies, timing);
+    }
+
+    /** With the EHLO reply over TLS too. */
+    public Personality(String name, String greeting, List<String> ehlo, List<String> ehloOverTls,
+                       Map<Reply, String> replies, Map<SmtpStage, java.time.Duration> timing) {
+        this(name, null, greeting, ehlo, ehloOverTls, replies, timing);
     }
 
     /**
@@ -168,6 +182,7 @@ public record Personality(String name, String greeting, List<String> ehlo, List<
         unknownKeys(fields, KEYS, "");
         try {
             String name = fields.containsKey("name") ? text(fields.get("name"), "name") : null;
+            String hostName = fields.containsKey("hostname") ? text(fields.get("hostname"), "hostname") : null;
             String greeting = fields.containsKey("greeting") ? text(fields.get("greeting"), "greeting") : null;
             List<String> ehlo = ehloLines(fields, "ehlo");
             List<String> ehloOverTls = ehloLines(fields, "ehlo-over-tls");
@@ -192,7 +207,7 @@ public record Personality(String name, String greeting, List<String> ehlo, List<
                     timing.put(stage, FieldValues.duration(entry.getValue(), "timing." + entry.getKey()));
                 }
             }
-            return new Personality(name, greeting, ehlo, ehloOverTls, replies, timing);
+            return new Personality(name, hostName, greeting, ehlo, ehloOverTls, replies, timing);
         } catch (IllegalArgumentException e) {
             throw new FieldValues.FieldException(e.getMessage());
         }
@@ -221,6 +236,9 @@ public record Personality(String name, String greeting, List<String> ehlo, List<
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("name", name);
+        if (hostName != null) {
+            fields.put("hostname", hostName);
+        }
         if (greeting != null) {
             fields.put("greeting", greeting);
         }

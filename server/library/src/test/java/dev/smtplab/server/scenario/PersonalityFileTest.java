@@ -44,6 +44,7 @@ class PersonalityFileTest {
         Scenario scenario = parse("""
                 personality:
                   name: recorded
+                  hostname: mx.example.test
                   greeting: "220 {hostname} ESMTP ready"
                   ehlo: ["{hostname} hello", PIPELINING, "SIZE 1000", STARTTLS]
                   ehlo-over-tls: ["{hostname} hello", PIPELINING, "AUTH PLAIN"]
@@ -58,6 +59,7 @@ class PersonalityFileTest {
                     effect: { reply: "550 5.1.1 no such user" }
                 """);
         Personality personality = scenario.personality().orElseThrow();
+        assertThat(personality.hostName()).isEqualTo("mx.example.test");
         assertThat(personality.ehlo()).containsExactly("{hostname} hello", "PIPELINING", "SIZE 1000", "STARTTLS");
         assertThat(personality.ehloOverTls()).containsExactly("{hostname} hello", "PIPELINING", "AUTH PLAIN");
         assertThat(personality.timing()).containsEntry(SmtpStage.CONNECT, java.time.Duration.ofMillis(120))
@@ -90,7 +92,9 @@ class PersonalityFileTest {
                 + "data, message, rset, noop, quit");
         assertThat(catchThrowable(() -> parse("personality: { name: x, timing: { mail: soon } }\n")))
                 .hasMessageStartingWith("rules file rules.yaml: personality: timing.mail: ");
+        assertMistake("personality: { name: x, hostname: \"two words\" }\n", "rules file rules.yaml: personality: "
+                + "hostname: \"two words\" is not a host name (one word, printable ASCII)");
         assertMistake("personality: { name: x, colour: red }\n", "rules file rules.yaml: personality: colour: unknown "
-                + "field; use ehlo, ehlo-over-tls, greeting, name, replies, timing");
+                + "field; use ehlo, ehlo-over-tls, greeting, hostname, name, replies, timing");
     }
 }
