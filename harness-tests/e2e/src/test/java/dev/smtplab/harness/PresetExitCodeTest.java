@@ -43,6 +43,8 @@ class PresetExitCodeTest {
             "tls-handshake-failure|5|--starttls",
             "auth-refused|28|--auth-user alice --auth-password s3cret --auth-mech PLAIN",
             "auth-tempfail|28|--auth-user alice --auth-password s3cret --auth-mech PLAIN",
+            "bounce-later:after=0s|0|",
+            "soft-bounce-later:after=0s|0|",
             "drop-during-data|6|"})
     void preset_gives_its_exit_code(String preset, int exitCode, String extra) {
         COVERED.add(Scenario.presetName(preset));
@@ -75,6 +77,6 @@ class PresetExitCodeTest {
         assertThat(Set.of("blocked", "refused", "silent", "reject-connection", "invalid-sender", "unknown-recipient",
                 "relay-denied", "mailbox-full", "greylist", "rate-limit", "auth-required", "message-too-big",
                 "spam-rejected", "slow", "flaky", "starttls-refused", "tls-handshake-failure", "auth-refused",
-                "auth-tempfail", "drop-during-data")).isEqualTo(all);
+                "auth-tempfail", "bounce-later", "soft-bounce-later", "drop-during-data")).isEqualTo(all);
     }
 }

@@ -21,6 +21,7 @@ class ReadmeHarnessTest {
             "e2e/src/test/java/dev/smtplab/harness/SimpleJavaMailExampleTest.java",
             "e2e/src/test/java/dev/smtplab/harness/InboxPerTestSuite.java",
             "e2e/src/test/java/dev/smtplab/harness/ReplayExampleTest.java",
+            "e2e/src/test/java/dev/smtplab/harness/BounceExampleTest.java",
             "testcontainers/src/test/java/dev/smtplab/testcontainers/ContainerExampleIT.java"})
     void readme_example_is_the_test_that_runs(String test) throws Exception {
         String source = Files.readString(Peers.root().resolve("harness-tests/" + test), StandardCharsets.UTF_8);

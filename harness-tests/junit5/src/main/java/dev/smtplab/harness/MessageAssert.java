@@ -27,6 +27,15 @@ public final class MessageAssert extends AbstractAssert<MessageAssert, RecordedM
         super(actual, MessageAssert.class);
     }
 
+    /**
+     * The message is a delivery status notification (RFC 3464): goes on to its recipients' Action,
+     * Status and Diagnostic-Code.
+     */
+    public DeliveryReportAssert isDeliveryReport() {
+        isNotNull();
+        return new DeliveryReportAssert(actual);
+    }
+
     /** The envelope sender (MAIL FROM), not the From header. */
     public MessageAssert hasSender(String address) {
         isNotNull();

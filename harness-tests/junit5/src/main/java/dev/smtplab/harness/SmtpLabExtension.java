@@ -380,6 +380,18 @@ public final class SmtpLabExtension implements BeforeEachCallback, AfterEachCall
     }
 
     /** The first message, stored or to come, that matches: {@code awaitMessage(m -> m.hasSubject("x"), ...)}. */
+    /**
+     * Waits for a delivery status notification (a bounce, a delay notice or a success report) to
+     * this address: a multipart/report from the null sender, as the bounce-later preset, a bounce
+     * rule or NOTIFY=SUCCESS sends. Read its fields with {@code assertThat(message).isDeliveryReport()}.
+     */
+    public RecordedMessage awaitBounce(String to, Duration timeout) throws InterruptedException {
+        return awaitMessage(message -> message.mailFrom().isEmpty()
+                && message.acceptedRecipients().stream().anyMatch(to::equalsIgnoreCase)
+                && message.header("Content-Type").map(type -> type.toLowerCase(java.util.Locale.ROOT)
+                .startsWith("multipart/report")).orElse(false), timeout);
+    }
+
     public RecordedMessage awaitMessage(Predicate<RecordedMessage> condition, Duration timeout)
             throws InterruptedException {
         Optional<TestInbox> inbox = inbox();

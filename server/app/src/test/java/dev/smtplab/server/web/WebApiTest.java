@@ -308,7 +308,7 @@ class WebApiTest {
                 "preset \"nope\" (use one of blocked, refused, silent, reject-connection, invalid-sender, "
                         + "unknown-recipient, relay-denied, mailbox-full, greylist, rate-limit, auth-required, "
                         + "message-too-big, spam-rejected, slow, flaky, starttls-refused, tls-handshake-failure, auth-refused, "
-                        + "auth-tempfail, drop-during-data); not found");
+                        + "auth-tempfail, bounce-later, soft-bounce-later, drop-during-data); not found");
 
         assertThat(call("DELETE", "/api/v1/failure-modes/rules/no-bob", null).statusCode()).isEqualTo(200);
         assertError(call("DELETE", "/api/v1/failure-modes/rules/no-bob", null), 404, "rule \"no-bob\" not found");

@@ -121,4 +121,77 @@ public sealed interface Effect {
             return "accept and discard the message";
         }
     }
+
+    /**
+     * At RCPT (that recipient) or MESSAGE (every recipient): accept as usual, then, once the message
+     * is accepted and after the delay, send its sender a failure notification (an RFC 3464 DSN) that
+     * gives this reply as the reason, as a server that accepts now and bounces later does.
+     */
+    record Bounce(SmtpReply reply, Duration after) implements Effect {
+        /** What a bounce says unless told otherwise, as Postfix words an unknown user. */
+        public static final SmtpReply DEFAULT_REPLY = SmtpReply.of(550, "5.1.1",
+                "<{address}>: Recipient address rejected: User unknown in local recipient table");
+
+        public Bounce {
+            Objects.requireNonNull(reply, "reply");
+            if (reply.code() < 400) {
+                throw new IllegalArgumentException("a bounce's reply is a failure (4xx or 5xx), got " + reply.code());
+            }
+            Notices.checkDelay(after);
+        }
+
+        @Override
+        public String describe() {
+            return "accept, then bounce after " + after.toMillis() + " ms: " + reply.oneLine();
+        }
+
+        @Override
+        public boolean carriesOn() {
+            return true;
+        }
+    }
+
+    /**
+     * As {@link Bounce}, but a "delayed, still trying" notification (Action: delayed): the reply
+     * (4xx) says why delivery is late.
+     */
+    record DelayNotice(SmtpReply reply, Duration after) implements Effect {
+        /** What a delay notice says unless told otherwise. */
+        public static final SmtpReply DEFAULT_REPLY = SmtpReply.of(451, "4.4.1",
+                "<{address}>: host not responding, still trying");
+
+        public DelayNotice {
+            Objects.requireNonNull(reply, "reply");
+            if (reply.code() / 100 != 4) {
+                throw new IllegalArgumentException("a delay notice's reply is a temporary failure (4xx), got "
+                        + reply.code());
+            }
+            Notices.checkDelay(after);
+        }
+
+        @Override
+        public String describe() {
+            return "accept, then send a delay notice after " + after.toMillis() + " ms: " + reply.oneLine();
+        }
+
+        @Override
+        public boolean carriesOn() {
+            return true;
+        }
+    }
+
+    /** The limits the notification effects share. */
+    final class Notices {
+        /** Longer than a test waits, short of a real queue's days. */
+        public static final Duration MAX_DELAY = Duration.ofHours(24);
+
+        private Notices() {
+        }
+
+        static void checkDelay(Duration after) {
+            if (after.isNegative() || after.compareTo(MAX_DELAY) > 0) {
+                throw new IllegalArgumentException("after must be from 0 to 24h, got " + after);
+            }
+        }
+    }
 }

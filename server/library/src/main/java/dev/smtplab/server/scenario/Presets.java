@@ -100,6 +100,18 @@ public final class Presets {
             new Preset("auth-tempfail", "454 4.7.0 to AUTH",
                     (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("auth-tempfail"), SmtpStage.AUTH,
                             new Effect.Reply(SmtpReply.of(454, "4.7.0", "Temporary authentication failure"))))),
+            new Preset("bounce-later", "every recipient, or those listed (addresses=), is accepted, then bounces "
+                    + "after= (default 5s) with a failure notification (DSN) giving 550 5.1.1, or reply=",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("bounce-later"), SmtpStage.RCPT,
+                                    new Effect.Bounce(parameters.reply("reply", Effect.Bounce.DEFAULT_REPLY),
+                                            parameters.duration("after", Duration.ofSeconds(5))))
+                            .when(recipientsOrAll(parameters)))),
+            new Preset("soft-bounce-later", "every recipient, or those listed (addresses=), is accepted, then gets a "
+                    + "\"delayed, still trying\" notification (DSN) after= (default 5s) giving 451 4.4.1, or reply=",
+                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("soft-bounce-later"), SmtpStage.RCPT,
+                                    new Effect.DelayNotice(parameters.reply("reply", Effect.DelayNotice.DEFAULT_REPLY),
+                                            parameters.duration("after", Duration.ofSeconds(5))))
+                            .when(recipientsOrAll(parameters)))),
             new Preset("drop-during-data", "after the 354, the connection is reset once after= octets (default 0) "
                     + "of the message arrived",
                     (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("drop-during-data"),
@@ -208,6 +220,19 @@ public final class Presets {
         Duration duration(String key, Duration fallback) {
             String value = raw(key);
             return value == null ? fallback : wrap(key, () -> Values.parseDuration(value));
+        }
+
+        /** A reply such as "550 5.1.1 No such user" (no ";", which separates the parameters). */
+        SmtpReply reply(String key, SmtpReply fallback) {
+            String value = raw(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return SmtpReply.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("preset " + preset + ": " + key + ": " + e.getMessage());
+            }
         }
 
         long size(String key, long fallback) {

@@ -99,7 +99,39 @@ final class RuleFields {
             form("drop-mid-message", Effect.DropMidMessage.class,
                     (value, key, fields) -> new Effect.DropMidMessage(size(value, key)),
                     effect -> number(effect.afterOctets())),
-            flagged("fail-tls-handshake", Effect.FailTlsHandshake.class, Effect.FailTlsHandshake::new));
+            flagged("fail-tls-handshake", Effect.FailTlsHandshake.class, Effect.FailTlsHandshake::new),
+            notice("bounce", Effect.Bounce.class, Effect.Bounce.DEFAULT_REPLY, Effect.Bounce::new,
+                    Effect.Bounce::reply, Effect.Bounce::after),
+            notice("delay-notice", Effect.DelayNotice.class, Effect.DelayNotice.DEFAULT_REPLY, Effect.DelayNotice::new,
+                    Effect.DelayNotice::reply, Effect.DelayNotice::after));
+
+    /** A notification effect, written "key: {reply: ..., after: 30s}" (both optional) or "key: true". */
+    private static <M extends Effect> Form<Effect> notice(String key, Class<M> type, SmtpReply defaultReply,
+                                                         java.util.function.BiFunction<SmtpReply, java.time.Duration, M> make,
+                                                         java.util.function.Function<M, SmtpReply> reply,
+                                                         java.util.function.Function<M, java.time.Duration> after) {
+        return new Form<>(List.of(key), type, (value, where, fields) -> {
+            if (Boolean.TRUE.equals(value)) {
+                return make.apply(defaultReply, java.time.Duration.ofSeconds(5));
+            }
+            Map<String, Object> given = map(value, where);
+            unknownKeys(given, Set.of("reply", "after"), where + ".");
+            SmtpReply said = given.containsKey("reply") ? reply(given.get("reply"), where + ".reply") : defaultReply;
+            java.time.Duration delay = given.containsKey("after") ? duration(given.get("after"), where + ".after")
+                    : java.time.Duration.ofSeconds(5);
+            try {
+                return make.apply(said, delay);
+            } catch (IllegalArgumentException e) {
+                throw new FieldException(where + ": " + e.getMessage());
+            }
+        }, (model, fields) -> {
+            M effect = type.cast(model);
+            Map<String, Object> written = new LinkedHashMap<>();
+            written.put("reply", replyValue(reply.apply(effect)));
+            written.put("after", durationValue(after.apply(effect)));
+            fields.put(key, written);
+        });
+    }
 
     static final List<Form<Schedule>> SCHEDULES = List.of(
             form("first", Schedule.FirstN.class, (value, key, fields) -> new Schedule.FirstN(count(value, key)),

@@ -1,5 +1,6 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.bounce.Notice;
 import dev.smtplab.server.record.AppendOnlyList;
 import dev.smtplab.server.record.Direction;
 import dev.smtplab.server.record.Recipient;
@@ -62,6 +63,8 @@ final class ConnectionRecorder {
 
     private int transactionsStarted;
     private Transaction transaction;
+    /** Notifications rules asked for in the transaction in progress (see {@link #noticeLater}). */
+    private final java.util.Map<String, Notice> notices = new java.util.HashMap<>();
 
     private String endedBy;
     private String tlsProtocol;
@@ -314,6 +317,19 @@ final class ConnectionRecorder {
     /** The transaction ended without a message (RSET, a new EHLO, a rejection, or the end). */
     synchronized void transactionEnded() {
         transaction = null;
+        notices.clear();
+    }
+
+    /** A rule asks for a notification about this recipient (null: every recipient) if the message is accepted. */
+    synchronized void noticeLater(String recipient, Notice notice) {
+        notices.put(recipient == null ? null : recipient.toLowerCase(java.util.Locale.ROOT), notice);
+    }
+
+    /** The notifications asked for in this transaction, by recipient in lower case (null: every recipient). */
+    synchronized java.util.Map<String, Notice> takeNotices() {
+        java.util.Map<String, Notice> taken = new java.util.HashMap<>(notices);
+        notices.clear();
+        return taken;
     }
 
     /**

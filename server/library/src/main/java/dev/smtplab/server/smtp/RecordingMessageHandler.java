@@ -79,6 +79,7 @@ final class RecordingMessageHandler implements MessageHandler {
             if (applyRules(content, recorder, socket)) {
                 return "2.0.0 Ok: queued";
             }
+            java.util.Map<String, dev.smtplab.server.bounce.Notice> notices = recorder.takeNotices();
             RecordedMessage accepted = recorder.completeTransaction(content);
             try {
                 server.store.keep(accepted);
@@ -86,6 +87,7 @@ final class RecordingMessageHandler implements MessageHandler {
                 recorder.abandonAcceptedMessage("the message could not be stored: " + e.getMessage());
                 throw new RejectException(451, "4.3.0 Error: queue file write error");
             }
+            server.notifications.accepted(accepted, notices, recorder);
             return "2.0.0 Ok: queued as " + accepted.id();
         }
     }

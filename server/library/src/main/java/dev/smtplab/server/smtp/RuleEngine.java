@@ -1,5 +1,7 @@
 package dev.smtplab.server.smtp;
 
+import dev.smtplab.server.bounce.DeliveryReport;
+import dev.smtplab.server.bounce.Notice;
 import dev.smtplab.server.inbox.Inboxes;
 import dev.smtplab.server.scenario.Effect;
 import dev.smtplab.server.scenario.MagicAddress;
@@ -118,7 +120,7 @@ final class RuleEngine {
         }
         recorder.ruleFired(RESPONDER, context.stage(), effect.get().describe());
         if (effect.get().carriesOn()) {
-            carryOut(effect.get(), output);
+            carryOut(effect.get(), output, context, recorder, "the responder");
             return Optional.empty();
         }
         return Optional.of(new Fired(RESPONDER, effect.get()));
@@ -169,7 +171,7 @@ final class RuleEngine {
             }
             recorder.ruleFired(rule.id(), context.stage(), rule.effect().describe());
             if (rule.effect().carriesOn()) {
-                carryOut(rule.effect(), output);
+                carryOut(rule.effect(), output, context, recorder, "rule " + rule.id());
                 continue;
             }
             return Optional.of(new Fired(rule.id(), rule.effect()));
@@ -240,6 +242,15 @@ final class RuleEngine {
             return Optional.empty();
         }
         String id = "magic-address";
+        if (magic.get() instanceof MagicAddress.Bounce bounce) {
+            if (context.stage() == SmtpStage.RCPT) {
+                recorder.ruleFired(id, context.stage(), address + ": accept, then bounce after "
+                        + bounce.after().toSeconds() + " s");
+                recorder.noticeLater(address, new Notice(DeliveryReport.Action.FAILED, bounce.reply(), bounce.after(),
+                        "the magic address"));
+            }
+            return Optional.empty();
+        }
         if (magic.get() instanceof MagicAddress.Delay delay) {
             recorder.ruleFired(id, context.stage(), address + ": delay " + delay.delay().toMillis() + " ms");
             Thread.sleep(delay.delay().toMillis());
@@ -262,11 +273,25 @@ final class RuleEngine {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private static void carryOut(Effect effect, OutboundTap output) throws InterruptedException {
+    private static void carryOut(Effect effect, OutboundTap output, StageContext context, ConnectionRecorder recorder,
+                                 String by) throws InterruptedException {
         if (effect instanceof Effect.Delay delay) {
             Thread.sleep(delay.delay().toMillis());
         } else if (effect instanceof Effect.Throttle throttle) {
             output.throttle(throttle.bytesPerSecond());
+        } else if (effect instanceof Effect.Bounce bounce) {
+            noticeLater(context, recorder, new Notice(DeliveryReport.Action.FAILED, bounce.reply(), bounce.after(), by));
+        } else if (effect instanceof Effect.DelayNotice notice) {
+            noticeLater(context, recorder, new Notice(DeliveryReport.Action.DELAYED, notice.reply(), notice.after(), by));
+        }
+    }
+
+    /** A notice is about the recipient at RCPT, about every recipient at the message; elsewhere it means nothing. */
+    private static void noticeLater(StageContext context, ConnectionRecorder recorder, Notice notice) {
+        if (context.stage() == SmtpStage.RCPT) {
+            recorder.noticeLater(context.recipient(), notice);
+        } else if (context.stage() == SmtpStage.MESSAGE) {
+            recorder.noticeLater(null, notice);
         }
     }
 }

@@ -32,6 +32,8 @@ final class ServerContext {
     /** Postfix's answers to malformed commands; null in the lenient mode. */
     final StrictDialogue strict;
     final DataBudget dataBudget;
+    /** Delivery status notifications about accepted messages, sent on a thread of their own. */
+    final Notifications notifications = new Notifications(this);
     final AuthThrottle authThrottle;
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
@@ -94,16 +96,30 @@ final class ServerContext {
      */
     RecordedMessage importMessage(byte[] data, String mailFrom, java.util.List<String> recipients, String source,
                                   String inbox) {
+        return recordLocal(data, mailFrom, recipients, inbox, "imported from " + source + ": " + data.length
+                + " octets, from <" + mailFrom + "> to " + recipients, "imported");
+    }
+
+    /**
+     * A delivery status notification this server wrote about one of its messages: from the null
+     * sender to the message's sender, recorded as if a session of its own had delivered it, its
+     * transcript naming the message it is about.
+     */
+    RecordedMessage deliverNotification(byte[] data, String to, String aboutMessageId, String action) {
+        return recordLocal(data, "", java.util.List.of(to), null, "a " + action + " notification (DSN) about message "
+                + aboutMessageId + ": " + data.length + " octets, from <> to <" + to + ">", "notification");
+    }
+
+    private RecordedMessage recordLocal(byte[] data, String mailFrom, java.util.List<String> recipients, String inbox,
+                                        String what, String origin) {
         long index = nextConnectionIndex();
         String sessionId = Long.toString(index);
         java.time.Instant now = clock.instant();
-        RecordedMessage message = new RecordedMessage(nextMessageId(), sessionId, index, 1, now, "imported", 0, null,
+        RecordedMessage message = new RecordedMessage(nextMessageId(), sessionId, index, 1, now, origin, 0, null,
                 mailFrom, Map.of(), recipients.stream().map(address -> new dev.smtplab.server.record.Recipient(address,
                 Map.of(), 250, "250 2.1.5 Ok")).toList(), data, null, null, null, java.util.List.of(),
                 inbox != null ? inbox : inboxes.route(null, null, recipients));
-        String what = "imported from " + source + ": " + data.length + " octets, from <" + mailFrom + "> to "
-                + recipients;
-        RecordedSession session = new RecordedSession(sessionId, index, "imported", 0, now, now, null,
+        RecordedSession session = new RecordedSession(sessionId, index, origin, 0, now, now, null,
                 dev.smtplab.server.record.SessionOutcome.COMPLETED, what, java.util.List.of(
                 new dev.smtplab.server.record.TranscriptLine(now, dev.smtplab.server.record.Direction.EVENT, what)), 0,
                 java.util.List.of(message.id()), null, null, null, java.util.List.of(), java.util.List.of(), 0,

@@ -238,6 +238,7 @@ public final class SmtpListener {
         }
         started = false;
         context.openConnectionsStopping();
+        context.notifications.stop();
         smtp.stop();
         if (smtps != null) {
             smtps.stop();

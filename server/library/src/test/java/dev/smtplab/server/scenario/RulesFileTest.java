@@ -72,6 +72,32 @@ class RulesFileTest {
     }
 
     @Test
+    void bounce_and_delay_notice_read_with_their_defaults_and_name_their_mistakes() {
+        Scenario scenario = parse("""
+                rules:
+                  - { id: b, stage: rcpt, effect: { bounce: true } }
+                  - { id: d, stage: message, effect: { delay-notice: { after: 2m } } }
+                  - { id: c, stage: rcpt, effect: { bounce: { reply: "552 5.2.2 <{address}>: Mailbox full", after: 1s } } }
+                """);
+        assertThat(scenario.rules().get(0).effect()).isEqualTo(new Effect.Bounce(Effect.Bounce.DEFAULT_REPLY,
+                Duration.ofSeconds(5)));
+        assertThat(scenario.rules().get(1).effect()).isEqualTo(new Effect.DelayNotice(Effect.DelayNotice.DEFAULT_REPLY,
+                Duration.ofMinutes(2)));
+        assertThat(scenario.rules().get(2).effect().describe()).isEqualTo("accept, then bounce after 1000 ms: 552 5.2.2 "
+                + "<{address}>: Mailbox full");
+        assertMistake("rules: [{ id: b, stage: rcpt, effect: { bounce: { reply: \"250 fine\" } } }]\n",
+                "rules file rules.yaml: rule 1 (id \"b\"): effect.bounce: a bounce's reply is a failure (4xx or 5xx), "
+                        + "got 250");
+        assertMistake("rules: [{ id: d, stage: rcpt, effect: { delay-notice: { reply: \"550 5.1.1 no\" } } }]\n",
+                "rules file rules.yaml: rule 1 (id \"d\"): effect.delay-notice: a delay notice's reply is a temporary "
+                        + "failure (4xx), got 550");
+        assertMistake("rules: [{ id: b, stage: rcpt, effect: { bounce: { after: 25h } } }]\n",
+                "rules file rules.yaml: rule 1 (id \"b\"): effect.bounce.after: \"25h\" is longer than a day");
+        assertMistake("rules: [{ id: b, stage: rcpt, effect: { bounce: { when: later } } }]\n",
+                "rules file rules.yaml: rule 1 (id \"b\"): effect.bounce.when: unknown field; use after, reply");
+    }
+
+    @Test
     void mistakes_name_the_rule_and_the_field() {
         assertMistake("""
                 rules:
@@ -113,7 +139,7 @@ class RulesFileTest {
                     stage: mail
                     effect: { reset: true, delay: 1s }
                 """, "rules file rules.yaml: rule 1 (id \"a\"): effect: give exactly one of reply, reply-and-close, "
-                + "reset, delay, silence, throttle, discard, drop-mid-message, fail-tls-handshake (got 2)");
+                + "reset, delay, silence, throttle, discard, drop-mid-message, fail-tls-handshake, bounce, delay-notice (got 2)");
         assertMistake("""
                 rules:
                   - id: a
@@ -140,13 +166,13 @@ class RulesFileTest {
                   - id: a
                     stage: rcpt
                 """, "rules file rules.yaml: rule 1 (id \"a\"): effect: missing; use one of reply, reply-and-close, "
-                + "reset, delay, silence, throttle, discard, drop-mid-message, fail-tls-handshake");
+                + "reset, delay, silence, throttle, discard, drop-mid-message, fail-tls-handshake, bounce, delay-notice");
         assertMistake("connection: sideways", "rules file rules.yaml: connection: \"sideways\" is not a connection "
                 + "mode: use normal, blocked, refused or silent");
         assertMistake("presets: [greylisting]", "rules file rules.yaml: presets[1]: unknown preset \"greylisting\": "
                 + "use one of blocked, refused, silent, reject-connection, invalid-sender, unknown-recipient, "
                 + "relay-denied, mailbox-full, greylist, rate-limit, auth-required, message-too-big, spam-rejected, "
-                + "slow, flaky, starttls-refused, tls-handshake-failure, auth-refused, auth-tempfail, drop-during-data");
+                + "slow, flaky, starttls-refused, tls-handshake-failure, auth-refused, auth-tempfail, bounce-later, soft-bounce-later, drop-during-data");
         assertMistake("rules: {stage: rcpt}", "rules file rules.yaml: rules: expected a list (lines starting with "
                 + "\"- \"), got fields");
     }

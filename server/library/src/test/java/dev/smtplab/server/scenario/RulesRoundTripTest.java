@@ -108,6 +108,10 @@ class RulesRoundTripTest {
                 .rule(Rule.at("fail-tls", SmtpStage.STARTTLS, new Effect.FailTlsHandshake()))
                 .rule(Rule.at("drop", SmtpStage.DATA, new Effect.DropMidMessage(512)))
                 .rule(Rule.at("discard", SmtpStage.MESSAGE, new Effect.Discard()))
+                .rule(Rule.at("bounce", SmtpStage.RCPT, new Effect.Bounce(SmtpReply.of(550, "5.2.2", "<{address}>: full"),
+                        Duration.ofSeconds(30))))
+                .rule(Rule.at("delay-notice", SmtpStage.MESSAGE, new Effect.DelayNotice(
+                        Effect.DelayNotice.DEFAULT_REPLY, Duration.ofMinutes(2))))
                 .build();
         assertThat(readBack(scenario)).isEqualTo(scenario);
         assertThat(readBack(scenario).customRules()).containsExactlyElementsOf(scenario.customRules());
