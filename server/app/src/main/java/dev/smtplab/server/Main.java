@@ -118,6 +118,13 @@ public final class Main implements Callable<Integer> {
     @Mixin
     FailureOptions failures;
 
+    @Mixin
+    WebhookOptions webhookOptions;
+
+    /** The server's webhooks: --webhook's endpoints, and those the API adds. */
+    private final dev.smtplab.server.webhook.Webhooks webhooks = new dev.smtplab.server.webhook.Webhooks(
+            dev.smtplab.server.webhook.Webhooks.Settings.DEFAULT, java.time.Clock.systemUTC());
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -195,6 +202,8 @@ public final class Main implements Callable<Integer> {
             opened = opened(opening);
             opened.ifPresent(settings::store);
             server = settings.build();
+            webhookOptions.apply(webhooks);
+            server.addListener(webhooks);
             if (server.store() instanceof dev.smtplab.server.store.PostgresMessageStore shared) {
                 shared.shareScenario(server.scenarios());
                 PrintWriter err = spec.commandLine().getErr();
@@ -214,7 +223,8 @@ public final class Main implements Callable<Integer> {
             tls.exportCa(server);
             if (!web.noWeb) {
                 webServer = new WebServer(server, web.webBindAddress, web.webPort, web.access())
-                        .lessonTranscripts(tls.dataFolder().resolve("learn").resolve("transcripts")).start();
+                        .lessonTranscripts(tls.dataFolder().resolve("learn").resolve("transcripts"))
+                        .webhooks(webhooks).start();
             }
         } catch (RuntimeException e) {
             server.stop();
@@ -279,6 +289,10 @@ public final class Main implements Callable<Integer> {
                     + " stored, shared with every SMTP Lab that uses it)");
         }
         Scenario scenario = server.scenario();
+        for (var endpoint : webhooks.endpoints()) {
+            out.println("webhook: " + endpoint.url() + " (signed with SMTPLab-Signature" + (webhookOptions.secretGenerated()
+                    ? ", secret " + webhookOptions.secret() + ", made now: --webhook-secret keeps one)" : ")"));
+        }
         scenario.personality().ifPresent(personality -> out.println("personality: " + personality.name()
                 + " (the greeting, EHLO and positive replies in its words)"));
         if (failures.replayFile != null && !auth.saysWhoLogsIn()

@@ -49,6 +49,9 @@ public final class WebServer implements AutoCloseable {
     private Javalin app;
     /** Where {@code smtplab learn} saves lesson transcripts, if anywhere. */
     private Path lessonTranscripts;
+    /** The webhooks the API manages: the server's (see {@link #webhooks}), or its own when none is given. */
+    private dev.smtplab.server.webhook.Webhooks webhooks;
+    private boolean ownWebhooks;
     /** The largest request body: an mbox to import. */
     static final long MAX_UPLOAD = 64L * 1024 * 1024;
 
@@ -63,6 +66,10 @@ public final class WebServer implements AutoCloseable {
         this.events = new EventStream(smtp.store(), scope);
         smtp.addListener(metrics);
         smtp.addListener(events);
+        this.webhooks = new dev.smtplab.server.webhook.Webhooks(dev.smtplab.server.webhook.Webhooks.Settings.DEFAULT,
+                java.time.Clock.systemUTC());
+        this.ownWebhooks = true;
+        smtp.addListener(webhooks);
         this.waits = new MessageWaits(smtp.store());
         smtp.addListener(waits);
         if (smtp.store() instanceof dev.smtplab.server.store.PostgresMessageStore shared) {
@@ -81,6 +88,18 @@ public final class WebServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The webhooks /api/v1/webhooks manages: the server's, which its owner registered as a listener
+     * (the command line's). Without this call the web server has its own, with no endpoint until the
+     * API adds one.
+     */
+    public WebServer webhooks(dev.smtplab.server.webhook.Webhooks webhooks) {
+        this.webhooks.close();
+        this.webhooks = java.util.Objects.requireNonNull(webhooks);
+        this.ownWebhooks = false;
+        return this;
+    }
+
     /** Every route of the API, method and path. */
     public List<Route> routes() {
         MessageController messages = new MessageController(smtp.store(), waits, scope);
@@ -89,6 +108,7 @@ public final class WebServer implements AutoCloseable {
         ArchiveController archive = new ArchiveController(smtp, scope);
         InboxController inboxes = new InboxController(smtp, scope, json);
         LessonController lessons = new LessonController(lessonTranscripts, scope);
+        WebhookController hooks = new WebhookController(webhooks, scope, json);
         List<Route> routes = new ArrayList<>();
         // Each of these answers for every inbox the caller may see, and under /api/v1/inboxes/{inbox}
         // for that inbox alone.
@@ -118,6 +138,9 @@ public final class WebServer implements AutoCloseable {
         routes.add(new Route(HandlerType.GET, "/api/v1/inboxes/{inbox}", inboxes::one));
         routes.add(new Route(HandlerType.PUT, "/api/v1/inboxes/{inbox}", inboxes::put));
         routes.add(new Route(HandlerType.DELETE, "/api/v1/inboxes/{inbox}", inboxes::delete));
+        routes.add(new Route(HandlerType.GET, "/api/v1/webhooks", hooks::show));
+        routes.add(new Route(HandlerType.POST, "/api/v1/webhooks", hooks::add));
+        routes.add(new Route(HandlerType.DELETE, "/api/v1/webhooks", hooks::remove));
         routes.add(new Route(HandlerType.GET, "/api/v1/lessons/transcripts", lessons::list));
         routes.add(new Route(HandlerType.GET, "/api/v1/lessons/transcripts/{name}", lessons::one));
         routes.add(new Route(HandlerType.GET, "/api/v1/tls/ca.pem", this::caCertificate));
@@ -202,6 +225,9 @@ public final class WebServer implements AutoCloseable {
     public synchronized void stop() {
         events.closeAll();
         waits.close();
+        if (ownWebhooks) {
+            webhooks.close();
+        }
         if (app != null) {
             app.stop();
             app = null;

@@ -452,6 +452,48 @@ class WebApiTest {
     }
 
     @Test
+    void webhooks_are_added_listed_with_their_deliveries_and_removed_and_mistakes_are_named() throws Exception {
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            assertError(call("POST", "/api/v1/webhooks", "{\"url\": \"ftp://x.test/\"}"), 400,
+                    "webhook ftp://x.test/: give an http:// or https:// URL with a host");
+            assertError(call("POST", "/api/v1/webhooks", "{\"url\": \"" + url + "\", \"secret\": \"short\"}"), 400,
+                    "webhook " + url + ": the signing secret must be at least 16 characters");
+            assertError(call("POST", "/api/v1/webhooks", "{\"link\": \"" + url + "\"}"), 400,
+                    "field link: unknown; a webhook takes url and secret");
+            assertThat(get("/api/v1/webhooks").get("webhooks")).isEmpty();
+            HttpResponse<String> added = call("POST", "/api/v1/webhooks", "{\"url\": \"" + url + "\"}");
+            assertThat(added.statusCode()).isEqualTo(201);
+            assertThat(JSON.readTree(added.body()).get("secret").asText()).startsWith("whsec_").hasSize(54);
+            send("hello", "<p>hello</p>", false);
+            JsonNode shown = get("/api/v1/webhooks");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (shown.get("webhooks").get(0).get("delivered").asLong() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                shown = get("/api/v1/webhooks");
+            }
+            assertThat(shown.get("webhooks").get(0).get("url").asText()).isEqualTo(url);
+            assertThat(shown.get("deliveries").findValuesAsText("type")).contains("message.received", "session.ended");
+            assertThat(shown.get("deliveries").get(0).get("status").asInt()).isEqualTo(204);
+            assertThat(call("DELETE", "/api/v1/webhooks?url=" + java.net.URLEncoder.encode(url,
+                    java.nio.charset.StandardCharsets.UTF_8), null).statusCode()).isEqualTo(204);
+            assertError(call("DELETE", "/api/v1/webhooks?url=" + java.net.URLEncoder.encode(url,
+                    java.nio.charset.StandardCharsets.UTF_8), null), 404, "no webhook " + url);
+            assertError(call("DELETE", "/api/v1/webhooks", null), 400, "give the webhook to remove as ?url=...");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
     void openapi_document_describes_exactly_the_real_routes() throws Exception {
         JsonNode paths = get("/api/v1/openapi.json").get("paths");
         Set<String> documented = new HashSet<>();

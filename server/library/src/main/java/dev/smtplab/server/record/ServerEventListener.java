@@ -19,6 +19,14 @@ public interface ServerEventListener {
     default void ruleFired(String sessionId, String ruleId, SmtpStage stage) {
     }
 
+    /**
+     * The server sent a delivery status notification (a bounce, a delay notice, a success report)
+     * about a message; {@code report} is the notification as stored, {@code action} failed, delayed
+     * or delivered.
+     */
+    default void notificationSent(RecordedMessage report, String aboutMessageId, String action) {
+    }
+
     /** The server finished a reply with this code. */
     default void replySent(String sessionId, int code) {
     }

@@ -60,6 +60,8 @@ final class ConnectionRecorder {
     private int authFailures;
     /** The message whose 250 is being written; stored as that reply is recorded. */
     private RecordedMessage acceptedMessage;
+    /** What waits for the accepted message to be stored (see {@link #afterStored}). */
+    private Runnable whenStored;
 
     private int transactionsStarted;
     private Transaction transaction;
@@ -366,6 +368,7 @@ final class ConnectionRecorder {
     /** The message of the transaction just completed will not be stored after all (the store could not keep it). */
     synchronized void abandonAcceptedMessage(String why) {
         acceptedMessage = null;
+        whenStored = null;
         append(Direction.EVENT, why);
     }
 
@@ -382,6 +385,22 @@ final class ConnectionRecorder {
         publish();
         server.store.addMessage(message);
         server.messageReceived(message);
+        Runnable then;
+        synchronized (this) {
+            then = whenStored;
+            whenStored = null;
+        }
+        if (then != null) {
+            then.run();
+        }
+    }
+
+    /**
+     * Runs this once the message just accepted is stored and announced (after its 250): what must not
+     * come before the message itself, such as a notification about it.
+     */
+    synchronized void afterStored(Runnable then) {
+        whenStored = then;
     }
 
     synchronized void clientHungUp() {

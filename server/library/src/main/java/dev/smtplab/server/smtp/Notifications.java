@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Delivery status notifications about accepted messages (RFC 3461, RFC 3464): the failures and
  * delays rules asked for, and the successes a client asked for with NOTIFY=SUCCESS. They are
- * decided when the message is accepted, then written and delivered on a thread of their own, never
+ * decided when the message is accepted, timed from when it is stored (after its 250), then written
+ * and delivered on a thread of their own, never
  * a session's: into the store, from the null sender to the message's sender, linked to the message.
  * No notification is ever sent about a message from the null sender (no loops), and NOTIFY=NEVER
  * (or a NOTIFY without FAILURE, or DELAY) is honoured.
@@ -105,8 +106,11 @@ final class Notifications {
             recorder.event("a " + notification.action().field() + " notification (DSN) about "
                     + String.join(", ", notification.reasons()) + " goes to <" + message.mailFrom() + "> in "
                     + notification.after().toMillis() + " ms");
-            scheduler.schedule(() -> send(message, notification), notification.after().toMillis(),
-                    TimeUnit.MILLISECONDS);
+        }
+        if (!pending.isEmpty()) {
+            // The clock starts once the message itself is stored and announced: a report never comes first.
+            recorder.afterStored(() -> pending.values().forEach(notification -> scheduler.schedule(
+                    () -> send(message, notification), notification.after().toMillis(), TimeUnit.MILLISECONDS)));
         }
     }
 

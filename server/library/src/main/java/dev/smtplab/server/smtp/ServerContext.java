@@ -106,8 +106,11 @@ final class ServerContext {
      * transcript naming the message it is about.
      */
     RecordedMessage deliverNotification(byte[] data, String to, String aboutMessageId, String action) {
-        return recordLocal(data, "", java.util.List.of(to), null, "a " + action + " notification (DSN) about message "
-                + aboutMessageId + ": " + data.length + " octets, from <> to <" + to + ">", "notification");
+        RecordedMessage report = recordLocal(data, "", java.util.List.of(to), null, "a " + action + " notification "
+                + "(DSN) about message " + aboutMessageId + ": " + data.length + " octets, from <> to <" + to + ">",
+                "notification");
+        tell(listener -> listener.notificationSent(report, aboutMessageId, action));
+        return report;
     }
 
     private RecordedMessage recordLocal(byte[] data, String mailFrom, java.util.List<String> recipients, String inbox,
