@@ -134,7 +134,7 @@ class RecordReplayIT {
     /** The header's port and date, the upstream's port in the name, and the timing: what differs from run to run. */
     private static String withoutVaryingLines(String recording) {
         return recording.replaceAll("(?m)^# Recorded by .*\\n", "").replaceAll("(?m)^  name: .*\\n", "")
-                .replaceAll("(?s)  timing:.*?(?=^rules:|\\z)", "");
+                .replaceAll("(?ms)^  timing:.*?(?=^rules:|\\z)", "");
     }
 
     @Test
