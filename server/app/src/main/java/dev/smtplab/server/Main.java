@@ -121,6 +121,11 @@ public final class Main implements Callable<Integer> {
     @Mixin
     WebhookOptions webhookOptions;
 
+    @Option(names = "--bounce-relay", paramLabel = "HOST:PORT",
+            description = "Also send each delivery status notification (bounce, delay notice, success report) to "
+                    + "this SMTP server, your application's bounce handler, from <>; retried while it is down.")
+    String bounceRelay;
+
     /** The server's webhooks: --webhook's endpoints, and those the API adds. */
     private final dev.smtplab.server.webhook.Webhooks webhooks = new dev.smtplab.server.webhook.Webhooks(
             dev.smtplab.server.webhook.Webhooks.Settings.DEFAULT, java.time.Clock.systemUTC());
@@ -289,6 +294,9 @@ public final class Main implements Callable<Integer> {
                     + " stored, shared with every SMTP Lab that uses it)");
         }
         Scenario scenario = server.scenario();
+        if (bounceRelay != null) {
+            out.println("bounce relay: " + bounceRelay + " (delivery status notifications go there too, from <>)");
+        }
         for (var endpoint : webhooks.endpoints()) {
             out.println("webhook: " + endpoint.url() + " (signed with SMTPLab-Signature" + (webhookOptions.secretGenerated()
                     ? ", secret " + webhookOptions.secret() + ", made now: --webhook-secret keeps one)" : ")"));
@@ -368,6 +376,17 @@ public final class Main implements Callable<Integer> {
         web.checkInboxes(inboxNames);
         if (failures.replayFile != null && scenario.personality().map(Personality::offersAuth).orElse(false)) {
             builder.anyLoginUnlessUsersAreNamed();
+        }
+        if (bounceRelay != null) {
+            int colon = bounceRelay.lastIndexOf(':');
+            String host = colon < 0 ? "" : bounceRelay.substring(0, colon).replaceAll("^\\[|]$", "");
+            String port = colon < 0 ? "" : bounceRelay.substring(colon + 1);
+            if (host.isBlank() || !port.matches("\\d{1,5}") || Integer.parseInt(port) < 1
+                    || Integer.parseInt(port) > 65535) {
+                throw new IllegalArgumentException("--bounce-relay " + bounceRelay + ": give HOST:PORT, such as "
+                        + "127.0.0.1:2526");
+            }
+            builder.bounceRelay(host, Integer.parseInt(port), java.time.Duration.ofSeconds(1));
         }
         return builder
                 .scenario(scenario)

@@ -287,6 +287,32 @@ class MainTest {
     }
 
     @Test
+    void bounce_relay_hands_reports_to_the_applications_server_and_a_bad_value_is_named() throws Exception {
+        Run bad = run("--smtp-port", "0", "--bounce-relay", "handler.test");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("smtplab-server: --bounce-relay handler.test: give HOST:PORT, such as "
+                + "127.0.0.1:2526\n");
+        FakeSmtpServer handler = FakeSmtpServer.builder().build().start();
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--no-tls", "--smtp-port", "0", "--store", "memory", "--preset",
+                "bounce-later:after=0s", "--bounce-relay", "127.0.0.1:" + handler.port());
+        FakeSmtpServer lab = main.serverSettings().build().start();
+        try (RawSmtp smtp = new RawSmtp(lab.port())) {
+            smtp.reply();
+            smtp.command("EHLO app.example.test");
+            smtp.command("MAIL FROM:<app@example.test>");
+            smtp.command("RCPT TO:<bob@example.test>");
+            smtp.command("DATA");
+            smtp.command("Subject: hi\r\n\r\nhello\r\n.");
+        } finally {
+            assertThat(handler.awaitMessage(message -> message.mailFrom().isEmpty(), java.time.Duration.ofSeconds(10))
+                    .acceptedRecipients()).containsExactly("app@example.test");
+            lab.stop();
+            handler.stop();
+        }
+    }
+
+    @Test
     void presets_rules_and_magic_addresses_flags_build_the_scenario(@TempDir Path folder) throws Exception {
         Path rules = folder.resolve("rules.yaml");
         Files.writeString(rules, "rules:\n  - id: mine\n    stage: noop\n    effect: { reply: 250 2.0.0 mine }\n");

@@ -47,6 +47,8 @@ public final class FakeSmtpServer implements AutoCloseable {
     public static final int MAX_MESSAGE_SIZE_LIMIT = Integer.MAX_VALUE - 8;
     /** RFC 5321, 4.5.3.2.7 asks servers to wait at least 5 minutes for the next command; Postfix waits 300 s. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+    /** Tries per report to the bounce relay: the first, then after 1, 2, 4 and 8 s (see Builder#bounceRelay). */
+    static final int BOUNCE_RELAY_ATTEMPTS = 5;
 
     private final InetAddress bindAddress;
     private final String hostName;
@@ -74,6 +76,10 @@ public final class FakeSmtpServer implements AutoCloseable {
                 builder.lenient, builder.limits);
         this.listener = new SmtpListener(settings, store, inboxes, builder.clock);
         this.listener.responder(builder.responder);
+        if (builder.bounceRelayHost != null) {
+            this.listener.bounceRelay(builder.bounceRelayHost, builder.bounceRelayPort, builder.bounceRelayFirstRetry,
+                    BOUNCE_RELAY_ATTEMPTS);
+        }
         builder.inboxPorts.forEach(listener::openInboxPort);
     }
 
@@ -295,6 +301,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         private boolean authAcceptAny;
         /** A replayed recording offered AUTH: any login, unless users are given. */
         private boolean replayTakesAnyLogin;
+        private String bounceRelayHost;
+        private int bounceRelayPort;
+        private Duration bounceRelayFirstRetry = Duration.ofSeconds(1);
         private boolean requireAuth;
         private boolean allowPlaintextAuth;
         private boolean lenient;
@@ -485,6 +494,22 @@ public final class FakeSmtpServer implements AutoCloseable {
          */
         public Builder anyLoginUnlessUsersAreNamed() {
             this.replayTakesAnyLogin = true;
+            return this;
+        }
+
+        /**
+         * Delivery status notifications (bounces, delay notices, success reports) also go to this SMTP
+         * server, the application's bounce handler, from {@code <>}: a failure to reach it is tried again
+         * after 1, 2, 4 and 8 s ({@code firstRetry} doubling), a 5xx refusal is not. They are stored too.
+         */
+        public Builder bounceRelay(String host, int port, Duration firstRetry) {
+            if (host == null || host.isBlank() || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("a bounce relay is HOST:PORT with a port from 1 to 65535, got "
+                        + host + ":" + port);
+            }
+            this.bounceRelayHost = host;
+            this.bounceRelayPort = port;
+            this.bounceRelayFirstRetry = Objects.requireNonNull(firstRetry);
             return this;
         }
 

@@ -27,6 +27,13 @@ public interface ServerEventListener {
     default void notificationSent(RecordedMessage report, String aboutMessageId, String action) {
     }
 
+    /**
+     * A report was handed to the bounce relay (outcome delivered), could not be and will be tried
+     * again (retrying), or was given up on (failed); {@code error} says why, else null.
+     */
+    default void notificationRelayed(RecordedMessage report, String relay, String outcome, int attempt, String error) {
+    }
+
     /** The server finished a reply with this code. */
     default void replySent(String sessionId, int code) {
     }

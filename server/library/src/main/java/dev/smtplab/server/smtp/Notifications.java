@@ -32,19 +32,10 @@ final class Notifications {
     private static final Set<String> DEFAULT_NOTIFY = Set.of("FAILURE", "DELAY");
 
     private final ServerContext server;
-    private final java.util.concurrent.ScheduledThreadPoolExecutor scheduler;
+    private final java.util.concurrent.ScheduledThreadPoolExecutor scheduler = idleEnding("smtplab-notifications");
 
     Notifications(ServerContext server) {
         this.server = server;
-        this.scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "smtplab-notifications");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // No thread waits idle for a server that sends no notification, or no longer does.
-        scheduler.setKeepAliveTime(5, TimeUnit.SECONDS);
-        scheduler.allowCoreThreadTimeOut(true);
-        scheduler.setRemoveOnCancelPolicy(true);
     }
 
     /** One notification to send: an action, when, and about which recipients. */
@@ -127,12 +118,61 @@ final class Notifications {
                     : xtextDecoded(envid), ret.equalsIgnoreCase("HDRS"), message.receivedAt(), message.mailFrom(),
                     message.data(), attempted);
             byte[] dsn = DsnMessage.write(report, now, "m" + message.id() + "-" + notification.action().field());
-            server.deliverNotification(dsn, message.mailFrom(), message.id(), notification.action().field());
+            RecordedMessage stored = server.deliverNotification(dsn, message.mailFrom(), message.id(),
+                    notification.action().field());
+            Relay relay = this.relay;
+            if (relay != null) {
+                relayer.execute(() -> relay(relay, stored, 1, relay.firstRetry()));
+            }
         } catch (RuntimeException e) {
             // A notification that cannot be made or kept is lost, never a session's trouble.
             System.err.println("smtplab: the " + notification.action().field() + " notification about message "
                     + message.id() + " could not be delivered: " + e);
         }
+    }
+
+    /** Where reports also go: the application's bounce handler, an SMTP server (--bounce-relay). */
+    record Relay(String host, int port, Duration firstRetry, int attempts) {
+    }
+
+    private volatile Relay relay;
+    /** Relaying has a thread of its own: a relay that is down must not hold up the reports still to write. */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor relayer = idleEnding("smtplab-bounce-relay");
+
+    void relayTo(Relay relay) {
+        this.relay = relay;
+    }
+
+    /** One attempt; a temporary failure (4xx, no connection) is tried again later, a permanent one (5xx) is not. */
+    private void relay(Relay relay, RecordedMessage report, int attempt, Duration wait) {
+        String where = relay.host() + ":" + relay.port();
+        try {
+            dev.smtplab.server.bounce.RelayClient.send(relay.host(), relay.port(), server.hostName,
+                    report.acceptedRecipients().get(0), report.data(), Duration.ofSeconds(10));
+            server.relayed(report, where, "delivered", attempt, null);
+        } catch (java.io.IOException e) {
+            boolean retry = !(e instanceof dev.smtplab.server.bounce.RelayClient.Refused refused && !refused.temporary())
+                    && attempt < relay.attempts();
+            server.relayed(report, where, retry ? "retrying" : "failed", attempt, e.getMessage());
+            if (retry) {
+                relayer.schedule(() -> relay(relay, report, attempt + 1, wait.multipliedBy(2)), wait.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor idleEnding(String name) {
+        java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        // No thread waits idle for a server that sends no notification, or no longer does.
+        executor.setKeepAliveTime(5, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     private static Set<String> notify(Recipient recipient) {
@@ -149,7 +189,9 @@ final class Notifications {
 
     /** Notifications not yet sent are dropped: a stopped server sends nothing. The thread ends when idle. */
     void stop() {
-        scheduler.getQueue().forEach(task -> ((java.util.concurrent.Future<?>) task).cancel(false));
-        scheduler.purge();
+        for (java.util.concurrent.ScheduledThreadPoolExecutor executor : List.of(scheduler, relayer)) {
+            executor.getQueue().forEach(task -> ((java.util.concurrent.Future<?>) task).cancel(false));
+            executor.purge();
+        }
     }
 }

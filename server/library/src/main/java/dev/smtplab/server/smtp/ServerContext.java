@@ -113,6 +113,15 @@ final class ServerContext {
         return report;
     }
 
+    /** A report was handed to the bounce relay, or could not be (yet). */
+    void relayed(RecordedMessage report, String relay, String outcome, int attempt, String error) {
+        tell(listener -> listener.notificationRelayed(report, relay, outcome, attempt, error));
+        if (outcome.equals("failed")) {
+            System.err.println("smtplab: the bounce relay " + relay + " did not take report " + report.id()
+                    + " after " + attempt + " attempt(s): " + error);
+        }
+    }
+
     private RecordedMessage recordLocal(byte[] data, String mailFrom, java.util.List<String> recipients, String inbox,
                                         String what, String origin) {
         long index = nextConnectionIndex();

@@ -123,6 +123,11 @@ public final class SmtpListener {
         context.rules.responder(responder);
     }
 
+    /** Delivery status notifications also go to this SMTP server, with up to {@code attempts} tries. */
+    public void bounceRelay(String host, int port, java.time.Duration firstRetry, int attempts) {
+        context.notifications.relayTo(new Notifications.Relay(host, port, firstRetry, attempts));
+    }
+
     public void addListener(ServerEventListener listener) {
         context.addListener(listener);
     }
