@@ -103,6 +103,7 @@ async function route() {
     else if (view === "session" && id) { show("session"); await openSession(id); }
     else if (view === "failures") { show("failures"); await loadFailures(); }
     else if (view === "lessons") { show("lessons"); await loadLessons(); }
+    else if (view === "webhooks") { show("webhooks"); await loadWebhooks(); }
     else if (view === "lesson" && id) { show("lesson"); await openLesson(decodeURIComponent(id)); }
     else { show("inbox"); await loadInbox(); }
   } catch (e) {
@@ -156,7 +157,8 @@ async function openMessage(id) {
     ...entry(t("message.client"), m.clientAddress + ":" + m.clientPort + (m.helo ? " (HELO " + m.helo + ")" : "")),
     ...entry(t("message.received"), t("message.receivedDetail", time(m.receivedAt), size(m.size), m.connectionIndex, m.transactionIndex)),
     ...(m.suspiciousEndOfData.length ? entry(t("message.warning"), t("message.smuggling", m.suspiciousEndOfData.join(", "))) : []),
-    ...(m.partsOmitted.length ? entry(t("message.notShown"), t("message.notShownDetail", m.partsOmitted.join("; "))) : []));
+    ...(m.partsOmitted.length ? entry(t("message.notShown"), t("message.notShownDetail", m.partsOmitted.join("; "))) : []),
+    ...reportAbout(m));
   $("#message-raw").href = m.links.raw;
   $("#message-session").href = "#/session/" + m.sessionId;
   $("#message-delete").onclick = async () => { await api("DELETE", "/api/v1/messages/" + m.id); location.hash = "#/inbox"; };
@@ -177,6 +179,14 @@ async function openMessage(id) {
   const session = await api("GET", "/api/v1/sessions/" + encodeURIComponent(m.sessionId)).catch(() => null);
   $("#tab-transcript").replaceChildren(...(session ? transcript(session.transcript) : [el("li", { class: "empty" }, t("message.sessionGone"))]));
   showTab(m.html ? "html" : "text");
+}
+
+// A delivery status notification this server sent names the message it is about: link the two.
+function reportAbout(m) {
+  const about = m.headers.find((h) => h.name.toLowerCase() === "x-smtp-lab-report-about");
+  if (!about || !/^\d+$/.test(about.value.trim())) return [];
+  return [el("dt", {}, t("message.reportAbout")),
+    el("dd", {}, el("a", { id: "message-report-about", href: "#/message/" + about.value.trim() }, t("message.reportAboutLink", about.value.trim())))];
 }
 
 function transcript(lines) {
@@ -248,6 +258,52 @@ async function loadFailures() {
 
 const lessonName = (lesson) => t("lessons.name", lesson.lesson) + (lesson.lessonId ? " (" + lesson.lessonId + ")" : "");
 
+// ---- webhooks ------------------------------------------------------------------------------
+
+async function loadWebhooks() {
+  $("#webhooks-error").textContent = "";
+  let state = { webhooks: [], deliveries: [] };
+  try {
+    state = await api("GET", "/api/v1/webhooks");
+  } catch (e) {
+    $("#webhooks-error").textContent = t("webhooks.listError", e.message);
+  }
+  $("#webhooks tbody").replaceChildren(...state.webhooks.map((w) => el("tr", {},
+    el("td", {}, w.url), el("td", {}, w.queued), el("td", {}, w.delivered), el("td", {}, w.failed), el("td", {}, w.dropped),
+    el("td", {}, el("button", { class: "danger", onclick: async () => {
+      try {
+        await api("DELETE", "/api/v1/webhooks?url=" + encodeURIComponent(w.url));
+        await loadWebhooks();
+      } catch (e) {
+        $("#webhooks-error").textContent = t("webhooks.removeError", e.message);
+      }
+    } }, t("webhooks.remove"))))));
+  $("#webhooks-empty").hidden = state.webhooks.length > 0;
+  $("#deliveries tbody").replaceChildren(...state.deliveries.map((d) => el("tr", { class: "outcome-" + d.outcome },
+    el("td", {}, time(d.at)), el("td", {}, d.event + " " + d.type), el("td", {}, d.url), el("td", {}, d.attempt),
+    el("td", {}, d.status == null ? (d.error || "") : String(d.status)), el("td", {}, d.millis + " ms"),
+    el("td", {}, d.outcome === "delivered" ? t("webhooks.outcome.delivered")
+      : d.outcome === "retrying" ? t("webhooks.outcome.retrying") : t("webhooks.outcome.failed")))));
+  $("#deliveries-empty").hidden = state.deliveries.length > 0;
+}
+
+async function addWebhook(event) {
+  event.preventDefault();
+  $("#webhooks-error").textContent = "";
+  $("#webhook-secret-made").textContent = "";
+  const body = { url: $("#webhook-url").value.trim() };
+  if ($("#webhook-secret").value) body.secret = $("#webhook-secret").value;
+  try {
+    const added = await api("POST", "/api/v1/webhooks", body);
+    if (added.secret) $("#webhook-secret-made").textContent = t("webhooks.secretMade", added.secret);
+    $("#webhook-url").value = "";
+    $("#webhook-secret").value = "";
+    await loadWebhooks();
+  } catch (e) {
+    $("#webhooks-error").textContent = t("webhooks.addError", e.message);
+  }
+}
+
 async function loadLessons() {
   $("#lessons-error").textContent = "";
   let transcripts = [];
@@ -317,6 +373,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("#delete-all").addEventListener("click", async () => { await api("DELETE", scope() + "/messages"); loadInbox(); });
   $("#rule-add").addEventListener("click", () => failureChange(api("POST", scope() + "/failure-modes/rules", $("#rule-json").value)));
   $("#reset").addEventListener("click", () => failureChange(api("DELETE", scope() + "/failure-modes")));
+  $("#webhook-form").addEventListener("submit", addWebhook);
   $("#inbox-switch").addEventListener("change", () => {
     inbox = $("#inbox-switch").value;
     localStorage.setItem("smtplab.inbox", inbox);

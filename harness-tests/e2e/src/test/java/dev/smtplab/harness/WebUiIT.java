@@ -1,6 +1,7 @@
 package dev.smtplab.harness;
 
 import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.web.WebAccess;
 import dev.smtplab.server.web.WebServer;
 import org.junit.jupiter.api.AfterAll;
@@ -125,6 +126,56 @@ class WebUiIT {
         browser.switchTo().defaultContent();
         assertThat(browser.getTitle()).isEqualTo("SMTP Lab");
         screenshot("message");
+    }
+
+    @Test
+    void webhooks_are_added_in_the_page_their_deliveries_listed_and_a_bounce_links_to_its_message() throws Exception {
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            smtp.setScenario(dev.smtplab.server.scenario.Scenario.builder().preset("bounce-later:after=0s").build());
+            browser.get("http://127.0.0.1:" + web.port() + "/#/webhooks");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhooks-empty")));
+            browser.findElement(By.id("webhook-url")).sendKeys("ftp://nowhere.test/");
+            browser.findElement(By.cssSelector("#webhook-form button")).click();
+            // The browser's own check of a URL field passes ftp: on; the server names what is wrong.
+            wait.until(driver -> driver.findElement(By.id("webhooks-error")).getText().contains("http:// or https://"));
+            WebElement url = browser.findElement(By.id("webhook-url"));
+            url.clear();
+            url.sendKeys("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+            browser.findElement(By.cssSelector("#webhook-form button")).click();
+            wait.until(driver -> driver.findElement(By.id("webhook-secret-made")).getText().contains("whsec_"));
+            assertThat(browser.findElement(By.cssSelector("#webhooks tbody")).getText()).contains("/hook");
+            assertThat(browser.findElement(By.id("webhooks-error")).getText()).isEmpty();
+
+            assertThat(ClientRun.send(smtp.port(), "--from", "app@example.test", "--to", "bob@example.test").exitCode())
+                    .isZero();
+            RecordedMessage original = smtp.awaitMessage(message -> !message.mailFrom().isEmpty(), Duration.ofSeconds(5));
+            RecordedMessage bounce = smtp.awaitMessage(message -> message.mailFrom().isEmpty(), Duration.ofSeconds(5));
+            wait.until(driver -> {
+                driver.navigate().refresh();
+                return driver.findElements(By.cssSelector("#deliveries tbody tr")).size() >= 3;
+            });
+            assertThat(browser.findElement(By.cssSelector("#deliveries tbody")).getText()).contains("message.received",
+                    "bounce.sent", "delivered");
+            screenshot("webhooks");
+
+            browser.get("http://127.0.0.1:" + web.port() + "/#/message/" + bounce.id());
+            WebElement about = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message-report-about")));
+            assertThat(about.getText()).isEqualTo("message " + original.id());
+            about.click();
+            wait.until(driver -> driver.findElement(By.id("message-subject")).getText().equals("Test message from smtplab"));
+            screenshot("bounce-link");
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     @Test

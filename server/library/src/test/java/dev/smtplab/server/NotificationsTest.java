@@ -106,6 +106,7 @@ class NotificationsTest {
         assertThat(report.getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
         assertThat(report.getHeader("In-Reply-To")[0]).isEqualTo("<original-1@client.example.test>");
         assertThat(report.getHeader("Auto-Submitted")[0]).isEqualTo("auto-replied");
+        assertThat(report.getHeader("X-SMTP-Lab-Report-About")[0]).isEqualTo(original.id());
         MimeMultipart parts = (MimeMultipart) report.getContent();
         assertThat(parts.getCount()).isEqualTo(3);
         assertThat(parts.getBodyPart(0).getContent().toString()).contains("<bob@example.test>: host mx.example.test "

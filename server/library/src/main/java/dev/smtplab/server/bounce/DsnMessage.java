@@ -15,6 +15,8 @@ import java.util.Locale;
  * it is itself sent from the null sender, so no notification is ever sent about it.
  */
 public final class DsnMessage {
+    /** Names the stored message a report is about, for the web UI's link between the two. */
+    public static final String ABOUT_HEADER = "X-SMTP-Lab-Report-About";
     /** Past this, only the header goes back (Postfix's bounce_size_limit). */
     public static final int FULL_RETURN_LIMIT = 50_000;
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z",
@@ -25,6 +27,14 @@ public final class DsnMessage {
 
     /** The report as a message, CRLF line ends; {@code id} makes its Message-ID and boundary unique. */
     public static byte[] write(DeliveryReport report, Instant now, String id) {
+        return write(report, now, id, null);
+    }
+
+    /**
+     * As {@link #write(DeliveryReport, Instant, String)}, naming the stored message the report is about
+     * in {@value #ABOUT_HEADER} (the web UI links the two), when {@code aboutMessageId} is not null.
+     */
+    public static byte[] write(DeliveryReport report, Instant now, String id, String aboutMessageId) {
         String host = report.reportingMta();
         String boundary = "=_smtplab_dsn_" + id + "_" + now.toEpochMilli();
         DeliveryReport.Action action = report.recipients().get(0).action();
@@ -44,6 +54,9 @@ public final class DsnMessage {
             line(head, "References: " + originalId);
         }
         line(head, "Auto-Submitted: auto-replied");
+        if (aboutMessageId != null) {
+            line(head, ABOUT_HEADER + ": " + aboutMessageId);
+        }
         line(head, "MIME-Version: 1.0");
         line(head, "Content-Type: multipart/report; report-type=delivery-status;");
         line(head, "\tboundary=\"" + boundary + "\"");

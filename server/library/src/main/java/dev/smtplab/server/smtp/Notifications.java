@@ -117,7 +117,8 @@ final class Notifications {
             DeliveryReport report = new DeliveryReport(server.hostName, envid == null || envid.isEmpty() ? null
                     : xtextDecoded(envid), ret.equalsIgnoreCase("HDRS"), message.receivedAt(), message.mailFrom(),
                     message.data(), attempted);
-            byte[] dsn = DsnMessage.write(report, now, "m" + message.id() + "-" + notification.action().field());
+            byte[] dsn = DsnMessage.write(report, now, "m" + message.id() + "-" + notification.action().field(),
+                    message.id());
             RecordedMessage stored = server.deliverNotification(dsn, message.mailFrom(), message.id(),
                     notification.action().field());
             Relay relay = this.relay;
