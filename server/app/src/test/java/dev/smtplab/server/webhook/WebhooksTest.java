@@ -128,6 +128,21 @@ class WebhooksTest {
     }
 
     @Test
+    void a_refused_session_is_its_own_event() throws Exception {
+        start(Scenario.builder().preset("reject-connection").build());
+        List<Received> received = new CopyOnWriteArrayList<>();
+        webhooks.add(receiver(received, () -> 200, new CountDownLatch(0)), SECRET);
+        try (RawSmtp client = new RawSmtp(smtp.port())) {
+            assertThat(client.reply()).startsWith("554");
+        }
+        await(() -> received.stream().anyMatch(r -> r.type().equals("session.refused")));
+        JsonNode refused = json.readTree(received.stream().filter(r -> r.type().equals("session.refused")).findFirst()
+                .orElseThrow().body());
+        assertThat(refused.get("data").get("outcome").asText()).isEqualTo("rejected");
+        assertThat(refused.get("data").get("client").asText()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void a_slow_receiver_never_slows_smtp() throws Exception {
         start(Scenario.none());
         List<Received> received = new CopyOnWriteArrayList<>();
