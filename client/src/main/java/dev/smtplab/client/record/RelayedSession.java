@@ -167,13 +167,17 @@ final class RelayedSession {
         }
     }
 
-    /** A line without its CRLF (a bare LF ends one too); null at the end of the stream. */
+    /**
+     * A line without its CRLF (a bare LF ends one too); null at the end of the stream, even after part
+     * of a line: what a client did not finish is never relayed (a lone "." cut before its CRLF would
+     * otherwise deliver a message the client never ended).
+     */
     private static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         while (true) {
             int b = in.read();
             if (b < 0) {
-                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+                return null;
             }
             if (b == '\n') {
                 byte[] bytes = line.toByteArray();

@@ -104,6 +104,28 @@ class RecordingProxyTest {
     }
 
     @Test
+    void a_client_that_leaves_in_the_middle_of_the_message_delivers_nothing_even_after_a_bare_dot() throws Exception {
+        start(false);
+        try (SmtpConnection smtp = client()) {
+            smtp.readReply();
+            smtp.command("EHLO client.example.test");
+            smtp.command("MAIL FROM:<alice@example.test>");
+            smtp.command("RCPT TO:<bob@example.test>");
+            assertThat(smtp.command("DATA").code()).isEqualTo(354);
+            // The end of data is CRLF.CRLF; a "." the connection cuts before its CRLF ends nothing.
+            smtp.sendBytes("Subject: cut\r\n\r\nhalf\r\n.".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (shown.stream().noneMatch(line -> line.contains("the session ended")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(shown).anySatisfy(line -> assertThat(line).contains("in the middle of the message"));
+        proxy.close();
+        upstream.awaitSession(session -> session.ended().isPresent(), WAIT);
+        assertThat(upstream.messages()).isEmpty();
+    }
+
+    @Test
     void no_data_refuses_data_itself_so_nothing_is_delivered() throws Exception {
         start(true);
         try (SmtpConnection smtp = client()) {
