@@ -39,8 +39,11 @@ final class Notifications {
     }
 
     /** One notification to send: an action, when, and about which recipients. */
-    private record Pending(DeliveryReport.Action action, Duration after, List<DeliveryReport.Entry> entries,
-                           List<String> reasons) {
+    private record Pending(DeliveryReport.Action action, Duration after, List<DeliveryReport.Entry> entries) {
+        /** The recipients it is about, for the transcript. */
+        String recipients() {
+            return String.join(", ", entries.stream().map(DeliveryReport.Entry::finalRecipient).toList());
+        }
     }
 
     /**
@@ -89,13 +92,12 @@ final class Notifications {
                     action == DeliveryReport.Action.DELIVERED ? null : reply.oneLine(), null,
                     action == DeliveryReport.Action.DELAYED ? message.receivedAt().plus(RETRY_LIMIT) : null);
             Pending group = pending.computeIfAbsent(action + "|" + after.toMillis(),
-                    key -> new Pending(action, after, new ArrayList<>(), new ArrayList<>()));
+                    key -> new Pending(action, after, new ArrayList<>()));
             group.entries().add(entry);
-            group.reasons().add(recipient.address());
         }
         for (Pending notification : pending.values()) {
             recorder.event("a " + notification.action().field() + " notification (DSN) about "
-                    + String.join(", ", notification.reasons()) + " goes to <" + message.mailFrom() + "> in "
+                    + notification.recipients() + " goes to <" + message.mailFrom() + "> in "
                     + notification.after().toMillis() + " ms");
         }
         if (!pending.isEmpty()) {
