@@ -102,16 +102,12 @@ public final class Presets {
                             new Effect.Reply(SmtpReply.of(454, "4.7.0", "Temporary authentication failure"))))),
             new Preset("bounce-later", "every recipient, or those listed (addresses=), is accepted, then bounces "
                     + "after= (default 5s) with a failure notification (DSN) giving 550 5.1.1, or reply=",
-                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("bounce-later"), SmtpStage.RCPT,
-                                    new Effect.Bounce(parameters.reply("reply", Effect.Bounce.DEFAULT_REPLY),
-                                            parameters.duration("after", Duration.ofSeconds(5))))
-                            .when(recipientsOrAll(parameters)))),
+                    (builder, parameters) -> noticeLater(builder, parameters, "bounce-later", Effect.Bounce.DEFAULT_REPLY,
+                            Effect.Bounce::new)),
             new Preset("soft-bounce-later", "every recipient, or those listed (addresses=), is accepted, then gets a "
                     + "\"delayed, still trying\" notification (DSN) after= (default 5s) giving 451 4.4.1, or reply=",
-                    (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("soft-bounce-later"), SmtpStage.RCPT,
-                                    new Effect.DelayNotice(parameters.reply("reply", Effect.DelayNotice.DEFAULT_REPLY),
-                                            parameters.duration("after", Duration.ofSeconds(5))))
-                            .when(recipientsOrAll(parameters)))),
+                    (builder, parameters) -> noticeLater(builder, parameters, "soft-bounce-later",
+                            Effect.DelayNotice.DEFAULT_REPLY, Effect.DelayNotice::new)),
             new Preset("drop-during-data", "after the 354, the connection is reset once after= octets (default 0) "
                     + "of the message arrived",
                     (builder, parameters) -> builder.rule(Rule.at(builder.uniqueId("drop-during-data"),
@@ -176,6 +172,14 @@ public final class Presets {
     }
 
     /** A preset's key=value parameters; every one given must be one the preset reads. */
+    /** A rule at RCPT for every recipient, or those in addresses=: accept, then a notification giving reply= after after=. */
+    private static void noticeLater(Scenario.Builder builder, Parameters parameters, String name, SmtpReply defaultReply,
+                                    java.util.function.BiFunction<SmtpReply, Duration, Effect> effect) {
+        builder.rule(Rule.at(builder.uniqueId(name), SmtpStage.RCPT, effect.apply(parameters.reply("reply", defaultReply),
+                        parameters.duration("after", Duration.ofSeconds(5))))
+                .when(recipientsOrAll(parameters)));
+    }
+
     private static final class Parameters {
         private final String preset;
         private final Map<String, String> values;
