@@ -374,8 +374,8 @@ public final class Main implements Callable<Integer> {
 
         Set<String> inboxNames = inboxes.apply(builder, failures.contents());
         web.checkInboxes(inboxNames);
-        if (failures.replayFile != null && scenario.personality().map(Personality::offersAuth).orElse(false)) {
-            builder.anyLoginUnlessUsersAreNamed();
+        if (failures.replayFile != null) {
+            scenario.personality().ifPresent(builder::like);
         }
         if (bounceRelay != null) {
             int colon = bounceRelay.lastIndexOf(':');

@@ -482,18 +482,21 @@ public final class FakeSmtpServer implements AutoCloseable {
                     new IllegalArgumentException(recording + ": it has no personality: block, so it is not a "
                             + "recording; give a rules file as a scenario"));
             this.scenario = timing ? recorded.toBuilder().rulesFirst(personality.timingRules()).build() : recorded;
-            if (personality.hostName() != null && !hostNameGiven) {
-                this.hostName = personality.hostName();
-            }
-            return personality.offersAuth() ? anyLoginUnlessUsersAreNamed() : this;
+            return like(personality);
         }
 
         /**
-         * Any login is taken, before TLS too, unless {@link #authUser} or {@link #authAcceptAny} say
-         * otherwise: for a replay of a recorded server that took logins, as a recording holds no password.
+         * Takes on what a replay of this recorded server needs besides its scenario: its host name,
+         * unless {@link #hostName} gave one, and, if it took logins, any login (before TLS too: a
+         * recording holds no password) unless {@link #authUser} or {@link #authAcceptAny} say who.
          */
-        public Builder anyLoginUnlessUsersAreNamed() {
-            this.replayTakesAnyLogin = true;
+        public Builder like(dev.smtplab.server.scenario.Personality recorded) {
+            if (recorded.hostName() != null && !hostNameGiven) {
+                this.hostName = recorded.hostName();
+            }
+            if (recorded.offersAuth()) {
+                this.replayTakesAnyLogin = true;
+            }
             return this;
         }
 
