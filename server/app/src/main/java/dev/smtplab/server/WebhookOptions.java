@@ -3,9 +3,7 @@ package dev.smtplab.server;
 import dev.smtplab.server.webhook.Webhooks;
 import picocli.CommandLine.Option;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** --webhook and --webhook-secret: where events are POSTed, and the secret that signs them. */
@@ -31,9 +29,7 @@ final class WebhookOptions {
     String secret() {
         if (secret == null) {
             generated = true;
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            secret = "whsec_" + HexFormat.of().formatHex(random);
+            secret = Webhooks.newSecret();
         }
         return secret;
     }

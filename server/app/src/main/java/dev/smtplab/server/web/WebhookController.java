@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtplab.server.webhook.Webhooks;
 import io.javalin.http.Context;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +52,7 @@ final class WebhookController {
         if (body.has("secret") && !body.get("secret").isTextual()) {
             throw ApiException.badRequest("field secret: text of 16 characters or more");
         }
-        String secret = body.has("secret") ? body.get("secret").asText() : made();
+        String secret = body.has("secret") ? body.get("secret").asText() : Webhooks.newSecret();
         try {
             webhooks.add(body.get("url").asText(), secret);
         } catch (IllegalArgumentException e) {
@@ -85,11 +83,5 @@ final class WebhookController {
             throw new ApiException(404, "no webhook " + url);
         }
         ctx.status(204);
-    }
-
-    private static String made() {
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        return "whsec_" + HexFormat.of().formatHex(random);
     }
 }

@@ -67,6 +67,13 @@ public final class Webhooks implements ServerEventListener, AutoCloseable {
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final Deque<Delivery> log = new ArrayDeque<>();
 
+    /** A new signing secret, for an endpoint given none: "whsec_" and 24 random bytes in hex. */
+    public static String newSecret() {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        return "whsec_" + java.util.HexFormat.of().formatHex(random);
+    }
+
     public Webhooks(Settings settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings);
         this.clock = Objects.requireNonNull(clock);
