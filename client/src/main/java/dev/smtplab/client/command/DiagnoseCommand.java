@@ -1,5 +1,6 @@
 package dev.smtplab.client.command;
 
+import dev.smtplab.client.AtomicFile;
 import dev.smtplab.client.diagnose.Diagnoser;
 import dev.smtplab.client.diagnose.Diagnosis;
 import dev.smtplab.client.diagnose.Progress;
@@ -10,7 +11,6 @@ import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.HostAndPort;
 import dev.smtplab.client.record.Recording;
 import dev.smtplab.client.record.RecordingListener;
-import dev.smtplab.client.record.RecordingProxy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -161,7 +161,7 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
         for (var check : diagnosis.checks()) {
             Recording recording = recordings.get(HostAndPort.format(check.host(), check.port()));
             if (recording != null && recording.greeted()) {
-                RecordingProxy.writeAtomically(record, recording.yaml("Recorded by smtplab diagnose from "
+                AtomicFile.write(record, recording.yaml("Recorded by smtplab diagnose from "
                         + recording.name() + ", " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                         + " (no DATA was sent, so the message's reply is not in it).\nA rules file: ./smtplab server "
                         + "--replay " + record.getFileName() + " answers as the recorded server; edit it by hand as any "

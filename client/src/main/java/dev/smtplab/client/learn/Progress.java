@@ -1,13 +1,13 @@
 package dev.smtplab.client.learn;
 
+import dev.smtplab.client.AtomicFile;
+
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
 /**
@@ -62,14 +62,8 @@ final class Progress {
 
     private void save() throws IOException {
         Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-            values.store(writer, "smtplab learn: steps reached per lesson");
-        }
-        try {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        StringWriter text = new StringWriter();
+        values.store(text, "smtplab learn: steps reached per lesson");
+        AtomicFile.write(file, text.toString());
     }
 }

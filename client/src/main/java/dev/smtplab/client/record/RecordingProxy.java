@@ -1,5 +1,6 @@
 package dev.smtplab.client.record;
 
+import dev.smtplab.client.AtomicFile;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,10 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -120,29 +118,7 @@ public final class RecordingProxy implements AutoCloseable {
 
     /** Writes the recording, whole, over the file. */
     public synchronized void write() throws IOException {
-        writeAtomically(file, recording.yaml(header));
-    }
-
-    /** Writes into a temporary file beside the target, then moves it over the target. */
-    public static void writeAtomically(Path file, String text) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        Path temporary = Files.createTempFile(folder, "." + file.getFileName(), ".part");
-        try {
-            try {
-                // Readable by others as any file written by hand: a recording holds no secret.
-                Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: its own defaults.
-            }
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFile.write(file, recording.yaml(header));
     }
 
     /** Stops listening, waits a moment for the sessions in progress, and writes the file a last time. */
