@@ -94,6 +94,10 @@ final class Dialogues {
 
     /** The replies to the dialogue's lines (the greeting not counted), each as its last line. */
     static List<String> talk(int port, Case dialogue) throws IOException {
+        if (!dialogue.pipelined()) {
+            return wholeReplies(port, dialogue.lines()).stream().skip(1)
+                    .map(Dialogues::lastLine).toList();
+        }
         List<String> replies = new ArrayList<>();
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
@@ -101,29 +105,12 @@ final class Dialogues {
                     StandardCharsets.UTF_8));
             OutputStream out = socket.getOutputStream();
             reply(in);
-            if (dialogue.pipelined()) {
-                StringBuilder group = new StringBuilder();
-                dialogue.lines().forEach(line -> group.append(line).append("\r\n"));
-                out.write(group.toString().getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                for (int i = 0; i < dialogue.lines().size(); i++) {
-                    replies.add(reply(in));
-                }
-                return replies;
-            }
-            boolean inMessage = false;
-            for (String line : dialogue.lines()) {
-                out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                if (inMessage && !line.equals(".")) {
-                    continue;
-                }
-                String reply = reply(in);
-                replies.add(reply);
-                inMessage = reply.startsWith("354");
-                if (reply.startsWith("221") || reply.startsWith("421") || reply.equals("<closed>")) {
-                    break;
-                }
+            StringBuilder group = new StringBuilder();
+            dialogue.lines().forEach(line -> group.append(line).append("\r\n"));
+            out.write(group.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            for (int i = 0; i < dialogue.lines().size(); i++) {
+                replies.add(reply(in));
             }
         }
         return replies;
@@ -165,21 +152,19 @@ final class Dialogues {
         do {
             line = in.readLine();
             if (line == null) {
-                return reply.length() == 0 ? "<closed>" : reply.toString();
+                return "<closed>";
             }
             reply.append(reply.length() == 0 ? "" : "\n").append(line);
         } while (line.length() > 3 && line.charAt(3) == '-');
         return reply.toString();
     }
 
+    /** A whole reply's last line, the one with the final code. */
     private static String reply(BufferedReader in) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                return "<closed>";
-            }
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return line;
+        return lastLine(wholeReply(in));
+    }
+
+    private static String lastLine(String reply) {
+        return reply.substring(reply.lastIndexOf('\n') + 1);
     }
 }
