@@ -5,7 +5,9 @@ import dev.smtplab.client.diagnose.Diagnoser;
 import dev.smtplab.client.diagnose.Diagnosis;
 import dev.smtplab.client.diagnose.Progress;
 import dev.smtplab.client.diagnose.Report;
+import dev.smtplab.client.diagnose.policy.MtaSts;
 import dev.smtplab.client.dns.Dns;
+import dev.smtplab.client.dns.Dnssec;
 import dev.smtplab.client.i18n.Language;
 import dev.smtplab.client.i18n.Texts;
 import dev.smtplab.client.protocol.HostAndPort;
@@ -18,6 +20,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +35,9 @@ import java.util.concurrent.Callable;
 
 /** smtplab diagnose TARGET: the manual port-25 checklist, automated, ending in a verdict. */
 @Command(name = "diagnose", sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Check a domain's mail hosts (or one HOST:PORT): connect, banner, EHLO, TLS, and with --from "
-                + "MAIL FROM and RCPT TO (never DATA); then findings, most serious first, and a verdict."},
+        description = {"Check a domain's mail hosts (or one HOST:PORT): its SPF, DMARC, TLS-RPT and MTA-STS records, "
+                + "DNSSEC and DANE; each MX address (IPv4 and IPv6 on their own): connect, banner, EHLO, TLS, and with "
+                + "--from MAIL FROM and RCPT TO (never DATA); then findings, most serious first, and a verdict."},
         exitCodeListHeading = "%nExit codes (the worst finding):%n",
         exitCodeList = {" 0:nothing wrong (information only)", " 1:usage error", "10:warnings", "11:errors",
                 "12:critical: mail cannot get through this way"})
@@ -78,6 +83,35 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
                     + "./smtplab server --replay FILE answers like.")
     Path record;
 
+    @Option(names = "--trust-anchor", paramLabel = "FILE",
+            description = "DNSSEC trust anchors (DS or DNSKEY records in zone-file form) for the DANE checks "
+                    + "(default: the DNS root's keys as IANA publishes them).")
+    Path trustAnchor;
+
+    @Option(names = "--policy-port", paramLabel = "PORT", defaultValue = "443",
+            description = "The HTTPS port the MTA-STS policy is fetched from (default: ${DEFAULT-VALUE}, as RFC 8461 "
+                    + "says; another only for a test server of your own).")
+    int policyPort;
+
+    @Option(names = "--mx-port", paramLabel = "PORT", defaultValue = "25",
+            description = "The port MX hosts receive mail on, whose TLS MTA-STS and DANE speak of (default: "
+                    + "${DEFAULT-VALUE}; another only for a test server of your own).")
+    int mxPort;
+
+    @Option(names = "--dnsbl", paramLabel = "ZONES", split = ",",
+            description = "Look the MX hosts' addresses and your own outgoing address up in these DNS blocklists "
+                    + "(zen.spamhaus.org,bl.spamcop.net, say); off unless given.")
+    List<String> dnsblZones;
+
+    @Option(names = "--outgoing-address", paramLabel = "IP",
+            description = "Your own outgoing address for --dnsbl (default: the address a server's EHLO reply names, if any).")
+    String outgoingAddress;
+
+    @Option(names = "--probe-smuggling",
+            description = "Send one test message (from --from to --to) whose body holds each non-standard end-of-data "
+                    + "sequence, and report whether the server ends DATA early (SMTP smuggling). Only for servers you own.")
+    boolean probeSmuggling;
+
     /** The login, tried with AUTH PLAIN over TLS only. */
     private final AuthOptions auth = new AuthOptions();
     private final ConnectionOptions connection = new ConnectionOptions();
@@ -104,6 +138,31 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
         if (to != null && from == null) {
             throw new ParameterException(spec.commandLine(), "--to needs --from: the recipient is tried after MAIL FROM");
         }
+        if (probeSmuggling && (from == null || to == null)) {
+            throw new ParameterException(spec.commandLine(), "--probe-smuggling needs --from and --to: the probe is a "
+                    + "message from one to the other");
+        }
+        if (outgoingAddress != null && !HostAndPort.isIpLiteral(outgoingAddress)) {
+            throw new ParameterException(spec.commandLine(), "--outgoing-address " + outgoingAddress
+                    + ": give an IP address, such as 203.0.113.5");
+        }
+        if (outgoingAddress != null && dnsblZones == null) {
+            throw new ParameterException(spec.commandLine(), "--outgoing-address is looked up with --dnsbl: name the lists");
+        }
+        List<String> zones = new ArrayList<>();
+        for (String zone : dnsblZones == null ? List.<String>of() : dnsblZones) {
+            if (!zone.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\\.?")) {
+                throw new ParameterException(spec.commandLine(), "--dnsbl \"" + zone + "\" is not a DNS zone, such as "
+                        + "zen.spamhaus.org");
+            }
+            zones.add(zone.replaceAll("\\.$", ""));
+        }
+        try {
+            HostAndPort.port(Integer.toString(policyPort), "--policy-port " + policyPort);
+            HostAndPort.port(Integer.toString(mxPort), "--mx-port " + mxPort);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         String password = auth.password();
         Diagnoser diagnoser;
         HostAndPort hostAndPort = null;
@@ -117,6 +176,18 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
                     helo != null ? helo : SendCommand.localName(), from, to, auth.user(), password,
                     connection.connectTimeout(),
                     connection.replyTimeout(), connection.tlsSettings(), dns)).texts(texts);
+            diagnoser.records(dnssec(dns), new MtaSts.Fetch(connection.tlsSettings().socketFactory(),
+                    !connection.tlsSettings().insecure(), policyPort, connection.connectTimeout(), connection.replyTimeout()),
+                    mxPort);
+            if (!zones.isEmpty()) {
+                diagnoser.blocklists(zones, outgoingAddress);
+            }
+            if (probeSmuggling) {
+                diagnoser.probeSmuggling();
+                err.println("smtplab diagnose: --probe-smuggling sends a test message to " + to
+                        + " (one more for each sequence if the server ends DATA early); use it only on servers you own");
+                err.flush();
+            }
             if (HostAndPort.isIpLiteral(target)) {
                 // An address is a host, never a domain to look up MX records for.
                 hostAndPort = new HostAndPort(target, -1);
@@ -153,6 +224,16 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
             writeRecording(diagnosis, recordings, json ? err : out);
         }
         return diagnosis.exitCode();
+    }
+
+    /** DNSSEC validation from --trust-anchor, or from the root keys shipped with the client. */
+    private Dnssec dnssec(Dns dns) {
+        try (InputStream anchors = trustAnchor == null ? Dnssec.rootAnchors() : Files.newInputStream(trustAnchor)) {
+            return dns.validating(anchors);
+        } catch (IOException | RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "--trust-anchor " + trustAnchor + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), e);
+        }
     }
 
     /** The first server in the report's order that greeted, as a recording; nothing when none did. */

@@ -1,5 +1,6 @@
 package dev.smtplab.client.diagnose;
 
+import dev.smtplab.client.diagnose.policy.Dane;
 import dev.smtplab.client.protocol.ConnectionClosedException;
 import dev.smtplab.client.protocol.EhloExchange;
 import dev.smtplab.client.protocol.ObservingTrust;
@@ -56,10 +57,14 @@ final class PortProbe {
     private final String where;
 
     private final ProbeListeners listeners;
+    private final Dane dane;
+    private String ehloGreeting;
 
+    /** @param dane the host's TLSA records when DANE applies to this port (25), else null */
     PortProbe(Diagnoser.Options options, String host, String address, int port, Progress progress,
-              ProbeListeners listeners) {
+              ProbeListeners listeners, Dane dane) {
         this.listeners = listeners;
+        this.dane = dane;
         this.options = options;
         this.progress = progress;
         this.where = dev.smtplab.client.protocol.HostAndPort.format(host, port);
@@ -92,7 +97,7 @@ final class PortProbe {
         }
         connect = ConnectState.OPEN;
         connectMillis = millis(started);
-        address = smtp.socket().getInetAddress().getHostAddress();
+        address = dev.smtplab.client.protocol.HostAndPort.compact(smtp.socket().getInetAddress().getHostAddress());
         dev.smtplab.client.protocol.WireListener listener = listeners.listenerFor(host, port,
                 smtp.socket().getLocalAddress().getHostAddress());
         if (listener != null) {
@@ -182,6 +187,9 @@ final class PortProbe {
         progress.step(where, "waiting for the reply to EHLO");
         EhloExchange ehlo = EhloExchange.run(options.helo(), smtp::command);
         heloFallback |= ehlo.heloFallback();
+        if (ehloGreeting == null && ehlo.reply().isPositive()) {
+            ehloGreeting = ehlo.reply().lines().get(0);
+        }
         if (!ehlo.heloFallback() && !ehlo.reply().isPositive()) {
             fail(CheckFailure.Kind.EHLO_REFUSED, ehlo.reply().wireText());
         }
@@ -219,8 +227,16 @@ final class PortProbe {
         }
         boolean verified = options.tls().insecure() || trust.failure() == null;
         String why = trust.failure() == null ? null : TlsFailure.reason(trust.failure(), host);
+        Boolean daneMatch = null;
+        Dane.Tlsa matched = null;
+        if (dane != null && dane.applies()) {
+            List<X509Certificate> certificates = java.util.Arrays.stream(chain)
+                    .filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).toList();
+            matched = dane.match(certificates);
+            daneMatch = matched != null;
+        }
         tls = new PortCheck.Tls(info.protocol(), info.cipher(), info.subject(), names, info.issuer(), info.notAfter(),
-                daysLeft, info.sha256Fingerprint(), verified, why);
+                daysLeft, info.sha256Fingerprint(), verified, why, daneMatch, matched == null ? null : matched.toString());
         return true;
     }
 
@@ -244,7 +260,7 @@ final class PortProbe {
     private PortCheck result(CheckFailure failure, String reverseDns, Boolean reverseMatches) {
         return new PortCheck(host, address, port, tlsKind, connect, connectMillis, banner, bannerMillis, capabilities,
                 heloFallback, tls, capabilitiesAfterTls, speaksInstead, authReply, sender, reverseDns, reverseMatches,
-                failure);
+                failure, ehloGreeting);
     }
 
     private static long millis(long started) {

@@ -1,5 +1,11 @@
 package dev.smtplab.client.diagnose;
 
+import dev.smtplab.client.diagnose.policy.Dane;
+import dev.smtplab.client.diagnose.policy.Dmarc;
+import dev.smtplab.client.diagnose.policy.Dnsbl;
+import dev.smtplab.client.diagnose.policy.MtaSts;
+import dev.smtplab.client.diagnose.policy.Spf;
+import dev.smtplab.client.dns.Dnssec;
 import dev.smtplab.client.dns.MxReport;
 import dev.smtplab.client.i18n.Texts;
 import org.jline.utils.AttributedString;
@@ -8,7 +14,10 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
-/** The human report: MX hosts, one table row per host and port, the findings worst first, the verdict. */
+/**
+ * The human report: MX hosts, the published records, one table row per host, address and port, the
+ * blocklists and the smuggling probe when asked for, the findings worst first, the verdict.
+ */
 public final class Report {
     private Report() {
     }
@@ -38,10 +47,15 @@ public final class Report {
             mx(diagnosis.mx(), out);
             out.println();
         }
-        String format = "%-28s %-17s %-18s %-34s %-26s %s%n";
-        out.printf(format, "HOST:PORT", "CONNECT", "BANNER", "EHLO", "TLS", "SENDER");
+        if (diagnosis.records() != null) {
+            records(diagnosis.records(), out, texts);
+            out.println();
+        }
+        String format = "%-28s %-16s %-17s %-18s %-34s %-26s %s%n";
+        out.printf(format, "HOST:PORT", "ADDRESS", "CONNECT", "BANNER", "EHLO", "TLS", "SENDER");
         for (PortCheck check : diagnosis.checks()) {
-            out.printf(format, cut(check.where(), 28), check.connect().label() + " " + check.connectMillis() + " ms",
+            out.printf(format, cut(check.where(), 28), cut(check.address() == null ? "-" : check.address(), 16),
+                    check.connect().label() + " " + check.connectMillis() + " ms",
                     check.banner() == null ? "-" : check.banner().code() + " (" + check.bannerMillis() + " ms)",
                     cut(capabilities(check), 34), cut(tls(check), 26), sender(check));
         }
@@ -63,6 +77,25 @@ public final class Report {
                 }
             }
         }
+        if (!diagnosis.blocklists().isEmpty()) {
+            out.println();
+            out.printf("%-40s %-24s %s%n", "DNSBL", "ADDRESS", "ANSWER");
+            for (Dnsbl listing : diagnosis.blocklists()) {
+                out.printf("%-40s %-24s %s%n", listing.zone(), listing.address() + " (" + listing.role() + ")",
+                        listing.error() != null ? listing.error() : listing.answers().isEmpty() ? "not listed"
+                                : String.join(" ", listing.answers()) + (listing.reason() == null ? "" : " " + listing.reason()));
+            }
+        }
+        if (diagnosis.smuggling() != null) {
+            SmugglingCheck smuggling = diagnosis.smuggling();
+            out.println();
+            out.println(texts.get("diagnose.report.smuggling", smuggling.where().isEmpty() ? "-" : smuggling.where()));
+            out.println("  all sequences in one message: " + smuggling.outcome().label()
+                    + (smuggling.detail() == null ? "" : " (" + smuggling.detail() + ")"));
+            for (SmugglingCheck.Variant variant : smuggling.variants()) {
+                out.printf("  %-16s %s%n", variant.sequence(), variant.outcome().label());
+            }
+        }
         out.println();
         out.println(texts.get("diagnose.report.findings"));
         if (diagnosis.findings().isEmpty()) {
@@ -79,6 +112,38 @@ public final class Report {
         out.println();
         out.println(texts.get("diagnose.report.verdict", diagnosis.verdict()));
         out.flush();
+    }
+
+    /** One line per published record: what was found, and what it says in short. */
+    private static void records(DomainRecords records, PrintWriter out, Texts texts) {
+        out.println(texts.get("diagnose.report.records"));
+        String format = "  %-9s %s%n";
+        if (records.mxDnssec() != null) {
+            out.printf(format, "DNSSEC", "MX " + label(records.mxDnssec())
+                    + (records.mxDnssecReason() == null ? "" : " (" + records.mxDnssecReason() + ")"));
+        }
+        Spf spf = records.spf();
+        out.printf(format, "SPF", spf.record() == null ? spf.domain() + ": -"
+                : spf.domain() + ": " + spf.record() + " (" + spf.lookups() + " of " + Spf.LOOKUP_LIMIT + " DNS lookups)");
+        Dmarc dmarc = records.dmarc();
+        out.printf(format, "DMARC", dmarc.name() + ": " + (dmarc.record() == null ? "-" : dmarc.record()
+                + (dmarc.inherited() ? " (the parent domain's)" : "")));
+        out.printf(format, "TLS-RPT", records.tlsRpt().name() + ": "
+                + (records.tlsRpt().record() == null ? "-" : records.tlsRpt().record()));
+        MtaSts sts = records.mtaSts();
+        out.printf(format, "MTA-STS", sts.name() + ": " + (sts.record() == null ? "-" : sts.record()));
+        if (sts.policyUrl() != null) {
+            out.printf(format, "", sts.policyUrl() + ": " + (sts.mode() == null ? "no valid policy"
+                    : "mode " + sts.mode() + ", max_age " + sts.maxAge() + ", mx " + String.join(" ", sts.mx())));
+        }
+        for (Dane dane : records.dane()) {
+            out.printf(format, "DANE", dane.name() + ": " + (dane.records().isEmpty() ? "-"
+                    : String.join(", ", dane.records().stream().map(Dane.Tlsa::toString).toList())) + " (" + label(dane.status()) + ")");
+        }
+    }
+
+    private static String label(Dnssec.Status status) {
+        return status.name().toLowerCase(Locale.ROOT);
     }
 
     private static String capabilities(PortCheck check) {

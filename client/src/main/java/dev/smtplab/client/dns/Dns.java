@@ -12,6 +12,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -24,8 +25,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** DNS through dnsjava: MX, A, AAAA and PTR, from the system's resolvers or one given with --dns-server. */
-public final class Dns {
+/**
+ * DNS through dnsjava: MX, A, AAAA, PTR and TXT, from the system's resolvers or one given with
+ * --dns-server; DNSSEC-validated answers through {@link #validating}.
+ */
+public final class Dns implements TxtLookup {
     private final Resolver resolver;
 
     private Dns(Resolver resolver) {
@@ -115,7 +119,7 @@ public final class Dns {
             Record[] aaaa = lookup(name, Type.AAAA).run();
             if (aaaa != null) {
                 for (Record record : aaaa) {
-                    ipv6.add(((AAAARecord) record).getAddress().getHostAddress());
+                    ipv6.add(HostAndPort.compact(((AAAARecord) record).getAddress().getHostAddress()));
                 }
             }
         } catch (TextParseException e) {
@@ -136,6 +140,53 @@ public final class Dns {
             // not an address
         }
         return Optional.empty();
+    }
+
+    /**
+     * The TXT records at a name, each record's strings joined as RFC 7208, 3.3 says. A name with no
+     * TXT records, or that does not exist, has none; a lookup that failed says why.
+     */
+    @Override
+    public TxtAnswer txt(String name) {
+        Name parsed;
+        try {
+            parsed = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return new TxtAnswer(name, List.of(), "\"" + name + "\" is not a domain name");
+        }
+        Lookup lookup = lookup(parsed, Type.TXT);
+        Record[] records = lookup.run();
+        if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
+            return new TxtAnswer(name, List.of(), "the DNS lookup of " + name + " TXT failed: " + lookup.getErrorString());
+        }
+        List<String> texts = new ArrayList<>();
+        if (records != null) {
+            for (Record record : records) {
+                if (record instanceof TXTRecord txt) {
+                    texts.add(String.join("", txt.getStrings()));
+                }
+            }
+        }
+        return new TxtAnswer(name, texts, null);
+    }
+
+    /** TXT records at a name; {@code error} is null unless the lookup itself failed. */
+    public record TxtAnswer(String name, List<String> records, String error) {
+        public TxtAnswer {
+            records = List.copyOf(records);
+        }
+
+        /** The records that start with this tag ("v=spf1", "v=DMARC1"), compared as RFC 7208 and 7489 say. */
+        public List<String> tagged(String tag) {
+            return records.stream().filter(text -> text.regionMatches(true, 0, tag, 0, tag.length())
+                    && (text.length() == tag.length() || text.charAt(tag.length()) == ' '
+                    || text.charAt(tag.length()) == ';')).toList();
+        }
+    }
+
+    /** DNSSEC-validated lookups through this resolver, trusting the given anchors (DS or DNSKEY records). */
+    public Dnssec validating(java.io.InputStream trustAnchors) throws java.io.IOException {
+        return new Dnssec(resolver, trustAnchors);
     }
 
     /** The addresses of a host name, through this resolver. */

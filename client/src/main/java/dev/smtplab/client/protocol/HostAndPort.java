@@ -37,6 +37,45 @@ public record HostAndPort(String host, int port) {
         return new HostAndPort(value, defaultPort);
     }
 
+    /**
+     * An address as people write it: IPv6 in RFC 5952's short form ("::1", "2001:db8::5"), where
+     * Java writes every group ("0:0:0:0:0:0:0:1"); anything else unchanged.
+     */
+    public static String compact(String address) {
+        if (address == null || !isIpLiteral(address) || !address.contains(":")) {
+            return address;
+        }
+        String[] groups = address.replaceFirst("%.*$", "").split(":", -1);
+        if (groups.length != 8) {
+            return address;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int start = 0; start < 8; start++) {
+            int length = 0;
+            while (start + length < 8 && groups[start + length].matches("0+")) {
+                length++;
+            }
+            if (length > bestLength) {
+                bestStart = start;
+                bestLength = length;
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append(i == 0 ? "::" : ":");
+                i += bestLength - 1;
+                continue;
+            }
+            text.append(groups[i].replaceFirst("^0+(?=.)", "").toLowerCase());
+            if (i < 7) {
+                text.append(':');
+            }
+        }
+        return text.toString();
+    }
+
     /** True for an IPv4 or IPv6 address literal, which connects without asking DNS. */
     public static boolean isIpLiteral(String host) {
         if (host.matches("(\\d{1,3})(\\.\\d{1,3}){3}")) {

@@ -20,7 +20,7 @@ class FindingsTest {
             Duration.ofSeconds(5), null, null);
     private static final Reply BANNER = Reply.of(220, "mx.example.test ESMTP");
     private static final PortCheck.Tls GOOD_TLS = new PortCheck.Tls("TLSv1.3", "TLS_AES_128_GCM_SHA256",
-            "CN=mx.example.test", List.of("mx.example.test"), "CN=CA", "2027-12-01", 300, "AA:BB", true, null);
+            "CN=mx.example.test", List.of("mx.example.test"), "CN=CA", "2027-12-01", 300, "AA:BB", true, null, null, null);
 
     /** A port that answered well on every step; each test changes what it is about. */
     private static Check healthy(int port) {
@@ -50,7 +50,7 @@ class FindingsTest {
             return new PortCheck("mx.example.test", "192.0.2.1", port, port == 465 ? TlsKind.IMPLICIT : TlsKind.STARTTLS,
                     connect, 3, connect == ConnectState.OPEN ? banner : null, bannerMillis, capabilities, heloFallback,
                     tls, List.of("SIZE 10240000", "AUTH PLAIN"), speaksInstead, auth, sender, reverseDns,
-                    reverseMatches, failure);
+                    reverseMatches, failure, null);
         }
     }
 
@@ -117,9 +117,9 @@ class FindingsTest {
         plain.tls = null;
         Check untrusted = healthy(587);
         untrusted.tls = new PortCheck.Tls("TLSv1.3", "c", "CN=x", List.of(), "CN=x", "2027", 300, "AA", false,
-                "the server's certificate is not trusted");
+                "the server's certificate is not trusted", null, null);
         Check expiring = healthy(2525);
-        expiring.tls = new PortCheck.Tls("TLSv1.3", "c", "CN=x", List.of(), "CN=x", "2026", 3, "AA", true, null);
+        expiring.tls = new PortCheck.Tls("TLSv1.3", "c", "CN=x", List.of(), "CN=x", "2026", 3, "AA", true, null, null, null);
         assertThat(findings(plain, untrusted, expiring)).extracting(Finding::severity, Finding::message).contains(
                 tuple(Severity.WARNING, "no STARTTLS offered: mail to this port travels unencrypted"),
                 tuple(Severity.ERROR, "the certificate does not verify: the server's certificate is not trusted"),
@@ -129,7 +129,7 @@ class FindingsTest {
     @Test
     void an_unverified_certificate_is_a_warning_on_port_25_and_an_error_for_submission() {
         PortCheck.Tls untrusted = new PortCheck.Tls("TLSv1.3", "c", "CN=x", List.of(), "CN=x", "2027", 300, "AA", false,
-                "the server's certificate is not trusted");
+                "the server's certificate is not trusted", null, null);
         Check relay = healthy(25);
         relay.tls = untrusted;
         Check submission = healthy(587);

@@ -79,11 +79,11 @@ class DiagnoseTest {
         assertThat(run.out()).isEqualTo("""
                 PREF  HOST                                     ADDRESSES
                 10    mx1.example.test                         127.0.0.1
-                20    mx2.example.test                         127.0.0.1 0:0:0:0:0:0:0:1
+                20    mx2.example.test                         127.0.0.1 ::1
                 """);
         JsonNode json = JSON.readTree(ClientRun.of("mx", "example.test", "--dns-server", dns.address(), "--json").out());
         assertThat(json.get("hosts").get(0).get("host").asText()).isEqualTo("mx1.example.test");
-        assertThat(json.get("hosts").get(1).get("ipv6").get(0).asText()).isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(json.get("hosts").get(1).get("ipv6").get(0).asText()).isEqualTo("::1");
     }
 
     @Test
