@@ -232,7 +232,8 @@ public final class DiagnoseCommand implements Callable<Integer>, CodeOptions.Hol
             return dns.validating(anchors);
         } catch (IOException | RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "--trust-anchor " + trustAnchor + ": "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), e);
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : String.valueOf(e.getMessage()).replaceFirst("^<none>:(\\d+):", "line $1:")), e);
         }
     }
 

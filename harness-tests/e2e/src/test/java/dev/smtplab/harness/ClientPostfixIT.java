@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Our client against Postfix, a real MTA, on a loopback port: STARTTLS and a delivery it accepted,
- * and its own rejections of an invalid sender and an unknown recipient with the right exit codes.
+ * its own rejections of an invalid sender and an unknown recipient with the right exit codes, and
+ * diagnose's smuggling probe telling its two bare-newline settings apart.
  */
 @Timeout(180)
 class ClientPostfixIT {
@@ -56,5 +57,27 @@ class ClientPostfixIT {
         assertThat(run.exitCode()).isEqualTo(24);
         assertThat(run.err()).contains("550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in "
                 + "local recipient table").contains("hint: check the address for typos");
+    }
+
+    /**
+     * Postfix, the oracle, both ways: as Debian 12's Postfix 3.7 ships (smtpd_forbid_bare_newline = no,
+     * and 127.0.0.0/8 excluded anyway) it takes a bare LF as a line end and so ends DATA at the LF
+     * sequences, which the probe names; with the setting on for every client it takes only CRLF.CRLF
+     * as the end (Postfix 3.7.11 keeps the message whole; later ones may refuse it: either is safe).
+     */
+    @Test
+    void the_smuggling_probe_tells_postfix_with_and_without_smtpd_forbid_bare_newline() throws Exception {
+        try (PostfixPeer own = PostfixPeer.start()) {
+            String[] probe = {"diagnose", "localhost:" + own.port(), "--timeout-connect", "2", "--timeout-reply", "10",
+                    "--from", "alice@example.org", "--to", "root@example.test", "--probe-smuggling", "--ca-file",
+                    own.certificate().toString()};
+            ClientRun lax = ClientRun.of(probe);
+            assertThat(lax.out()).contains("the server ends DATA early at <LF>.<LF>, <LF>.<CR><LF>, <CR><LF>.<LF>")
+                    .contains("  <CR>.<CR><LF>    kept-whole");
+            own.configure("smtpd_forbid_bare_newline = yes", "smtpd_forbid_bare_newline_exclusions =");
+            ClientRun strict = ClientRun.of(probe);
+            assertThat(strict.out()).containsAnyOf("SMTP smuggling: the server kept the probe message whole",
+                    "SMTP smuggling: the server refused the probe message").doesNotContain("ends DATA early");
+        }
     }
 }

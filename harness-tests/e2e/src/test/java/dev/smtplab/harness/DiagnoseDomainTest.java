@@ -302,6 +302,27 @@ class DiagnoseDomainTest {
                 .startsWith("smtplab diagnose: --probe-smuggling needs --from and --to");
     }
 
+    @Test
+    void bad_options_give_one_line_that_names_them() throws Exception {
+        Path noAnchors = Files.writeString(data.resolve("empty.txt"), "; nothing here\n");
+        Path notZone = Files.writeString(data.resolve("words.txt"), "hello world\n");
+        assertThat(ClientRun.of("diagnose", "example.test", "--trust-anchor", data.resolve("missing.txt").toString()).err())
+                .isEqualTo("smtplab diagnose: --trust-anchor " + data.resolve("missing.txt") + ": no such file "
+                        + "(see smtplab diagnose --help)\n");
+        assertThat(ClientRun.of("diagnose", "example.test", "--trust-anchor", noAnchors.toString()).err())
+                .isEqualTo("smtplab diagnose: --trust-anchor " + noAnchors + ": no DS or DNSKEY record in the trust "
+                        + "anchors (see smtplab diagnose --help)\n");
+        assertThat(ClientRun.of("diagnose", "example.test", "--trust-anchor", notZone.toString()).err())
+                .isEqualTo("smtplab diagnose: --trust-anchor " + notZone + ": line 1: Invalid type 'world' "
+                        + "(see smtplab diagnose --help)\n");
+        assertThat(ClientRun.of("diagnose", "example.test", "--policy-port", "0").err())
+                .startsWith("smtplab diagnose: \"--policy-port 0\": the port must be a number from 1 to 65535");
+        assertThat(ClientRun.of("diagnose", "example.test", "--mx-port", "70000").err())
+                .startsWith("smtplab diagnose: \"--mx-port 70000\": the port must be a number from 1 to 65535");
+        assertThat(ClientRun.of("diagnose", "example.test", "--outgoing-address", "192.0.2.1").err())
+                .startsWith("smtplab diagnose: --outgoing-address is looked up with --dnsbl");
+    }
+
     /** A zone signed by ldns-signzone with a fresh key, and that key's DS record as the trust anchor. */
     record SignedZone(Path signedFile, Path anchor) {
         static SignedZone sign(Path folder, String origin, String records) throws Exception {

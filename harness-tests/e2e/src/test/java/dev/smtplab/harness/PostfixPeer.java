@@ -49,6 +49,19 @@ final class PostfixPeer implements AutoCloseable {
         return port;
     }
 
+    /** Changes its main.cf (postconf -e) and reloads it; new connections get the new settings. */
+    void configure(String... settings) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("postconf", "-c", dir.toString(), "-e"));
+        command.addAll(java.util.List.of(settings));
+        for (java.util.List<String> step : java.util.List.of(command, java.util.List.of("postfix", "-c", dir.toString(), "reload"))) {
+            Process process = new ProcessBuilder(step).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(String.join(" ", step) + ": " + output).isZero();
+        }
+        awaitLog("reload");
+    }
+
     /** Its TLS certificate, for --ca-file. */
     Path certificate() {
         return dir.resolve("cert.pem");
