@@ -209,7 +209,9 @@ final class DomainFindings {
                     SmugglingProbe.SEQUENCES.size()));
             case REFUSED -> findings.add(finding(Severity.INFO, check.where(), "smuggling.refused",
                     check.replies().isEmpty() ? "" : check.replies().get(0)));
-            case NOT_TRIED -> findings.add(finding(Severity.WARNING, check.where(), "smuggling.notTried", check.detail()));
+            case NOT_TRIED -> findings.add(check.where().isEmpty()
+                    ? finding(Severity.INFO, "", "smuggling.noServer")
+                    : finding(Severity.WARNING, check.where(), "smuggling.notTried", check.detail()));
         }
     }
 }

@@ -69,7 +69,8 @@ final class PortProbe {
         this.progress = progress;
         this.where = dev.smtplab.client.protocol.HostAndPort.format(host, port);
         this.host = host;
-        this.address = address;
+        // An IP address target is its own address, even when nothing answers there.
+        this.address = address == null && dev.smtplab.client.protocol.HostAndPort.isIpLiteral(host) ? host : address;
         this.connectTo = address == null || address.isEmpty() ? host : address;
         this.port = port;
         this.tlsKind = options.implicitTlsPorts().contains(port) ? TlsKind.IMPLICIT : TlsKind.STARTTLS;

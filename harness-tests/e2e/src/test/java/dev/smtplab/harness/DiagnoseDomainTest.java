@@ -265,6 +265,12 @@ class DiagnoseDomainTest {
                 .contains("the list strict.test refused to answer (127.255.255.254)")
                 .containsPattern("zen\\.test\\s+127\\.0\\.0\\.1 \\(mx\\)\\s+not listed");
         assertThat(run.exitCode()).isEqualTo(11);
+        JsonNode listings = JSON.readTree(diagnose(mxOnServerPort("example.test", "--dnsbl", "zen.test",
+                "--outgoing-address", "127.0.0.2", "--json")).out()).get("blocklists");
+        assertThat(listings).hasSize(2);
+        assertThat(listings.get(1).get("role").asText()).isEqualTo("self");
+        assertThat(listings.get(1).get("answers").get(0).asText()).isEqualTo("127.0.0.2");
+        assertThat(listings.get(1).get("reason").asText()).isEqualTo("listed: see https://zen.test/lookup");
         assertThat(diagnose(mxOnServerPort("example.test", "--dnsbl", "zen.test")).out())
                 .contains("your own outgoing address was not checked: no server named it");
         assertThat(ClientRun.of("diagnose", "example.test", "--dnsbl", "not a zone").err())
