@@ -67,6 +67,25 @@ function applyLanguage() {
 }
 
 const time = (iso) => iso ? new Date(iso).toLocaleString(lang === "ja" ? "ja-JP" : undefined) : "";
+
+/** "3 minutes ago", "昨日": how long ago, in the page's language; the exact time goes in a title. */
+function ago(iso) {
+  const seconds = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
+  const format = new Intl.RelativeTimeFormat(lang === "ja" ? "ja-JP" : "en", { numeric: "auto" });
+  for (const [unit, length] of [["day", 86400], ["hour", 3600], ["minute", 60]]) {
+    if (Math.abs(seconds) >= length) return format.format(Math.round(seconds / length), unit);
+  }
+  return format.format(0, "second");
+}
+
+/** A time cell: relative, with the exact time on hover; refreshed as time passes (refreshTimes). */
+const timeCell = (iso) => el("td", { class: "time", title: time(iso), "data-at": iso || "" }, iso ? ago(iso) : "");
+
+function refreshTimes() {
+  document.querySelectorAll("td.time[data-at]").forEach((cell) => {
+    if (cell.dataset.at) { cell.textContent = ago(cell.dataset.at); cell.title = time(cell.dataset.at); }
+  });
+}
 const size = (bytes) => bytes < 1024 ? bytes + " B" : (bytes / 1024).toFixed(1) + " KB";
 
 // ---- inboxes ------------------------------------------------------------------------------
@@ -86,19 +105,73 @@ async function loadInboxes() {
   $("#inbox-switch").value = inbox;
 }
 
+// ---- errors -------------------------------------------------------------------------------
+
+/** Every failure the user should know of is said in the page, not only in the console. */
+function showError(message) {
+  $("#page-error-text").textContent = message;
+  $("#page-error").hidden = false;
+}
+
+function clearError() {
+  $("#page-error").hidden = true;
+}
+
+/** Runs an action the user asked for; a failure is shown in the page. */
+async function attempt(action) {
+  try {
+    return await action();
+  } catch (e) {
+    showError(e.message);
+    return undefined;
+  }
+}
+
+// A confirmation for what cannot be undone: the dialog's buttons resolve it.
+function confirmed(text) {
+  const dialog = $("#confirm");
+  $("#confirm-text").textContent = text;
+  return new Promise((resolve) => {
+    const close = (answer) => { dialog.close(); $("#confirm-yes").onclick = null; $("#confirm-no").onclick = null; resolve(answer); };
+    $("#confirm-yes").onclick = () => close(true);
+    $("#confirm-no").onclick = () => close(false);
+    dialog.oncancel = () => resolve(false);
+    dialog.showModal();
+    $("#confirm-no").focus();
+  });
+}
+
 // ---- views -------------------------------------------------------------------------------
 
 function show(view) {
-  document.querySelectorAll(".view").forEach((v) => v.classList.toggle("shown", v.id === "view-" + view));
+  // A message is shown beside the list it was chosen from (the preview pane) where the screen is wide enough.
+  document.querySelectorAll(".view").forEach((v) => v.classList.toggle("shown", v.id === "view-" + view
+    || (view === "message" && v.id === "view-inbox")));
+  document.querySelector("main").classList.toggle("with-preview", view === "message");
   const section = view === "message" ? "inbox" : view === "session" ? "sessions" : view === "lesson" ? "lessons" : view;
   document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", a.id === "nav-" + section));
 }
 
+let routeRequest = 0;
+
 async function route() {
-  const [, view, id] = (location.hash || "#/inbox").split("/");
+  const hash = location.hash;
+  const [, view, id] = (hash || "#/inbox").split("/");
+  // A newer hash (a key held down, fast clicks) makes this one moot: only the last is shown. The hash
+  // may have changed before its own hashchange event has run, so it is compared too.
+  const request = ++routeRequest;
+  const moot = () => request !== routeRequest || location.hash !== hash;
+  clearError();
   try {
     await loadInboxes();
-    if (view === "message" && id) { show("message"); await openMessage(id); }
+    if (moot()) return;
+    if (view === "message" && id) {
+      show("message");
+      if (!inboxLoaded) await loadInbox();
+      if (moot()) return;
+      markSelected(id);
+      await openMessage(id);
+    }
     else if (view === "sessions") { show("sessions"); await loadSessions(); }
     else if (view === "session" && id) { show("session"); await openSession(id); }
     else if (view === "failures") { show("failures"); await loadFailures(); }
@@ -107,36 +180,150 @@ async function route() {
     else if (view === "lesson" && id) { show("lesson"); await openLesson(decodeURIComponent(id)); }
     else { show("inbox"); await loadInbox(); }
   } catch (e) {
-    console.error(e);
+    showError(e.message);
   }
 }
 
 // ---- inbox -------------------------------------------------------------------------------
 
+const PAGE_SIZE = 50;
+// The pages walked to: each entry is the cursor the page starts before (null: the newest).
+let cursors = [null];
+let nextBefore = null;
+let inboxLoaded = false;
+let inboxRequest = 0;
+const checked = new Set();
+
 function inboxRow(message, fresh) {
+  const box = el("input", { type: "checkbox", "aria-label": t("inbox.select", message.subject || message.id) });
+  box.checked = checked.has(message.id);
+  box.addEventListener("click", (e) => e.stopPropagation());
+  box.addEventListener("change", () => { box.checked ? checked.add(message.id) : checked.delete(message.id); selectionChanged(); });
   return el("tr", { class: "clickable" + (fresh ? " fresh" : ""), "data-id": message.id,
                     onclick: () => { location.hash = "#/message/" + message.id; } },
-    el("td", {}, time(message.receivedAt)),
-    el("td", {}, message.inbox),
+    el("td", { class: "col-select" }, box),
+    timeCell(message.receivedAt),
+    el("td", { class: "col-inbox" }, message.inbox),
     el("td", {}, message.from || "<>"),
-    el("td", {}, (message.to || []).join(", ")),
+    el("td", { class: "col-to" }, (message.to || []).join(", ")),
     el("td", { class: "subject" }, message.subject),
-    el("td", {}, size(message.size)));
+    el("td", { class: "col-size" }, size(message.size)));
 }
 
+/** Loads the page the cursors point at; a newer request makes an older answer moot (typing fast, paging fast). */
 async function loadInbox() {
+  const request = ++inboxRequest;
   const q = $("#search").value.trim();
-  const page = await api("GET", scope() + "/messages?limit=200" + (q ? "&q=" + encodeURIComponent(q) : ""));
-  const body = $("#inbox tbody");
-  body.replaceChildren(...page.messages.map((m) => inboxRow(m, false)));
+  const before = cursors[cursors.length - 1];
+  const page = await api("GET", scope() + "/messages?limit=" + PAGE_SIZE + (before ? "&before=" + before : "")
+    + (q ? "&q=" + encodeURIComponent(q) : ""));
+  if (request !== inboxRequest) return;
+  inboxLoaded = true;
+  nextBefore = page.nextBefore;
+  $("#inbox tbody").replaceChildren(...page.messages.map((m) => inboxRow(m, false)));
   $("#inbox-empty").hidden = page.messages.length > 0;
+  const first = (cursors.length - 1) * PAGE_SIZE + 1;
+  $("#page-info").textContent = page.messages.length ? t("inbox.pageInfo", first.toLocaleString(),
+    (first + page.messages.length - 1).toLocaleString(), page.total.toLocaleString()) : "";
+  $("#page-newer").disabled = cursors.length === 1;
+  $("#page-older").disabled = !nextBefore;
+  $("#select-page").checked = false;
+  const shownId = (location.hash.match(/^#\/message\/(\w+)/) || [])[1];
+  if (shownId) markSelected(shownId);
+  selectionChanged();
+}
+
+/** Back to the first page, as after a new search or a change of inbox. */
+function firstPage() {
+  cursors = [null];
+  return loadInbox();
 }
 
 function messageArrived(message) {
-  if (!$("#view-inbox").classList.contains("shown") || $("#search").value.trim()) return;
+  if (!$("#view-inbox").classList.contains("shown") || $("#search").value.trim() || cursors.length > 1) return;
   if (inbox && message.inbox !== inbox) return;
   $("#inbox tbody").prepend(inboxRow(message, true));
+  const rows = $("#inbox tbody").children;
+  if (rows.length > PAGE_SIZE) rows[rows.length - 1].remove();
   $("#inbox-empty").hidden = true;
+}
+
+function rows() {
+  return Array.from(document.querySelectorAll("#inbox tbody tr"));
+}
+
+function markSelected(id) {
+  rows().forEach((row) => {
+    const selected = row.dataset.id === String(id);
+    row.classList.toggle("selected", selected);
+    row.setAttribute("aria-selected", String(selected));
+    if (selected) row.scrollIntoView({ block: "nearest" });
+  });
+}
+
+function selectionChanged() {
+  const count = checked.size;
+  $("#delete-selected").disabled = count === 0;
+  $("#delete-selected").textContent = count ? t("inbox.deleteSelectedCount", count) : t("inbox.deleteSelected");
+}
+
+/** Deletes; when the message shown goes, the one after it in the list is shown instead, as mail readers do. */
+async function deleteMessages(ids) {
+  const shownId = (location.hash.match(/^#\/message\/(\w+)/) || [])[1];
+  const remaining = rows().map((row) => row.dataset.id).filter((id) => !ids.includes(id));
+  const position = rows().findIndex((row) => row.dataset.id === shownId);
+  const after = position < 0 ? null : rows().map((row) => row.dataset.id).slice(position)
+    .find((id) => !ids.includes(id)) || remaining[remaining.length - 1];
+  for (const id of ids) {
+    await api("DELETE", "/api/v1/messages/" + encodeURIComponent(id));
+    checked.delete(id);
+  }
+  if (shownId && ids.includes(shownId)) location.hash = after ? "#/message/" + after : "#/inbox";
+  await loadInbox();
+}
+
+async function deleteAll() {
+  const total = Number((await api("GET", scope() + "/messages?limit=1")).total);
+  if (!total) return;
+  const where = inbox ? t("confirm.inInbox", inbox) : "";
+  if (!(await confirmed(t("confirm.deleteAll", total.toLocaleString(), where)))) return;
+  await api("DELETE", scope() + "/messages");
+  checked.clear();
+  if (location.hash.startsWith("#/message/")) location.hash = "#/inbox";
+  await firstPage();
+}
+
+/** j/k (or the arrows) move through the list, each move showing the message beside it. */
+function move(step) {
+  const all = rows();
+  if (!all.length) return;
+  const current = all.findIndex((row) => row.classList.contains("selected"));
+  const next = all[Math.max(0, Math.min(all.length - 1, current < 0 ? 0 : current + step))];
+  // Marked at once, so that the next key moves on from here even before the message has loaded.
+  markSelected(next.dataset.id);
+  location.hash = "#/message/" + next.dataset.id;
+}
+
+function onKey(event) {
+  const target = event.target;
+  if (event.ctrlKey || event.metaKey || event.altKey || $("#confirm").open) return;
+  if (target.matches("input, textarea, select, [contenteditable]")) {
+    if (event.key === "Escape" && target.id === "search") target.blur();
+    return;
+  }
+  const inInbox = $("#view-inbox").classList.contains("shown");
+  if (!inInbox) return;
+  const selected = document.querySelector("#inbox tbody tr.selected");
+  if (event.key === "j" || event.key === "ArrowDown") move(1);
+  else if (event.key === "k" || event.key === "ArrowUp") move(-1);
+  else if (event.key === "/") $("#search").focus();
+  else if (event.key === "Enter" && !selected && rows().length) move(0);
+  else if (event.key === "Enter" && selected) $("#view-message").focus();
+  else if ((event.key === "Delete" || event.key === "Backspace") && (checked.size || selected)) {
+    attempt(() => deleteMessages(checked.size ? Array.from(checked) : [selected.dataset.id]));
+  } else if (event.key === "Escape" && location.hash.startsWith("#/message/")) location.hash = "#/inbox";
+  else return;
+  event.preventDefault();
 }
 
 // ---- one message ---------------------------------------------------------------------------
@@ -146,8 +333,14 @@ function showTab(name) {
   document.querySelectorAll(".panel").forEach((p) => p.classList.toggle("shown", p.id === "tab-" + name));
 }
 
+let messageRequest = 0;
+
+/** Shows one message; when another is asked for meanwhile (a fast click), this one's answers are dropped. */
 async function openMessage(id) {
+  const request = ++messageRequest;
+  const current = () => request === messageRequest;
   const m = await api("GET", "/api/v1/messages/" + encodeURIComponent(id));
+  if (!current()) return;
   $("#message-subject").textContent = m.subject || t("message.noSubject");
   const envelope = $("#message-envelope");
   const entry = (name, value) => [el("dt", {}, name), el("dd", {}, value)];
@@ -161,7 +354,7 @@ async function openMessage(id) {
     ...reportAbout(m));
   $("#message-raw").href = m.links.raw;
   $("#message-session").href = "#/session/" + m.sessionId;
-  $("#message-delete").onclick = async () => { await api("DELETE", "/api/v1/messages/" + m.id); location.hash = "#/inbox"; };
+  $("#message-delete").onclick = () => attempt(() => deleteMessages([m.id]));
 
   const frame = $("#message-html");
   frame.hidden = !m.html;
@@ -172,11 +365,14 @@ async function openMessage(id) {
 
   $("#tab-text").textContent = m.text == null ? t("message.noText") : m.text;
   $("#tab-headers tbody").replaceChildren(...m.headers.map((h) => el("tr", {}, el("th", {}, h.name), el("td", {}, h.value))));
-  $("#tab-raw").textContent = await api("GET", m.links.raw);
+  const raw = await api("GET", m.links.raw);
+  if (!current()) return;
+  $("#tab-raw").textContent = raw;
   $("#tab-attachments").replaceChildren(...(m.attachments.length ? m.attachments.map((a) =>
     el("li", {}, el("a", { href: "/api/v1/messages/" + m.id + "/attachments/" + a.index, download: a.filename || "" },
       (a.filename || t("message.attachment", a.index)) + " (" + a.contentType + ", " + size(a.size) + ")"))) : [el("li", { class: "empty" }, t("message.noAttachments"))]));
   const session = await api("GET", "/api/v1/sessions/" + encodeURIComponent(m.sessionId)).catch(() => null);
+  if (!current()) return;
   $("#tab-transcript").replaceChildren(...(session ? transcript(session.transcript) : [el("li", { class: "empty" }, t("message.sessionGone"))]));
   showTab(m.html ? "html" : "text");
 }
@@ -204,7 +400,7 @@ async function loadSessions() {
   $("#sessions tbody").replaceChildren(...sessions.map((s) => el("tr", {
       class: "clickable " + s.outcome.toLowerCase() + (s.lastRejection ? " rejected" : ""),
       onclick: () => { location.hash = "#/session/" + s.id; } },
-    el("td", {}, s.connectionIndex), el("td", {}, time(s.startedAt)), el("td", {}, s.clientAddress + ":" + s.clientPort),
+    el("td", {}, s.connectionIndex), timeCell(s.startedAt), el("td", {}, s.clientAddress + ":" + s.clientPort),
     el("td", {}, s.helo || ""),
     el("td", { title: s.outcomeDetail }, t("outcome." + s.outcome) + " — " + s.outcomeDetail + (s.lastRejection ? t("sessions.lastRefusal", s.lastRejection.stage.toUpperCase(), s.lastRejection.reply) : "")),
     el("td", {}, s.messages), el("td", {}, s.rulesFired.join(", ")))));
@@ -223,8 +419,9 @@ async function openSession(id) {
 
 function renderFailures(state) {
   $("#failures-of").textContent = inbox ? t("failures.ofInbox", inbox) : t("failures.ofServer");
-  $("#port-mode").textContent = state.connectionMode;
-  $("#presets tbody").replaceChildren(...state.presets.map((p) => {
+  document.querySelectorAll("input[name=port-mode]").forEach((radio) => { radio.checked = radio.value === state.connectionMode; });
+  // The port's modes are one choice (the radio buttons above), not three presets to combine.
+  $("#presets tbody").replaceChildren(...state.presets.filter((p) => !PORT_MODES.includes(p.name)).map((p) => {
     const parameters = el("input", { class: "parameters", placeholder: "key=value;…", "aria-label": p.name + " parameters" });
     if (p.spec && p.spec.includes(":")) parameters.value = p.spec.slice(p.spec.indexOf(":") + 1);
     const toggle = el("input", { type: "checkbox", id: "preset-" + p.name, "aria-label": t("failures.toggle", p.name) });
@@ -232,12 +429,30 @@ function renderFailures(state) {
     toggle.addEventListener("change", () => failureChange(toggle.checked
       ? api("PUT", scope() + "/failure-modes/presets/" + p.name, { parameters: parameters.value })
       : api("DELETE", scope() + "/failure-modes/presets/" + p.name)));
+    // New parameters for a preset that is on apply at once (Enter, or leaving the field).
+    parameters.addEventListener("change", () => {
+      if (toggle.checked) failureChange(api("PUT", scope() + "/failure-modes/presets/" + p.name, { parameters: parameters.value }));
+    });
+    parameters.addEventListener("keydown", (e) => { if (e.key === "Enter") parameters.blur(); });
     return el("tr", {}, el("td", {}, toggle), el("td", {}, el("label", { for: "preset-" + p.name }, p.name)),
       el("td", {}, parameters), el("td", {}, tOr("preset." + p.name, p.description)));
   }));
   $("#rules tbody").replaceChildren(...state.rules.map((r) => el("tr", {},
     el("td", {}, r.id), el("td", {}, r.rule.stage), el("td", {}, r.origin), el("td", {}, r.summary),
     el("td", {}, r.origin === "preset" ? "" : el("button", { onclick: () => failureChange(api("DELETE", scope() + "/failure-modes/rules/" + encodeURIComponent(r.id))) }, t("failures.remove"))))));
+}
+
+const PORT_MODES = ["blocked", "refused", "silent"];
+
+/**
+ * One choice for the port: turning a mode on turns the others off (the server keeps them exclusive).
+ * Back to normal turns off the mode the server has now, which an answer still on its way may not show yet.
+ */
+function portModeChosen(mode) {
+  failureChange(mode === "normal"
+    ? api("GET", scope() + "/failure-modes").then((state) => PORT_MODES.includes(state.connectionMode)
+        ? api("DELETE", scope() + "/failure-modes/presets/" + state.connectionMode) : state)
+    : api("PUT", scope() + "/failure-modes/presets/" + mode, { parameters: "" }));
 }
 
 async function failureChange(request) {
@@ -369,14 +584,32 @@ document.addEventListener("DOMContentLoaded", async () => {
   });
   document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => showTab(t.dataset.tab)));
   let searchTimer;
-  $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadInbox, 200); });
-  $("#delete-all").addEventListener("click", async () => { await api("DELETE", scope() + "/messages"); loadInbox(); });
+  // Search as you type: the server's own search, a moment after the last key.
+  $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => attempt(firstPage), 150); });
+  $("#delete-all").addEventListener("click", () => attempt(deleteAll));
+  $("#delete-selected").addEventListener("click", () => attempt(() => deleteMessages(Array.from(checked))));
+  $("#select-page").addEventListener("change", () => {
+    rows().forEach((row) => {
+      const box = row.querySelector("input[type=checkbox]");
+      box.checked = $("#select-page").checked;
+      box.checked ? checked.add(row.dataset.id) : checked.delete(row.dataset.id);
+    });
+    selectionChanged();
+  });
+  $("#page-older").addEventListener("click", () => { if (nextBefore) { cursors.push(nextBefore); attempt(loadInbox); } });
+  $("#page-newer").addEventListener("click", () => { if (cursors.length > 1) { cursors.pop(); attempt(loadInbox); } });
+  $("#page-error-close").addEventListener("click", clearError);
+  document.querySelectorAll("input[name=port-mode]").forEach((radio) => radio.addEventListener("change", () => portModeChosen(radio.value)));
+  document.addEventListener("keydown", onKey);
+  setInterval(refreshTimes, 30000);
   $("#rule-add").addEventListener("click", () => failureChange(api("POST", scope() + "/failure-modes/rules", $("#rule-json").value)));
   $("#reset").addEventListener("click", () => failureChange(api("DELETE", scope() + "/failure-modes")));
   $("#webhook-form").addEventListener("submit", addWebhook);
   $("#inbox-switch").addEventListener("change", () => {
     inbox = $("#inbox-switch").value;
     localStorage.setItem("smtplab.inbox", inbox);
+    cursors = [null];
+    checked.clear();
     route();
   });
   window.addEventListener("hashchange", route);

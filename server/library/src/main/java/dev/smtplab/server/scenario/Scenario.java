@@ -114,11 +114,20 @@ public final class Scenario {
     }
 
     /** This scenario with the preset on (replacing the same preset with other parameters). */
+    /**
+     * This scenario with the preset on (its parameters replaced if it was on already). The port
+     * modes (blocked, refused, silent) are one choice: turning one on turns the others off.
+     */
     public Scenario withPreset(String spec) {
         Builder builder = toBuilder();
-        builder.presets.removeIf(existing -> presetName(existing).equals(presetName(spec)));
+        String name = presetName(spec);
+        builder.presets.removeIf(existing -> presetName(existing).equals(name)
+                || (PORT_MODES.contains(name) && PORT_MODES.contains(presetName(existing))));
         return builder.preset(spec).build();
     }
+
+    /** The presets that set the port's mode; at most one is on. */
+    public static final java.util.Set<String> PORT_MODES = java.util.Set.of("blocked", "refused", "silent");
 
     public Scenario withoutPreset(String name) {
         Builder builder = toBuilder();

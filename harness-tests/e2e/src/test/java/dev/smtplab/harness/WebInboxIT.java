@@ -1,0 +1,287 @@
+package dev.smtplab.harness;
+
+import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.scenario.ConnectionMode;
+import dev.smtplab.server.web.WebAccess;
+import dev.smtplab.server.web.WebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The inbox as a person uses it, in a real headless Chromium: pages over many messages, search as
+ * you type, the preview pane and the keyboard, bulk delete, delete-all behind a confirmation,
+ * errors said in the page, a phone's width and the system's dark mode, and the port's mode as one
+ * choice.
+ */
+@Timeout(180)
+class WebInboxIT {
+    private static final Path SCREENSHOTS = Peers.root().resolve("harness-tests/e2e/target/screenshots");
+    private static ChromeDriver browser;
+    private FakeSmtpServer smtp;
+    private WebServer web;
+    private WebDriverWait wait;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        Path chromium = Peers.program("chromium", "chromium");
+        Path driver = Peers.program("chromedriver", "chromium-driver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+                "--window-size=1280,900", "--user-data-dir=" + Files.createTempDirectory("smtplab-chromium"));
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
+                .usingAnyFreePort().build(), options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        smtp = FakeSmtpServer.builder().build().start();
+        web = new WebServer(smtp, InetAddress.getLoopbackAddress(), 0, WebAccess.local()).start();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+    }
+
+    @AfterEach
+    void stop() {
+        if (web != null) {
+            web.stop();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    /** Messages "Message 001" to "Message N", imported as one mbox; message 42 also says "pineapple". */
+    private void importMessages(int count) throws Exception {
+        StringBuilder mbox = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            mbox.append("From sender@example.test Sat Dec  5 10:00:00 2026\n")
+                    .append("From: sender@example.test\nTo: bob@example.test\n")
+                    .append(String.format("Subject: Message %03d%s%n", i, i == 42 ? " pineapple" : ""))
+                    .append("\nBody of message ").append(i).append("\n\n");
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + web.port() + "/api/v1/messages/import"))
+                .header("Content-Type", "application/mbox").POST(HttpRequest.BodyPublishers.ofString(mbox.toString()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    }
+
+    private void open(String hash) {
+        browser.get("http://127.0.0.1:" + web.port() + "/" + hash);
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+    }
+
+    private List<String> subjects() {
+        return browser.findElements(By.cssSelector("#inbox tbody td.subject")).stream().map(WebElement::getText).toList();
+    }
+
+    private void screenshot(String name) throws Exception {
+        File shot = browser.getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void pages_walk_through_every_message_and_search_narrows_them_as_you_type() throws Exception {
+        importMessages(120);
+        open("#/inbox");
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–50 of 120"));
+        assertThat(subjects()).hasSize(50).first().isEqualTo("Message 120");
+        assertThat(browser.findElement(By.id("page-newer")).isEnabled()).isFalse();
+        browser.findElement(By.id("page-older")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "51–100 of 120"));
+        assertThat(subjects()).first().isEqualTo("Message 070");
+        browser.findElement(By.id("page-older")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "101–120 of 120"));
+        assertThat(subjects()).hasSize(20).last().isEqualTo("Message 001");
+        assertThat(browser.findElement(By.id("page-older")).isEnabled()).isFalse();
+        browser.findElement(By.id("page-newer")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "51–100 of 120"));
+
+        browser.findElement(By.id("search")).sendKeys("pineapp");
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–1 of 1"));
+        assertThat(subjects()).containsExactly("Message 042 pineapple");
+        browser.findElement(By.id("search")).sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–50 of 120"));
+        assertThat(browser.findElement(By.cssSelector("#inbox tbody td.time")).getAttribute("title"))
+                .as("the exact time on hover").matches(".*\\d{1,2}:\\d{2}:\\d{2}.*");
+    }
+
+    @Test
+    void the_keyboard_moves_through_the_list_showing_each_message_beside_it_and_deletes() throws Exception {
+        importMessages(5);
+        open("#/inbox");
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–5 of 5"));
+        Actions keys = new Actions(browser);
+        keys.sendKeys("j").perform();
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Message 005"));
+        assertThat(browser.findElement(By.id("view-inbox")).isDisplayed()).as("the list stays beside it").isTrue();
+        assertThat(browser.findElement(By.cssSelector("#inbox tbody tr.selected td.subject")).getText()).isEqualTo("Message 005");
+        keys.sendKeys("j").perform();
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Message 004"));
+        keys.sendKeys("j").perform();
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Message 003"));
+        keys.sendKeys("k").perform();
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Message 004"));
+        screenshot("inbox-preview");
+
+        keys.sendKeys(Keys.DELETE).perform();
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–4 of 4"));
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Message 003"));
+        assertThat(subjects()).containsExactly("Message 005", "Message 003", "Message 002", "Message 001");
+
+        keys.sendKeys("/").perform();
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("search");
+        keys.sendKeys(Keys.ESCAPE).perform();
+        keys.sendKeys(Keys.ESCAPE).perform();
+        wait.until(driver -> driver.getCurrentUrl().endsWith("#/inbox"));
+        assertThat(browser.findElement(By.id("view-message")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void a_fast_reader_always_sees_the_message_last_chosen() throws Exception {
+        importMessages(30);
+        open("#/inbox");
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–30 of 30"));
+        Actions keys = new Actions(browser);
+        for (int i = 0; i < 12; i++) {
+            keys.sendKeys("j");
+        }
+        keys.perform();
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Message 019"));
+        Thread.sleep(500); // any answer still on its way would land now
+        assertThat(browser.findElement(By.id("message-subject")).getText()).isEqualTo("Message 019");
+        assertThat(browser.findElement(By.cssSelector("#inbox tbody tr.selected td.subject")).getText()).isEqualTo("Message 019");
+    }
+
+    @Test
+    void selected_messages_are_deleted_together_and_delete_all_asks_first() throws Exception {
+        importMessages(6);
+        open("#/inbox");
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–6 of 6"));
+        List<WebElement> boxes = browser.findElements(By.cssSelector("#inbox tbody input[type=checkbox]"));
+        boxes.get(0).click();
+        boxes.get(2).click();
+        assertThat(browser.findElement(By.id("delete-selected")).getText()).isEqualTo("Delete selected (2)");
+        browser.findElement(By.id("delete-selected")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–4 of 4"));
+        assertThat(subjects()).containsExactly("Message 005", "Message 003", "Message 002", "Message 001");
+
+        browser.findElement(By.id("delete-all")).click();
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+        assertThat(dialog.getText()).contains("Delete all 4 messages? This cannot be undone.");
+        screenshot("delete-all-confirm");
+        browser.findElement(By.id("confirm-no")).click();
+        wait.until(ExpectedConditions.invisibilityOf(dialog));
+        assertThat(smtp.messages()).hasSize(4);
+
+        browser.findElement(By.id("delete-all")).click();
+        wait.until(ExpectedConditions.visibilityOf(dialog));
+        browser.findElement(By.id("confirm-yes")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox-empty")));
+        assertThat(smtp.messages()).isEmpty();
+    }
+
+    @Test
+    void a_failure_is_said_in_the_page() {
+        open("#/message/999999");
+        WebElement banner = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-error")));
+        assertThat(banner.getText()).contains("999999");
+        assertThat(banner.getAttribute("role")).isEqualTo("alert");
+        browser.findElement(By.id("page-error-close")).click();
+        wait.until(ExpectedConditions.invisibilityOf(banner));
+    }
+
+    @Test
+    void on_a_phone_nothing_scrolls_sideways_and_dark_mode_follows_the_system() throws Exception {
+        importMessages(3);
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        open("#/inbox");
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–3 of 3"));
+        JavascriptExecutor page = browser;
+        int viewport = ((Number) page.executeScript("return window.innerWidth")).intValue();
+        assertThat(((Number) page.executeScript("return document.documentElement.scrollWidth")).intValue())
+                .as("no sideways scrolling at %d px", viewport).isLessThanOrEqualTo(viewport);
+        assertThat(page.executeScript("return getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(17, 21, 28)");
+        screenshot("inbox-phone-dark");
+        browser.findElements(By.cssSelector("#inbox tbody tr")).get(0).click();
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Message 003"));
+        assertThat(browser.findElement(By.id("view-inbox")).isDisplayed()).as("a message takes the whole phone").isFalse();
+        assertThat(browser.findElement(By.id("tab-text")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("tab-headers")).isDisplayed()).as("only the tab chosen is shown").isFalse();
+        assertThat(((Number) page.executeScript("return document.documentElement.scrollWidth")).intValue())
+                .isLessThanOrEqualTo(viewport);
+        screenshot("message-phone-dark");
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        assertThat(page.executeScript("return getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(250, 251, 252)");
+    }
+
+    @Test
+    void the_port_mode_is_one_choice_and_an_active_preset_takes_new_parameters() {
+        open("#/failures");
+        WebElement refused = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("input[name=port-mode][value=refused]")));
+        assertThat(browser.findElement(By.cssSelector("input[name=port-mode][value=normal]")).isSelected()).isTrue();
+        refused.click();
+        wait.until(driver -> smtp.scenario().connectionMode() == ConnectionMode.REFUSED);
+        browser.findElement(By.cssSelector("input[name=port-mode][value=blocked]")).click();
+        wait.until(driver -> smtp.scenario().connectionMode() == ConnectionMode.BLOCKED);
+        assertThat(smtp.scenario().presets()).containsExactly("blocked");
+        assertThat(browser.findElements(By.id("preset-blocked"))).as("not a checkbox among the presets").isEmpty();
+        browser.findElement(By.cssSelector("input[name=port-mode][value=normal]")).click();
+        wait.until(driver -> smtp.scenario().connectionMode() == ConnectionMode.NORMAL);
+        assertThat(smtp.scenario().presets()).isEmpty();
+
+        WebElement parameters = browser.findElement(By.cssSelector("input[aria-label='invalid-sender parameters']"));
+        parameters.sendKeys("addresses=a@example.test");
+        browser.findElement(By.id("preset-invalid-sender")).click();
+        wait.until(driver -> smtp.scenario().presets().contains("invalid-sender:addresses=a@example.test"));
+        parameters = browser.findElement(By.cssSelector("input[aria-label='invalid-sender parameters']"));
+        parameters.sendKeys(Keys.chord(Keys.CONTROL, "a"), "addresses=b@example.test", Keys.ENTER);
+        wait.until(driver -> smtp.scenario().presets().contains("invalid-sender:addresses=b@example.test"));
+        assertThat(smtp.scenario().presets()).containsExactly("invalid-sender:addresses=b@example.test");
+    }
+}
