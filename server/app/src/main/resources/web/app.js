@@ -371,10 +371,43 @@ async function openMessage(id) {
   $("#tab-attachments").replaceChildren(...(m.attachments.length ? m.attachments.map((a) =>
     el("li", {}, el("a", { href: "/api/v1/messages/" + m.id + "/attachments/" + a.index, download: a.filename || "" },
       (a.filename || t("message.attachment", a.index)) + " (" + a.contentType + ", " + size(a.size) + ")"))) : [el("li", { class: "empty" }, t("message.noAttachments"))]));
+  const [links, codes] = await Promise.all([api("GET", "/api/v1/messages/" + m.id + "/links"),
+    api("GET", "/api/v1/messages/" + m.id + "/codes")]);
+  if (!current()) return;
+  renderLinks(m.id, links, codes.codes);
   const session = await api("GET", "/api/v1/sessions/" + encodeURIComponent(m.sessionId)).catch(() => null);
   if (!current()) return;
   $("#tab-transcript").replaceChildren(...(session ? transcript(session.transcript) : [el("li", { class: "empty" }, t("message.sessionGone"))]));
   showTab(m.html ? "html" : "text");
+}
+
+/** The links tab: each link, flagged when it points at this machine, checked on request; and a one-time code. */
+function renderLinks(id, links, codes) {
+  $("#message-code").hidden = !codes.length;
+  $("#message-code").textContent = codes.length ? t("message.code", codes[0]) : "";
+  const local = new Set(links.local);
+  $("#links-list").replaceChildren(...(links.links.length ? links.links.map((url) => {
+    const result = el("span", { class: "check-result", "aria-live": "polite" });
+    const check = el("button", { class: "check" }, t("message.links.check"));
+    check.addEventListener("click", async () => {
+      check.disabled = true;
+      result.textContent = t("message.links.checking");
+      try {
+        const answer = await api("POST", "/api/v1/messages/" + id + "/links/check", { url });
+        result.className = "check-result " + (answer.status >= 200 && answer.status < 400 ? "ok" : "bad");
+        result.textContent = answer.status ? t("message.links.status", answer.status, answer.millis)
+          + (answer.location ? " → " + answer.location : "") : answer.error;
+      } catch (e) {
+        result.className = "check-result bad";
+        result.textContent = e.message;
+      } finally {
+        check.disabled = false;
+      }
+    });
+    return el("li", {}, el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url),
+      local.has(url) ? el("span", { class: "badge", title: t("message.links.localTitle") }, t("message.links.local")) : "",
+      check, result);
+  }) : [el("li", { class: "empty" }, t("message.links.none"))]));
 }
 
 // A delivery status notification this server sent names the message it is about: link the two.

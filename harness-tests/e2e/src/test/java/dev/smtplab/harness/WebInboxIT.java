@@ -108,6 +108,14 @@ class WebInboxIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
+    private void importMbox(String mbox) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + web.port() + "/api/v1/messages/import"))
+                .header("Content-Type", "application/mbox").POST(HttpRequest.BodyPublishers.ofString(mbox))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    }
+
     private void open(String hash) {
         browser.get("http://127.0.0.1:" + web.port() + "/" + hash);
         wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
@@ -221,6 +229,46 @@ class WebInboxIT {
         browser.findElement(By.id("confirm-yes")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox-empty")));
         assertThat(smtp.messages()).isEmpty();
+    }
+
+    @Test
+    void the_links_tab_flags_links_to_this_machine_checks_them_on_request_and_shows_the_code() throws Exception {
+        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        site.createContext("/welcome", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        site.start();
+        try {
+            String base = "http://127.0.0.1:" + site.getAddress().getPort();
+            importMbox("From shop@example.test Sat Dec  5 10:00:00 2026\nFrom: shop@example.test\nTo: bob@example.test\n"
+                    + "Subject: Welcome\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+                    + "<p>Your code is <b>482913</b>.</p><a href=\"" + base + "/welcome\">Start</a> <a href=\"" + base
+                    + "/missing\">Help</a> <a href=\"https://shop.example/terms\">Terms</a>\n");
+            open("#/inbox");
+            wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–1 of 1"));
+            browser.findElement(By.cssSelector("#inbox tbody tr")).click();
+            wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Welcome"));
+            browser.findElement(By.cssSelector("button[data-tab=links]")).click();
+            assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message-code"))).getText())
+                    .isEqualTo("One-time code: 482913");
+            List<WebElement> links = browser.findElements(By.cssSelector("#links-list li"));
+            assertThat(links).hasSize(3);
+            assertThat(links.get(0).getText()).contains(base + "/welcome").contains("this machine");
+            assertThat(links.get(2).getText()).contains("https://shop.example/terms").doesNotContain("this machine");
+            links.get(0).findElement(By.cssSelector("button.check")).click();
+            links.get(1).findElement(By.cssSelector("button.check")).click();
+            wait.until(ExpectedConditions.textMatches(By.cssSelector("#links-list li:nth-child(1) .check-result"),
+                    java.util.regex.Pattern.compile("HTTP 200 \\(\\d+ ms\\)")));
+            wait.until(ExpectedConditions.textMatches(By.cssSelector("#links-list li:nth-child(2) .check-result"),
+                    java.util.regex.Pattern.compile("HTTP 404 \\(\\d+ ms\\)")));
+            assertThat(browser.findElement(By.cssSelector("#links-list li:nth-child(2) .check-result")).getAttribute("class"))
+                    .contains("bad");
+            screenshot("message-links");
+        } finally {
+            site.stop(0);
+        }
     }
 
     @Test

@@ -65,9 +65,34 @@ final class MessageController {
         ctx.contentType("text/html; charset=utf-8").result(html);
     }
 
-    /** The links a test follows, such as a sign-up confirmation, from any language. */
+    /**
+     * The links a test follows, such as a sign-up confirmation, from any language; {@code local}
+     * names those that point at this machine or a private network.
+     */
     void links(Context ctx) {
-        ctx.json(Map.of("links", MessageLinks.of(message(ctx)).links()));
+        List<String> links = MessageLinks.of(message(ctx)).links();
+        ctx.json(Map.of("links", links, "local", links.stream().filter(LinkCheck::isLocal).toList()));
+    }
+
+    /** POST {"url": "..."}: whether one of the message's links answers (on request only). */
+    void checkLink(Context ctx) throws Exception {
+        RecordedMessage message = message(ctx);
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("the body is not JSON: send {\"url\": \"https://...\"}");
+        }
+        String url = body == null || !body.path("url").isTextual() ? null : body.get("url").asText();
+        if (url == null || url.isBlank()) {
+            throw ApiException.badRequest("say which link: {\"url\": \"https://...\"}");
+        }
+        LinkCheck.uri(url);
+        if (!MessageLinks.of(message).links().contains(url)) {
+            throw ApiException.badRequest("\"" + url + "\" is not a link of message " + message.id()
+                    + "; only a message's own links are checked");
+        }
+        ctx.json(LinkCheck.of(url));
     }
 
     /**

@@ -135,6 +135,56 @@ class WebApiTest {
     }
 
     @Test
+    void a_link_is_checked_on_request_and_links_to_this_machine_are_flagged() throws Exception {
+        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        site.createContext("/ok", exchange -> {
+            exchange.sendResponseHeaders(exchange.getRequestMethod().equals("HEAD") ? 200 : 500, -1);
+            exchange.close();
+        });
+        site.createContext("/moved", exchange -> {
+            exchange.getResponseHeaders().set("Location", "https://elsewhere.test/new");
+            exchange.sendResponseHeaders(301, -1);
+            exchange.close();
+        });
+        site.start();
+        try {
+            String base = "http://127.0.0.1:" + site.getAddress().getPort();
+            send("Links", "<a href=\"" + base + "/ok\">ok</a> <a href=\"" + base + "/gone\">gone</a> <a href=\""
+                    + base + "/moved\">moved</a> <a href=\"https://shop.test/confirm\">shop</a>", false);
+            String id = get("/api/v1/messages").get("messages").get(0).get("id").asText();
+            JsonNode links = get("/api/v1/messages/" + id + "/links");
+            assertThat(links.get("links")).hasSize(4);
+            assertThat(links.get("local").toString()).isEqualTo("[\"" + base + "/ok\",\"" + base + "/gone\",\"" + base
+                    + "/moved\"]");
+
+            JsonNode ok = JSON.readTree(call("POST", "/api/v1/messages/" + id + "/links/check",
+                    "{\"url\": \"" + base + "/ok\"}").body());
+            assertThat(ok.get("status").asInt()).as("HEAD, not GET").isEqualTo(200);
+            assertThat(ok.get("local").asBoolean()).isTrue();
+            assertThat(JSON.readTree(call("POST", "/api/v1/messages/" + id + "/links/check",
+                    "{\"url\": \"" + base + "/gone\"}").body()).get("status").asInt()).isEqualTo(404);
+            JsonNode moved = JSON.readTree(call("POST", "/api/v1/messages/" + id + "/links/check",
+                    "{\"url\": \"" + base + "/moved\"}").body());
+            assertThat(moved.get("status").asInt()).as("the redirect is the answer, not followed").isEqualTo(301);
+            assertThat(moved.get("location").asText()).isEqualTo("https://elsewhere.test/new");
+
+            assertError(call("POST", "/api/v1/messages/" + id + "/links/check", "{\"url\": \"" + base + "/other\"}"), 400,
+                    "\"" + base + "/other\" is not a link of message " + id + "; only a message's own links are checked");
+            assertError(call("POST", "/api/v1/messages/" + id + "/links/check", "{\"url\": \"ftp://x.test/f\"}"), 400,
+                    "\"ftp://x.test/f\" is not an http or https link; only those are checked");
+            assertError(call("POST", "/api/v1/messages/" + id + "/links/check", "not json"), 400,
+                    "the body is not JSON: send {\"url\": \"https://...\"}");
+            assertError(call("POST", "/api/v1/messages/" + id + "/links/check", "{}"), 400,
+                    "say which link: {\"url\": \"https://...\"}");
+            assertError(call("POST", "/api/v1/messages/999/links/check", "{\"url\": \"" + base + "/ok\"}"), 404,
+                    "message 999 not found");
+        } finally {
+            site.stop(0);
+        }
+    }
+
+    @Test
     void messages_list_pages_newest_first_and_filters() throws Exception {
         for (int i = 1; i <= 5; i++) {
             send("number " + i, "<p>" + i + "</p>", false);
