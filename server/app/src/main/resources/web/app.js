@@ -157,6 +157,7 @@ let routeRequest = 0;
 async function route() {
   const hash = location.hash;
   const [, view, id] = (hash || "#/inbox").split("/");
+  if (view !== "session") stopWatching();
   // A newer hash (a key held down, fast clicks) makes this one moot: only the last is shown. The hash
   // may have changed before its own hashchange event has run, so it is compared too.
   const request = ++routeRequest;
@@ -418,18 +419,25 @@ function reportAbout(m) {
     el("dd", {}, el("a", { id: "message-report-about", href: "#/message/" + about.value.trim() }, t("message.reportAboutLink", about.value.trim())))];
 }
 
+/** A transcript as a timeline: who said what, and when (seconds since the first line; the exact time on hover). */
 function transcript(lines) {
-  return lines.map((line) => {
-    const code = /^\d/.test(line.text) ? " code" + line.text[0] : "";
-    const marker = line.direction === "CLIENT" ? "C: " : line.direction === "SERVER" ? "S: " : "-- ";
-    return el("li", { class: line.direction.toLowerCase() + code, title: time(line.at) }, marker + line.text);
-  });
+  const start = lines.length ? new Date(lines[0].at).getTime() : 0;
+  return lines.map((line) => transcriptLine(line, start));
+}
+
+function transcriptLine(line, start) {
+  const code = /^\d/.test(line.text) ? " code" + line.text[0] : "";
+  const marker = line.direction === "CLIENT" ? "C: " : line.direction === "SERVER" ? "S: " : "-- ";
+  const offset = ((new Date(line.at).getTime() - start) / 1000).toFixed(3);
+  return el("li", { class: line.direction.toLowerCase() + code, title: time(line.at) },
+    el("span", { class: "at" }, "+" + offset + " s"), marker + line.text);
 }
 
 // ---- sessions -------------------------------------------------------------------------------
 
 async function loadSessions() {
-  const sessions = await api("GET", scope() + "/sessions?limit=200");
+  const outcome = $("#sessions-outcome").value;
+  const sessions = await api("GET", scope() + "/sessions?limit=200" + (outcome ? "&outcome=" + outcome : ""));
   $("#sessions tbody").replaceChildren(...sessions.map((s) => el("tr", {
       class: "clickable " + s.outcome.toLowerCase() + (s.lastRejection ? " rejected" : ""),
       onclick: () => { location.hash = "#/session/" + s.id; } },
@@ -440,12 +448,54 @@ async function loadSessions() {
   $("#sessions-empty").hidden = sessions.length > 0;
 }
 
+// The stream of the session being watched live, if any: closed when the page shows anything else.
+let liveSession = null;
+
+function stopWatching() {
+  if (liveSession) { liveSession.close(); liveSession = null; }
+  $("#session-live").hidden = true;
+}
+
 async function openSession(id) {
+  stopWatching();
   const detail = await api("GET", "/api/v1/sessions/" + encodeURIComponent(id));
   const s = detail.session;
   $("#session-title").textContent = t("session.title", s.connectionIndex, s.clientAddress + ":" + s.clientPort);
   $("#session-outcome").textContent = t("outcome." + s.outcome) + ": " + s.outcomeDetail + (s.rulesFired.length ? t("session.rulesFired", s.rulesFired.join(", ")) : "");
   $("#session-transcript").replaceChildren(...transcript(detail.transcript));
+  if (s.outcome === "ACTIVE") watch(id);
+}
+
+/**
+ * A session still going: its lines as they are typed. The stream sends the transcript so far, then
+ * each new line, each with its index; lines are placed by index, so none shows twice or out of order.
+ */
+function watch(id) {
+  const stream = new EventSource("/api/v1/sessions/" + encodeURIComponent(id) + "/live");
+  liveSession = stream;
+  $("#session-live").hidden = false;
+  const list = $("#session-transcript");
+  let next = 0;
+  let start = null;
+  const waiting = new Map();
+  list.replaceChildren();
+  stream.addEventListener("line", (e) => {
+    const line = JSON.parse(e.data);
+    if (line.index < next) return;
+    waiting.set(line.index, line);
+    while (waiting.has(next)) {
+      const ready = waiting.get(next);
+      waiting.delete(next);
+      if (start === null) start = new Date(ready.at).getTime();
+      list.append(transcriptLine(ready, start));
+      next++;
+    }
+  });
+  stream.addEventListener("end", () => {
+    if (liveSession !== stream) return;
+    stopWatching();
+    if (location.hash === "#/session/" + id) attempt(() => openSession(id));
+  });
 }
 
 // ---- failure modes --------------------------------------------------------------------------
@@ -598,6 +648,7 @@ function listen() {
   });
   const sessionsChanged = () => { if ($("#view-sessions").classList.contains("shown")) loadSessions(); };
   events.addEventListener("session", sessionsChanged);
+  events.addEventListener("session-started", sessionsChanged);
   events.addEventListener("session-rejected", sessionsChanged);
 }
 
@@ -632,6 +683,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("#page-older").addEventListener("click", () => { if (nextBefore) { cursors.push(nextBefore); attempt(loadInbox); } });
   $("#page-newer").addEventListener("click", () => { if (cursors.length > 1) { cursors.pop(); attempt(loadInbox); } });
   $("#page-error-close").addEventListener("click", clearError);
+  $("#sessions-outcome").addEventListener("change", () => attempt(loadSessions));
   document.querySelectorAll("input[name=port-mode]").forEach((radio) => radio.addEventListener("change", () => portModeChosen(radio.value)));
   document.addEventListener("keydown", onKey);
   setInterval(refreshTimes, 30000);

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -126,6 +127,44 @@ class WebUiIT {
         browser.switchTo().defaultContent();
         assertThat(browser.getTitle()).isEqualTo("SMTP Lab");
         screenshot("message");
+    }
+
+    /** A learner types a session by hand (here, a socket) while the browser shows it line by line. */
+    @Test
+    void a_session_being_typed_appears_line_by_line_and_the_list_filters_by_outcome() throws Exception {
+        browser.get("http://127.0.0.1:" + web.port() + "/#/sessions");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), smtp.port())) {
+            var out = socket.getOutputStream();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("220 ");
+            WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#sessions tbody tr")));
+            assertThat(row.getText()).contains("active");
+            row.click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("session-live")));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-transcript"), "S: 220 "));
+            out.write("EHLO learner.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-transcript"), "C: EHLO learner.test"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-transcript"), "S: 250 CHUNKING"));
+            out.write("MAIL FROM:<learner@example.test>\r\n".getBytes(StandardCharsets.US_ASCII));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-transcript"),
+                    "C: MAIL FROM:<learner@example.test>"));
+            List<WebElement> lines = browser.findElements(By.cssSelector("#session-transcript li"));
+            assertThat(lines.stream().map(WebElement::getText).filter(text -> text.contains("C: EHLO learner.test")))
+                    .as("each line once").hasSize(1);
+            assertThat(lines.get(0).getText()).startsWith("+0.000 s");
+            screenshot("session-live");
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("session-live")));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-outcome"), "client quit"));
+        }
+        browser.findElement(By.cssSelector("a[href='#/sessions']")).click();
+        new org.openqa.selenium.support.ui.Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("sessions-outcome"))))
+                .selectByValue("REJECTED");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sessions-empty")));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sessions-outcome"))).selectByValue("CLIENT_QUIT");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#sessions tbody tr"), 1));
     }
 
     @Test

@@ -164,9 +164,17 @@ public final class FakeSmtpServer implements AutoCloseable {
         listener.responder(Objects.requireNonNull(responder, "responder"));
     }
 
-    /** Tells the listener of messages, ended sessions, fired rules and replies as they happen. */
+    /** Tells the listener of messages, sessions begun and ended, transcript lines, fired rules and replies as they happen. */
     public void addListener(ServerEventListener eventListener) {
         listener.addListener(Objects.requireNonNull(eventListener, "eventListener"));
+    }
+
+    /**
+     * A session whose client is still connected, its transcript up to this moment (the store holds
+     * a session's transcript once it ends); empty when no open connection has this id.
+     */
+    public java.util.Optional<dev.smtplab.server.record.RecordedSession> openSession(String sessionId) {
+        return listener.openSession(sessionId);
     }
 
     /**

@@ -44,6 +44,13 @@ final class Dtos {
     record Header(String name, String value) {
     }
 
+    /** One transcript line of a session being watched live, with its place in the transcript. */
+    record LiveLine(String sessionId, int index, Instant at, String direction, String text) {
+        static LiveLine of(String sessionId, int index, dev.smtplab.server.record.TranscriptLine line) {
+            return new LiveLine(sessionId, index, line.at(), line.direction().name(), line.text());
+        }
+    }
+
     record MessageDetail(String id, String sessionId, long connectionIndex, int transactionIndex, Instant receivedAt,
                          String clientAddress, int clientPort, String helo, String mailFrom,
                          Map<String, String> mailParameters, List<Recipient> recipients, String subject,

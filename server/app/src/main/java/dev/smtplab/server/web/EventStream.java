@@ -5,6 +5,7 @@ import dev.smtplab.server.record.RecordedMessage;
 import dev.smtplab.server.record.RecordedSession;
 import dev.smtplab.server.record.ServerEventListener;
 import dev.smtplab.server.record.SessionOutcome;
+import dev.smtplab.server.record.TranscriptLine;
 import dev.smtplab.server.record.StoredMessage;
 import dev.smtplab.server.scenario.SmtpStage;
 import io.javalin.http.sse.SseClient;
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Server-Sent Events: message received, session rejected or dropped, rule fired.
+ * Server-Sent Events: message received, session begun, ended, rejected or dropped, rule fired; and,
+ * for a browser watching one session, each line of its transcript as it is typed ({@link #joinSession}).
  *
  * <p>The SMTP side only puts events into each browser's outbox, which never blocks; a thread per
  * browser writes them out. A browser too slow to keep up fills its outbox and is disconnected
@@ -59,7 +61,67 @@ final class EventStream implements ServerEventListener {
     /** A browser joins; a user limited to some inboxes (--web-auth-inboxes) hears only of theirs. */
     void join(SseClient client) {
         Set<String> visible = scope.allowed(client.ctx());
-        Sink sink = new Sink() {
+        Sink sink = sink(client);
+        client.onClose(() -> leave(sink));
+        // Registered before the browser reads anything, so a stop that follows its greeting ends it too.
+        subscribe(sink, visible);
+        client.keepAlive();
+    }
+
+    void subscribe(Sink sink) {
+        subscribe(sink, null);
+    }
+
+    /** @param visible the inboxes this browser hears of; null for all */
+    void subscribe(Sink sink, Set<String> visible) {
+        subscribe(sink, visible, null);
+    }
+
+    /** @param session the one session whose lines this stream carries, or null for the server's events */
+    private Outbox subscribe(Sink sink, Set<String> visible, String session) {
+        Outbox outbox = new Outbox(sink, visible, session);
+        outboxes.put(sink, outbox);
+        outbox.start();
+        if (closing) {
+            leave(sink);
+        }
+        return outbox;
+    }
+
+    /**
+     * A browser watches one session (GET /api/v1/sessions/{id}/live): the transcript so far, then each
+     * line as it comes, each with its index (a line may come twice, or out of order, around the
+     * moment of joining: the browser places them by index), then "end" with the session's summary.
+     * Only for users who may see every inbox: a session's inbox is not known until its mail is.
+     */
+    void joinSession(SseClient client, String sessionId, java.util.function.Function<String,
+            java.util.Optional<RecordedSession>> openSession) {
+        Sink sink = sink(client);
+        client.onClose(() -> leave(sink));
+        if (scope.allowed(client.ctx()) != null) {
+            client.sendEvent("end", Map.of("error", "live transcripts are for users who may see every inbox"));
+            client.close();
+            return;
+        }
+        Outbox outbox = subscribe(sink, null, sessionId);
+        java.util.Optional<RecordedSession> open = openSession.apply(sessionId);
+        java.util.Optional<RecordedSession> session = open.isPresent() ? open : store.session(sessionId);
+        if (session.isEmpty()) {
+            outbox.offer(new Event("end", Map.of("error", "session " + sessionId + " not found"), true));
+        } else {
+            List<TranscriptLine> lines = session.get().transcript();
+            for (int i = 0; i < lines.size(); i++) {
+                outbox.offer(new Event("line", Dtos.LiveLine.of(sessionId, i, lines.get(i)), false));
+            }
+            if (open.isEmpty()) {
+                outbox.offer(new Event("end", Dtos.SessionSummary.of(session.get()), true));
+            }
+        }
+        client.keepAlive();
+    }
+
+    private Sink sink(SseClient client) {
+        return new Sink() {
             @Override
             public void send(String event, Object data) {
                 client.sendEvent(event, data);
@@ -80,24 +142,6 @@ final class EventStream implements ServerEventListener {
                 client.sendComment("connected");
             }
         };
-        client.onClose(() -> leave(sink));
-        // Registered before the browser reads anything, so a stop that follows its greeting ends it too.
-        subscribe(sink, visible);
-        client.keepAlive();
-    }
-
-    void subscribe(Sink sink) {
-        subscribe(sink, null);
-    }
-
-    /** @param visible the inboxes this browser hears of; null for all */
-    void subscribe(Sink sink, Set<String> visible) {
-        Outbox outbox = new Outbox(sink, visible);
-        outboxes.put(sink, outbox);
-        outbox.start();
-        if (closing) {
-            leave(sink);
-        }
     }
 
     /** Stops the browser's writer; returns its outbox, or null if it had left already. */
@@ -125,7 +169,34 @@ final class EventStream implements ServerEventListener {
     }
 
     @Override
+    public void sessionStarted(RecordedSession session) {
+        broadcast("session-started", null, () -> Dtos.SessionSummary.of(session));
+    }
+
+    @Override
+    public void transcriptLine(String sessionId, int index, TranscriptLine line) {
+        toWatchers(sessionId, () -> new Event("line", Dtos.LiveLine.of(sessionId, index, line), false));
+    }
+
+    /** Called on SMTP threads: queues for the browsers watching this session, if any, and returns. */
+    private void toWatchers(String sessionId, Supplier<Event> event) {
+        if (outboxes.isEmpty()) {
+            return;
+        }
+        Event queued = null;
+        for (Outbox outbox : outboxes.values()) {
+            if (sessionId.equals(outbox.session)) {
+                queued = queued == null ? event.get() : queued;
+                if (!outbox.offer(queued)) {
+                    leave(outbox.sink);
+                }
+            }
+        }
+    }
+
+    @Override
     public void sessionEnded(RecordedSession session) {
+        toWatchers(session.id(), () -> new Event("end", Dtos.SessionSummary.of(session), true));
         boolean refused = session.outcome() == SessionOutcome.REJECTED || session.outcome() == SessionOutcome.DROPPED
                 || session.outcome() == SessionOutcome.TIMED_OUT;
         broadcast(refused ? "session-rejected" : "session", Set.copyOf(session.inboxes()),
@@ -146,9 +217,9 @@ final class EventStream implements ServerEventListener {
         if (outboxes.isEmpty()) {
             return;
         }
-        Event queued = new Event(event, data.get());
+        Event queued = new Event(event, data.get(), false);
         for (Outbox outbox : outboxes.values()) {
-            if (!outbox.hears(inboxes)) {
+            if (outbox.session != null || !outbox.hears(inboxes)) {
                 continue;
             }
             if (!outbox.offer(queued)) {
@@ -176,21 +247,25 @@ final class EventStream implements ServerEventListener {
         }
     }
 
-    private record Event(String name, Object data) {
+    /** @param last the stream ends once this is written (a watched session's end) */
+    private record Event(String name, Object data, boolean last) {
     }
 
     /** One browser's queue and the thread that writes it out. */
     private static final class Outbox implements Runnable {
-        private static final Event STOP = new Event("", "");
+        private static final Event STOP = new Event("", "", true);
         private final Sink sink;
         private final Set<String> visible;
+        /** The one session this stream watches, or null for the server's events. */
+        private final String session;
         private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(OUTBOX_LIMIT + 1);
         private final Thread writer;
         private volatile boolean stopped;
 
-        Outbox(Sink sink, Set<String> visible) {
+        Outbox(Sink sink, Set<String> visible, String session) {
             this.sink = sink;
             this.visible = visible;
+            this.session = session;
             this.writer = new Thread(this, "smtplab-sse-writer");
             writer.setDaemon(true);
         }
@@ -237,6 +312,9 @@ final class EventStream implements ServerEventListener {
                         break;
                     }
                     sink.send(event.name(), event.data());
+                    if (event.last()) {
+                        break;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

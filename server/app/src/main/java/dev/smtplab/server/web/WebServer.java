@@ -100,7 +100,10 @@ public final class WebServer implements AutoCloseable {
         return this;
     }
 
-    /** Every route of the API, method and path. */
+    /** The Server-Sent Events streams (GET): the server's events, and one session's lines as they come. */
+    public static final List<String> STREAMS = List.of("/api/v1/events", "/api/v1/sessions/{id}/live");
+
+    /** Every route of the API, method and path (the streams apart). */
     public List<Route> routes() {
         MessageController messages = new MessageController(smtp.store(), waits, scope);
         SessionController sessions = new SessionController(smtp.store(), scope);
@@ -180,7 +183,9 @@ public final class WebServer implements AutoCloseable {
         for (Route route : routes()) {
             config.routes.addHttpHandler(route.method(), route.path(), route.handler());
         }
-        config.routes.sse("/api/v1/events", events::join);
+        config.routes.sse(STREAMS.get(0), events::join);
+        config.routes.sse(STREAMS.get(1), client -> events.joinSession(client, client.ctx().pathParam("id"),
+                smtp::openSession));
         config.routes.exception(ApiException.class, (e, ctx) -> {
             ctx.attribute(API_ERROR, Boolean.TRUE);
             ctx.status(e.status).json(new Dtos.ApiError(e.status, e.getMessage()));

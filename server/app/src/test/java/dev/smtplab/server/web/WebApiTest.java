@@ -439,13 +439,75 @@ class WebApiTest {
         Set<String> seen = new HashSet<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         String line;
-        while (seen.size() < 3 && System.nanoTime() < deadline && (line = events.readLine()) != null) {
+        while (!seen.containsAll(Set.of("rule-fired", "message", "session")) && System.nanoTime() < deadline
+                && (line = events.readLine()) != null) {
             if (line.startsWith("event: ")) {
                 seen.add(line.substring(7));
             }
         }
         stream.body().close();
-        assertThat(seen).contains("rule-fired", "message", "session");
+        assertThat(seen).contains("session-started", "rule-fired", "message", "session");
+    }
+
+    @Test
+    void a_session_is_watched_live_line_by_line_until_it_ends() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
+            var out = socket.getOutputStream();
+            BufferedReader replies = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            awaitReply(replies, "220");
+            out.write("EHLO typed.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            awaitReply(replies, "250");
+            JsonNode session = JSON.readTree(call("GET", "/api/v1/sessions?limit=1", null).body()).get(0);
+            assertThat(session.get("outcome").asText()).isEqualTo("ACTIVE");
+            HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + web.port() + "/api/v1/sessions/" + session.get("id").asText() + "/live"))
+                            .header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+            List<JsonNode> lines = new ArrayList<>();
+            // The transcript so far comes first: the greeting, EHLO and its reply.
+            while (lines.stream().noneMatch(l -> l.get("text").asText().startsWith("250 "))) {
+                lines.add(nextData(events, "line"));
+            }
+            assertThat(lines.get(0).get("index").asInt()).isZero();
+            assertThat(lines.get(0).get("direction").asText()).isEqualTo("SERVER");
+            assertThat(lines).anySatisfy(l -> assertThat(l.get("text").asText()).isEqualTo("EHLO typed.test"));
+            out.write("NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+            awaitReply(replies, "250");
+            JsonNode typed = nextData(events, "line");
+            assertThat(typed.get("text").asText()).isEqualTo("NOOP");
+            assertThat(typed.get("direction").asText()).isEqualTo("CLIENT");
+            assertThat(typed.get("index").asInt()).isEqualTo(lines.size());
+            assertThat(nextData(events, "line").get("text").asText()).startsWith("250 ");
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            awaitReply(replies, "221");
+            assertThat(nextData(events, "line").get("text").asText()).isEqualTo("QUIT");
+            assertThat(nextData(events, "line").get("text").asText()).startsWith("221 ");
+            JsonNode end = nextData(events, "end");
+            assertThat(end.get("outcome").asText()).isEqualTo("CLIENT_QUIT");
+            String rest;
+            while ((rest = events.readLine()) != null) {
+                assertThat(rest).as("nothing after the end but the event's blank line").isEmpty();
+            }
+        }
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port()
+                + "/api/v1/sessions/999/live")).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.body()).contains("event: end").contains("session 999 not found");
+    }
+
+    /** The data of the next event, which must be of this kind (comments and blank lines skipped). */
+    private static JsonNode nextData(BufferedReader events, String kind) throws IOException {
+        String event = null;
+        for (String line = events.readLine(); line != null; line = events.readLine()) {
+            if (line.startsWith("event: ")) {
+                event = line.substring(7);
+            } else if (line.startsWith("data: ")) {
+                assertThat(event).as("the event's kind, for " + line).isEqualTo(kind);
+                return JSON.readTree(line.substring(6));
+            }
+        }
+        throw new AssertionError("the stream ended before a " + kind + " event");
     }
 
     @Test
@@ -555,7 +617,7 @@ class WebApiTest {
         }
         List<String> real = new ArrayList<>();
         web.routes().forEach(route -> real.add(route.method().name() + " " + route.path()));
-        real.add("GET /api/v1/events");
+        WebServer.STREAMS.forEach(stream -> real.add("GET " + stream));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(real);
     }
 

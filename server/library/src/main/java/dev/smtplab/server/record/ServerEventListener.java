@@ -11,6 +11,17 @@ public interface ServerEventListener {
     default void messageReceived(RecordedMessage message) {
     }
 
+    /** A connection was accepted; its session has begun (outcome ACTIVE). */
+    default void sessionStarted(RecordedSession session) {
+    }
+
+    /**
+     * A line went into a session's transcript, as it was typed or sent: {@code index} is its place
+     * in the transcript (0 first), so a live view can merge it with a snapshot taken meanwhile.
+     */
+    default void transcriptLine(String sessionId, int index, TranscriptLine line) {
+    }
+
     /** A session ended; its snapshot is final. */
     default void sessionEnded(RecordedSession session) {
     }

@@ -98,7 +98,14 @@ final class ConnectionRecorder {
         this.clientPort = clientPort;
         this.startedAt = server.clock.instant();
         this.openAtConnect = server.opened(this);
-        server.store.putSession(snapshot());
+        RecordedSession started = snapshot();
+        server.store.putSession(started);
+        server.sessionStarted(started);
+    }
+
+    /** This session as it stands now, for a live view. */
+    RecordedSession current() {
+        return snapshot();
     }
 
     String sessionId() {
@@ -504,7 +511,10 @@ final class ConnectionRecorder {
 
     private void append(Direction direction, String text) {
         if (transcript.size() < MAX_TRANSCRIPT_LINES) {
-            transcript.add(new TranscriptLine(server.clock.instant(), direction, text));
+            TranscriptLine line = new TranscriptLine(server.clock.instant(), direction, text);
+            int index = transcript.size();
+            transcript.add(line);
+            server.transcriptLine(sessionId, index, line);
         } else {
             omittedTranscriptLines++;
         }

@@ -66,6 +66,20 @@ final class ServerContext {
         tell(listener -> listener.messageReceived(message));
     }
 
+    void sessionStarted(RecordedSession session) {
+        tell(listener -> listener.sessionStarted(session));
+    }
+
+    void transcriptLine(String sessionId, int index, dev.smtplab.server.record.TranscriptLine line) {
+        tell(listener -> listener.transcriptLine(sessionId, index, line));
+    }
+
+    /** The session of a connection still open, as it stands now (its transcript up to this moment). */
+    java.util.Optional<RecordedSession> openSession(String sessionId) {
+        return openConnections.stream().filter(connection -> connection.sessionId().equals(sessionId)).findFirst()
+                .map(ConnectionRecorder::current);
+    }
+
     void sessionEnded(RecordedSession session) {
         tell(listener -> listener.sessionEnded(session));
     }

@@ -132,6 +132,11 @@ public final class SmtpListener {
         context.addListener(listener);
     }
 
+    /** A session still connected, as it stands now; empty once it has ended (the store has it then). */
+    public java.util.Optional<dev.smtplab.server.record.RecordedSession> openSession(String sessionId) {
+        return context.openSession(sessionId);
+    }
+
     /** Binds and starts accepting; a port in use gives a message that names it, and nothing is left listening. */
     public synchronized void start() {
         List<SMTPServer> all = new ArrayList<>();
