@@ -330,7 +330,10 @@ function onKey(event) {
 // ---- one message ---------------------------------------------------------------------------
 
 function showTab(name) {
-  document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.dataset.tab === name));
+  document.querySelectorAll(".tab").forEach((t) => {
+    t.classList.toggle("active", t.dataset.tab === name);
+    t.setAttribute("aria-selected", String(t.dataset.tab === name));
+  });
   document.querySelectorAll(".panel").forEach((p) => p.classList.toggle("shown", p.id === "tab-" + name));
 }
 
@@ -376,10 +379,113 @@ async function openMessage(id) {
     api("GET", "/api/v1/messages/" + m.id + "/codes")]);
   if (!current()) return;
   renderLinks(m.id, links, codes.codes);
+  // The HTML check reads the body only when its tab is opened.
+  document.querySelector(".tab[data-tab=check]").hidden = !m.html;
+  document.querySelector(".tab[data-tab=check]").onclick = () => attempt(() => renderCheck(m.html));
   const session = await api("GET", "/api/v1/sessions/" + encodeURIComponent(m.sessionId)).catch(() => null);
   if (!current()) return;
   $("#tab-transcript").replaceChildren(...(session ? transcript(session.transcript) : [el("li", { class: "empty" }, t("message.sessionGone"))]));
   showTab(m.html ? "html" : "text");
+}
+
+// ---- HTML check ------------------------------------------------------------------------------
+
+// The caniemail.com data (shipped in the jar as /caniemail.json), loaded the first time it is needed.
+let caniemail = null;
+
+/** The mail client families people check first, in the order shown. */
+const MAJOR_FAMILIES = ["gmail", "outlook", "apple-mail", "yahoo", "samsung-email", "thunderbird", "protonmail", "aol"];
+
+/**
+ * What an HTML body uses, as caniemail features (slug: how many times). The HTML is parsed by
+ * DOMParser, which runs no script and loads nothing; CSS is read from style attributes and <style>.
+ */
+function htmlFeatures(html, known) {
+  const used = new Map();
+  const count = (slug) => { if (known.has(slug)) used.set(slug, (used.get(slug) || 0) + 1); };
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  const aliases = { h1: "h1-h6", h2: "h1-h6", h3: "h1-h6", h4: "h1-h6", h5: "h1-h6", h6: "h1-h6", ul: "lists", ol: "lists",
+    dl: "lists", map: "image-maps", area: "image-maps" };
+  for (const node of doc.querySelectorAll("*")) {
+    const tag = node.localName;
+    count("html-" + (aliases[tag] || tag));
+    if (tag === "input") count("html-input-" + (node.getAttribute("type") || "text").toLowerCase());
+    if (tag === "button") count("html-button-" + (node.getAttribute("type") || "submit").toLowerCase());
+    if (tag === "a" && /^mailto:/i.test(node.getAttribute("href") || "")) count("html-mailto-links");
+    if (tag === "a" && /^#/.test(node.getAttribute("href") || "")) count("html-anchor-links");
+    if (tag === "img") {
+      const src = (node.getAttribute("src") || "").toLowerCase();
+      if (src.startsWith("data:")) count("image-base64");
+      const type = (src.match(/^data:image\/([a-z+]+)/) || src.match(/\.([a-z0-9]+)(?:[?#]|$)/) || [])[1];
+      if (type) count("image-" + ({ jpeg: "jpg", "svg+xml": "svg" }[type] || type));
+    }
+    for (const attribute of node.getAttributeNames()) {
+      count("html-" + ({ loading: "loading-attribute" }[attribute] || attribute));
+      if (attribute === "inert") count("css-inert-attribute");
+    }
+    const style = node.getAttribute("style");
+    if (style) cssFeatures(style, count);
+  }
+  for (const block of doc.querySelectorAll("style")) cssFeatures(block.textContent, count, true);
+  if (/<!--/.test(html)) count("html-comments");
+  if (/^\s*<!doctype/i.test(html)) count("html-doctype");
+  return used;
+}
+
+function cssFeatures(css, count, sheet) {
+  for (const [, property, value] of css.matchAll(/(?:^|[;{\s])(-?[a-z][a-z-]*)\s*:\s*([^;}]*)/gi)) {
+    const name = property.toLowerCase();
+    const lower = value.toLowerCase();
+    if (name.startsWith("--")) { count("css-variables"); continue; }
+    count("css-" + name);
+    if (name === "display") count("css-display-" + lower.trim().split(/\s+/)[0]);
+    if (/\b(top|right|bottom|left)\b/.test(name) && name.length <= 6) count("css-left-right-top-bottom");
+    for (const [pattern, slug] of [[/linear-gradient\(/, "css-linear-gradient"], [/radial-gradient\(/, "css-radial-gradient"],
+      [/conic-gradient\(/, "css-conic-gradient"], [/!important/, "css-important"], [/var\(/, "css-variables"],
+      [/calc\(/, "css-unit-calc"], [/\bmin\(/, "css-function-min"], [/\bmax\(/, "css-function-max"],
+      [/clamp\(/, "css-function-clamp"], [/rgba\(/, "css-rgba"], [/\brgb\(/, "css-rgb"], [/light-dark\(/, "css-function-light-dark"],
+      [/\d(rem)\b/, "css-unit-rem"], [/\d(vw)\b/, "css-unit-vw"], [/\d(vh)\b/, "css-unit-vh"], [/\d(ch)\b/, "css-unit-ch"]]) {
+      if (pattern.test(lower)) count(slug);
+    }
+  }
+  if (!sheet) return;
+  for (const [at, slug] of [["@media", "css-at-media"], ["@font-face", "css-at-font-face"], ["@import", "css-at-import"],
+    ["@keyframes", "css-at-keyframes"], ["@supports", "css-at-supports"], ["prefers-color-scheme", "css-at-media-prefers-color-scheme"],
+    ["prefers-reduced-motion", "css-at-media-prefers-reduced-motion"]]) {
+    if (css.toLowerCase().includes(at)) count(slug);
+  }
+  for (const [, pseudo] of css.matchAll(/::?([a-z-]+)(?=[\s,{(:.#[]|$)/gi)) {
+    count("css-pseudo-class-" + pseudo.toLowerCase());
+    count("css-pseudo-element-" + pseudo.toLowerCase());
+  }
+}
+
+/** The families where a feature has no support, and where only partial, each with its platforms. */
+function support(feature, letter) {
+  return MAJOR_FAMILIES.filter((family) => feature.support[family]).map((family) => {
+    const platforms = Object.entries(feature.support[family]).filter(([, value]) => value === letter).map(([platform]) => platform);
+    return platforms.length ? (caniemail.families[family] || family) + " (" + platforms.map((p) => caniemail.platforms[p] || p).join(", ") + ")" : null;
+  }).filter(Boolean);
+}
+
+async function renderCheck(html) {
+  if (!caniemail) caniemail = await api("GET", "/caniemail.json");
+  $("#check-updated").textContent = t("check.updated", caniemail.updated.slice(0, 10));
+  const bySlug = new Map(caniemail.features.map((f) => [f.slug, f]));
+  const used = htmlFeatures(html || "", new Set(bySlug.keys()));
+  const rows = [];
+  for (const [slug, uses] of used) {
+    const feature = bySlug.get(slug);
+    const none = support(feature, "n");
+    const partial = support(feature, "a");
+    if (none.length || partial.length) rows.push({ feature, uses, none, partial });
+  }
+  rows.sort((a, b) => b.none.length - a.none.length || b.partial.length - a.partial.length);
+  $("#check-results tbody").replaceChildren(...rows.map((row) => el("tr", { "data-slug": row.feature.slug },
+    el("td", {}, el("a", { href: row.feature.url, target: "_blank", rel: "noopener noreferrer" }, row.feature.title)),
+    el("td", {}, row.uses), el("td", { class: "unsupported" }, row.none.join(", ")), el("td", {}, row.partial.join(", ")))));
+  $("#check-results").hidden = rows.length === 0;
+  $("#check-none").hidden = rows.length > 0;
 }
 
 /** The links tab: each link, flagged when it points at this machine, checked on request; and a one-time code. */

@@ -272,6 +272,31 @@ class WebInboxIT {
     }
 
     @Test
+    void the_html_check_names_what_common_mail_clients_do_not_support() throws Exception {
+        importMbox("From shop@example.test Sat Dec  5 10:00:00 2026\nFrom: shop@example.test\nTo: bob@example.test\n"
+                + "Subject: Newsletter\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+                + "<html><head><style>@media (max-width: 600px) { .col { width: 100% } } a:hover { color: red }</style>"
+                + "</head><body><div style=\"display:flex; gap: 8px\"><p>Hello</p><p>there</p></div>"
+                + "<video src=\"http://127.0.0.1:9/v.mp4\"></video><table><tr><td>plain</td></tr></table></body></html>\n");
+        open("#/inbox");
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–1 of 1"));
+        browser.findElement(By.cssSelector("#inbox tbody tr")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Newsletter"));
+        browser.findElement(By.cssSelector("button[data-tab=check]")).click();
+        WebElement flex = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#check-results tr[data-slug='css-display-flex']")));
+        assertThat(flex.getText()).contains("display:flex").contains("Outlook (Windows, Windows Mail)");
+        assertThat(browser.findElement(By.cssSelector("#check-results tr[data-slug='html-video']")).getText())
+                .contains("<video> element").contains("Gmail (");
+        assertThat(browser.findElements(By.cssSelector("#check-results tr[data-slug='css-at-media']"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#check-results tr[data-slug='css-pseudo-class-hover']"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#check-results tr[data-slug='html-div']")))
+                .as("what every client supports is not listed").isEmpty();
+        assertThat(browser.findElement(By.id("check-updated")).getText()).matches("data of \\d{4}-\\d{2}-\\d{2}");
+        screenshot("message-html-check");
+    }
+
+    @Test
     void a_failure_is_said_in_the_page() {
         open("#/message/999999");
         WebElement banner = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-error")));

@@ -63,9 +63,11 @@ final class EventStream implements ServerEventListener {
         Set<String> visible = scope.allowed(client.ctx());
         Sink sink = sink(client);
         client.onClose(() -> leave(sink));
+        // Kept open first: Javalin's close() only ends a stream already kept alive, and a server
+        // stopping may close this one before the handler returns.
+        client.keepAlive();
         // Registered before the browser reads anything, so a stop that follows its greeting ends it too.
         subscribe(sink, visible);
-        client.keepAlive();
     }
 
     void subscribe(Sink sink) {
@@ -103,6 +105,9 @@ final class EventStream implements ServerEventListener {
             client.close();
             return;
         }
+        // Kept open before anything is queued: the writer may end the stream (a session already over)
+        // before this handler returns, and keepAlive() after that would hold a closed stream open.
+        client.keepAlive();
         Outbox outbox = subscribe(sink, null, sessionId);
         java.util.Optional<RecordedSession> open = openSession.apply(sessionId);
         java.util.Optional<RecordedSession> session = open.isPresent() ? open : store.session(sessionId);
@@ -117,7 +122,6 @@ final class EventStream implements ServerEventListener {
                 outbox.offer(new Event("end", Dtos.SessionSummary.of(session.get()), true));
             }
         }
-        client.keepAlive();
     }
 
     private Sink sink(SseClient client) {
