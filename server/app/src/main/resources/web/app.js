@@ -46,6 +46,9 @@ async function loadMessages() {
   messages = response.ok ? await response.json() : {};
 }
 
+// Asked for as soon as the script runs, while the page is still being parsed.
+const messagesLoaded = loadMessages();
+
 /** The label for the key, placeholders {0}, {1}, ... filled; English when the language lacks it. */
 function t(key, ...values) {
   const text = (messages[lang] || {})[key] ?? (messages.en || {})[key] ?? key;
@@ -164,7 +167,10 @@ async function route() {
   const moot = () => request !== routeRequest || location.hash !== hash;
   clearError();
   try {
-    await loadInboxes();
+    // The switcher's list is fetched beside the view's own data; only a remembered inbox, which may
+    // be gone, must be checked first (loadInboxes forgets it then).
+    const inboxes = loadInboxes();
+    if (inbox) await inboxes;
     if (moot()) return;
     if (view === "message" && id) {
       show("message");
@@ -180,6 +186,7 @@ async function route() {
     else if (view === "webhooks") { show("webhooks"); await loadWebhooks(); }
     else if (view === "lesson" && id) { show("lesson"); await openLesson(decodeURIComponent(id)); }
     else { show("inbox"); await loadInbox(); }
+    await inboxes;
   } catch (e) {
     showError(e.message);
   }
@@ -760,7 +767,7 @@ function listen() {
 
 document.addEventListener("DOMContentLoaded", async () => {
   try {
-    await loadMessages();
+    await messagesLoaded;
   } catch (e) {
     console.error(e); // the page's own English stays
   }
