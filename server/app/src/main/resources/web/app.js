@@ -378,11 +378,8 @@ async function openMessage(id) {
   $("#tab-headers tbody").replaceChildren(...m.headers.map((h) => el("tr", {}, el("th", {}, h.name), el("td", {}, h.value))));
   const raw = await api("GET", m.links.raw);
   if (!current()) return;
-  $("#tab-raw").textContent = raw;
-  $("#tab-attachments").replaceChildren(...(m.attachments.length ? m.attachments.map((a) =>
-    el("li", {}, el("a", { href: "/api/v1/messages/" + m.id + "/attachments/" + a.index, download: a.filename || "" },
-      (a.filename || t("message.attachment", a.index)) + " (" + a.contentType + ", " + size(a.size) + ")"))) : [el("li", { class: "empty" }, t("message.noAttachments"))]));
-  const [links, codes] = await Promise.all([api("GET", "/api/v1/messages/" + m.id + "/links"),
+  $("#tab-raw").replaceChildren(...highlightedRaw(raw));
+  $("#tab-attachments").replaceChildren(el("li", { class: "parts" }, partSizes(m)), ...m.attachments.map((a) => attachmentItem(m, a)));  const [links, codes] = await Promise.all([api("GET", "/api/v1/messages/" + m.id + "/links"),
     api("GET", "/api/v1/messages/" + m.id + "/codes")]);
   if (!current()) return;
   renderLinks(m.id, links, codes.codes);
@@ -522,6 +519,66 @@ function renderLinks(id, links, codes) {
       local.has(url) ? el("span", { class: "badge", title: t("message.links.localTitle") }, t("message.links.local")) : "",
       check, result);
   }) : [el("li", { class: "empty" }, t("message.links.none"))]));
+}
+
+/** The size of each part: the text and HTML bodies as UTF-8, and the attachments decoded. */
+function partSizes(m) {
+  const bytes = (text) => new TextEncoder().encode(text).length;
+  const parts = [];
+  if (m.text != null) parts.push(t("message.part.text", size(bytes(m.text))));
+  if (m.html != null) parts.push(t("message.part.html", size(bytes(m.html))));
+  if (m.attachments.length) {
+    parts.push(t("message.part.attachments", m.attachments.length, size(m.attachments.reduce((sum, a) => sum + a.size, 0))));
+  } else {
+    parts.push(t("message.part.none"));
+  }
+  return t("message.parts", parts.join(", "));
+}
+
+const PREVIEWED_IMAGES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/** An attachment: its download, and a preview where the browser can show it safely (images, PDFs). */
+function attachmentItem(m, a) {
+  const url = "/api/v1/messages/" + m.id + "/attachments/" + a.index;
+  const type = a.contentType.toLowerCase().split(";")[0].trim();
+  const name = a.filename || t("message.attachment", a.index);
+  const item = el("li", {}, el("a", { href: url, download: a.filename || "" }, name + " (" + a.contentType + ", " + size(a.size) + ")"));
+  if (PREVIEWED_IMAGES.includes(type)) {
+    item.append(el("div", {}, el("img", { class: "preview", src: url + "?inline=true", alt: name, loading: "lazy" })));
+  } else if (type === "application/pdf") {
+    item.append(" ", el("a", { href: url + "?inline=true", target: "_blank", rel: "noopener" }, t("message.openPdf")));
+  }
+  return item;
+}
+
+/**
+ * The raw message with its structure coloured: header names, MIME boundaries, the blank line that
+ * ends a header block. Only the first 3,000 lines are coloured; the rest stays plain text.
+ */
+function highlightedRaw(raw) {
+  const lines = raw.split("\n");
+  const nodes = [];
+  let inHeader = true;
+  const limit = Math.min(lines.length, 3000);
+  for (let i = 0; i < limit; i++) {
+    const line = lines[i].replace(/\r$/, "");
+    const header = inHeader && /^[!-9;-~]+:/.test(line);
+    if (line === "") {
+      inHeader = false;
+    } else if (/^--[^\s]+$/.test(line)) {
+      nodes.push(el("span", { class: "raw-boundary" }, line), "\n");
+      inHeader = true;
+      continue;
+    }
+    if (header) {
+      const colon = line.indexOf(":");
+      nodes.push(el("span", { class: "raw-header" }, line.slice(0, colon + 1)), line.slice(colon + 1) + "\n");
+    } else {
+      nodes.push(line + "\n");
+    }
+  }
+  if (lines.length > limit) nodes.push(lines.slice(limit).join("\n"));
+  return nodes;
 }
 
 // A delivery status notification this server sent names the message it is about: link the two.

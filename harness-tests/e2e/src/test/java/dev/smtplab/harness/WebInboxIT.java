@@ -297,6 +297,35 @@ class WebInboxIT {
     }
 
     @Test
+    void attachments_show_their_sizes_and_images_a_preview_and_the_raw_source_is_coloured() throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        String base64 = java.util.Base64.getMimeEncoder().encodeToString(png.toByteArray()).replace("\r\n", "\n");
+        importMbox("From shop@example.test Sat Dec  5 10:00:00 2026\nFrom: shop@example.test\nTo: bob@example.test\n"
+                + "Subject: Your chart\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
+                + "Content-Type: text/plain; charset=utf-8\n\nSee the chart.\n--b1\nContent-Type: image/png\n"
+                + "Content-Disposition: attachment; filename=\"chart.png\"\nContent-Transfer-Encoding: base64\n\n" + base64
+                + "\n--b1\nContent-Type: text/html; name=\"page.html\"\nContent-Disposition: attachment; filename=\"page.html\"\n\n"
+                + "<script>alert(1)</script>\n--b1--\n");
+        open("#/message/1");
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Your chart"));
+        browser.findElement(By.cssSelector("button[data-tab=attachments]")).click();
+        WebElement parts = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#tab-attachments li.parts")));
+        assertThat(parts.getText()).matches("Parts: text \\d+ B, attachments: 2 \\(\\d+ B\\)");
+        WebElement preview = browser.findElement(By.cssSelector("#tab-attachments img.preview"));
+        wait.until(driver -> ((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", preview))
+                .intValue() == 40);
+        assertThat(browser.findElements(By.cssSelector("#tab-attachments img.preview"))).as("no preview of HTML").hasSize(1);
+        browser.findElement(By.cssSelector("button[data-tab=raw]")).click();
+        List<String> headers = browser.findElements(By.cssSelector("#tab-raw .raw-header")).stream().map(WebElement::getText).toList();
+        assertThat(headers).contains("Subject:", "Content-Disposition:");
+        assertThat(browser.findElements(By.cssSelector("#tab-raw .raw-boundary")).stream().map(WebElement::getText))
+                .contains("--b1", "--b1--");
+        assertThat(browser.findElement(By.id("tab-raw")).getText()).contains("<script>alert(1)</script>");
+    }
+
+    @Test
     void a_failure_is_said_in_the_page() {
         open("#/message/999999");
         WebElement banner = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-error")));

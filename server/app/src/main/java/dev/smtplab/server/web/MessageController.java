@@ -121,6 +121,13 @@ final class MessageController {
         ctx.json(Map.of("codes", List.copyOf(found)));
     }
 
+    /** Types a browser shows inline without running anything: raster images and PDFs. */
+    static final Set<String> INLINE_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf");
+
+    /**
+     * One attachment, decoded: a download, or with {@code ?inline=true} shown in the page (images and
+     * PDFs only, under a sandboxing CSP: an SVG or HTML attachment could carry script).
+     */
     void attachment(Context ctx) throws Exception {
         RecordedMessage message = message(ctx);
         MessageParts view = MessageParts.of(message);
@@ -130,9 +137,19 @@ final class MessageController {
         }
         MessageParts.Attachment attachment = view.attachments().get(index);
         String filename = attachment.filename() == null ? "attachment-" + index : attachment.filename();
-        ctx.header("Content-Disposition", "attachment; filename=\"" + filename.replace("\"", "") + "\"");
+        String type = attachment.contentType().toLowerCase(java.util.Locale.ROOT).split(";")[0].trim();
+        boolean inline = "true".equals(ctx.queryParam("inline"));
+        if (inline && !INLINE_TYPES.contains(type)) {
+            throw ApiException.badRequest("attachment " + index + " is " + type + ": only images (PNG, JPEG, GIF, WebP) "
+                    + "and PDFs are shown inline; download it instead (without inline=true)");
+        }
+        ctx.header("Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\""
+                + filename.replace("\"", "") + "\"");
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.contentType(attachment.contentType()).result(view.attachmentBytes(index));
+        if (inline) {
+            ctx.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+        }
+        ctx.contentType(inline ? type : attachment.contentType()).result(view.attachmentBytes(index));
     }
 
     void delete(Context ctx) {

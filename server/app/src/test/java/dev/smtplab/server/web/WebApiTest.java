@@ -239,6 +239,9 @@ class WebApiTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(attachment.body()).containsExactly(0, 1, 2, 255);
         assertThat(attachment.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"data.bin\"");
+        assertError(call("GET", "/api/v1/messages/1/attachments/0?inline=true", null), 400, "attachment 0 is "
+                + "application/octet-stream: only images (PNG, JPEG, GIF, WebP) and PDFs are shown inline; download it "
+                + "instead (without inline=true)");
         assertError(call("GET", "/api/v1/messages/1/attachments/7", null), 404, "attachment 7 of message 1 not found");
         assertError(call("GET", "/api/v1/messages/1/attachments/x", null), 400,
                 "path parameter index=\"x\": use a number");
