@@ -691,8 +691,39 @@ function renderFailures(state) {
       el("td", {}, parameters), el("td", {}, tOr("preset." + p.name, p.description)));
   }));
   $("#rules tbody").replaceChildren(...state.rules.map((r) => el("tr", {},
-    el("td", {}, r.id), el("td", {}, r.rule.stage), el("td", {}, r.origin), el("td", {}, r.summary),
-    el("td", {}, r.origin === "preset" ? "" : el("button", { onclick: () => failureChange(api("DELETE", scope() + "/failure-modes/rules/" + encodeURIComponent(r.id))) }, t("failures.remove"))))));
+    el("td", {}, r.id), el("td", {}, r.rule.stage), el("td", {}, r.origin),
+    el("td", {}, r.summary, el("code", { class: "rule-json" }, JSON.stringify(r.rule))),
+    el("td", {}, r.origin === "preset" ? "" : el("span", { class: "actions" },
+      el("button", { class: "edit", onclick: () => editRule(r) }, t("failures.edit")),
+      el("button", { onclick: () => failureChange(api("DELETE", scope() + "/failure-modes/rules/" + encodeURIComponent(r.id))) }, t("failures.remove")))))));
+}
+
+// The rule being edited in the box below the table (its id), or null when the box adds a new one.
+let editingRule = null;
+
+/** A rule back into the box, in the rules file's shape, to be changed and saved where it stands. */
+function editRule(rule) {
+  editingRule = rule.id;
+  $("#rule-json").value = JSON.stringify(rule.rule, null, 2);
+  $("#rule-editor-title").textContent = t("failures.editRule", rule.id);
+  $("#rule-add").textContent = t("failures.save");
+  $("#rule-cancel").hidden = false;
+  $("#rule-json").focus();
+}
+
+function stopEditing() {
+  editingRule = null;
+  $("#rule-editor-title").textContent = t("failures.addRule");
+  $("#rule-add").textContent = t("failures.add");
+  $("#rule-cancel").hidden = true;
+}
+
+async function saveRule() {
+  const editing = editingRule;
+  const request = editing
+    ? api("PUT", scope() + "/failure-modes/rules/" + encodeURIComponent(editing), $("#rule-json").value)
+    : api("POST", scope() + "/failure-modes/rules", $("#rule-json").value);
+  if (await failureChange(request) && editing) stopEditing();
 }
 
 const PORT_MODES = ["blocked", "refused", "silent"];
@@ -708,13 +739,16 @@ function portModeChosen(mode) {
     : api("PUT", scope() + "/failure-modes/presets/" + mode, { parameters: "" }));
 }
 
+/** Shows the failure modes after a change; a refused change is said, and the server's state shown. True when it took. */
 async function failureChange(request) {
   $("#failure-error").textContent = "";
   try {
     renderFailures(await request);
+    return true;
   } catch (e) {
     $("#failure-error").textContent = e.message;
     renderFailures(await api("GET", scope() + "/failure-modes"));
+    return false;
   }
 }
 
@@ -857,7 +891,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.querySelectorAll("input[name=port-mode]").forEach((radio) => radio.addEventListener("change", () => portModeChosen(radio.value)));
   document.addEventListener("keydown", onKey);
   setInterval(refreshTimes, 30000);
-  $("#rule-add").addEventListener("click", () => failureChange(api("POST", scope() + "/failure-modes/rules", $("#rule-json").value)));
+  $("#rule-add").addEventListener("click", () => attempt(saveRule));
+  $("#rule-cancel").addEventListener("click", stopEditing);
   $("#reset").addEventListener("click", () => failureChange(api("DELETE", scope() + "/failure-modes")));
   $("#webhook-form").addEventListener("submit", addWebhook);
   $("#inbox-switch").addEventListener("change", () => {

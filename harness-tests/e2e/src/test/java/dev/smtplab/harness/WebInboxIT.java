@@ -326,6 +326,34 @@ class WebInboxIT {
     }
 
     @Test
+    void a_rule_is_shown_in_the_rules_file_shape_and_edited_where_it_stands() {
+        open("#/failures");
+        WebElement box = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("rule-json")));
+        box.clear();
+        box.sendKeys("{\"id\": \"no-bob\", \"stage\": \"rcpt\", \"match\": {\"recipient\": \"bob@*\"}, "
+                + "\"effect\": {\"reply\": \"550 5.1.1 <{address}>: User unknown\"}}");
+        browser.findElement(By.id("rule-add")).click();
+        wait.until(driver -> smtp.scenario().customRules().size() == 1);
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#rules tbody tr")));
+        assertThat(row.findElement(By.cssSelector("code.rule-json")).getText()).contains("\"recipient\":\"bob@*\"");
+        row.findElement(By.cssSelector("button.edit")).click();
+        assertThat(browser.findElement(By.id("rule-editor-title")).getText()).isEqualTo("Edit the rule no-bob");
+        assertThat(box.getAttribute("value")).contains("\"stage\": \"rcpt\"");
+        box.clear();
+        box.sendKeys("{\"id\": \"no-carol\", \"stage\": \"rcpt\", \"match\": {\"recipient\": \"carol@*\"}, "
+                + "\"effect\": {\"reply\": \"550 5.1.1 gone\"}}");
+        browser.findElement(By.id("rule-add")).click();
+        wait.until(driver -> smtp.scenario().customRules().get(0).id().equals("no-carol"));
+        assertThat(smtp.scenario().customRules()).hasSize(1);
+        wait.until(ExpectedConditions.textToBe(By.id("rule-add"), "Add rule"));
+        box.clear();
+        box.sendKeys("{\"id\": \"bad\", \"stage\": \"rcpt\", \"effect\": {\"reply\": \"650 no\"}}");
+        browser.findElement(By.id("rule-add")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("failure-error"), "effect.reply: reply code 650 is not one a server sends: use 200 to 599"));
+        assertThat(smtp.scenario().customRules()).hasSize(1);
+    }
+
+    @Test
     void a_failure_is_said_in_the_page() {
         open("#/message/999999");
         WebElement banner = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-error")));

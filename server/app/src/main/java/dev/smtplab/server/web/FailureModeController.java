@@ -101,6 +101,29 @@ final class FailureModeController {
         }
     }
 
+    /** PUT /rules/{id}: the rule replaced where it stands, by one in the rules file's shape, as JSON. */
+    void replaceRule(Context ctx) throws Exception {
+        String id = ctx.pathParam("id");
+        ScenarioHolder scenarios = shown(ctx);
+        if (scenarios.get().customRules().stream().noneMatch(rule -> rule.id().equals(id))) {
+            boolean fromPreset = scenarios.get().rules().stream().anyMatch(rule -> rule.id().equals(id));
+            throw fromPreset ? ApiException.badRequest("rule \"" + id + "\" belongs to a preset: change the preset's "
+                    + "parameters instead") : ApiException.notFound("rule \"" + id + "\"");
+        }
+        Rule rule;
+        try {
+            rule = RulesFile.parseRule(json.convertValue(readJson(ctx), Object.class));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        try {
+            scenarios.get().withRuleReplaced(id, rule);
+            ctx.json(Dtos.FailureModes.of(changed(ctx).update(scenario -> scenario.withRuleReplaced(id, rule))));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(409, e.getMessage());
+        }
+    }
+
     void removeRule(Context ctx) {
         String id = ctx.pathParam("id");
         ScenarioHolder scenarios = shown(ctx);

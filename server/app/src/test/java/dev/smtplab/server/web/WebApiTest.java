@@ -334,6 +334,31 @@ class WebApiTest {
     }
 
     @Test
+    void a_rule_is_replaced_where_it_stands() throws Exception {
+        call("POST", "/api/v1/failure-modes/rules", "{\"id\":\"first\",\"stage\":\"rcpt\",\"match\":{\"recipient\":\"a@*\"},"
+                + "\"effect\":{\"reply\":\"550 5.1.1 no a\"}}");
+        call("POST", "/api/v1/failure-modes/rules", "{\"id\":\"second\",\"stage\":\"rcpt\",\"effect\":{\"reply\":\"450 4.2.0 later\"}}");
+        call("PUT", "/api/v1/failure-modes/presets/greylist", null);
+        HttpResponse<String> replaced = call("PUT", "/api/v1/failure-modes/rules/first", "{\"id\":\"renamed\",\"stage\":\"rcpt\","
+                + "\"match\":{\"recipient\":\"b@*\"},\"effect\":{\"reply\":\"550 5.1.1 no b\"}}");
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+        assertThat(smtp.scenario().customRules()).extracting(r -> r.id()).as("in the same place").containsExactly("renamed", "second");
+        assertThat(JSON.readTree(replaced.body()).get("rules").get(0).get("rule").get("match").get("recipient").asText())
+                .isEqualTo("b@*");
+
+        assertError(call("PUT", "/api/v1/failure-modes/rules/renamed", "{\"id\":\"second\",\"stage\":\"rcpt\","
+                + "\"effect\":{\"reset\":true}}"), 409, "two rules have the id \"second\": ids must be unique");
+        assertError(call("PUT", "/api/v1/failure-modes/rules/renamed", "{\"id\":\"x\",\"stage\":\"rcpt\","
+                + "\"effect\":{\"reply\":\"650 no\"}}"), 400, "effect.reply: reply code 650 is not one a server sends: use 200 to 599");
+        assertError(call("PUT", "/api/v1/failure-modes/rules/nope", "{\"id\":\"x\",\"stage\":\"rcpt\",\"effect\":{\"reset\":true}}"),
+                404, "rule \"nope\" not found");
+        assertError(call("PUT", "/api/v1/failure-modes/rules/greylist", "{\"id\":\"x\",\"stage\":\"rcpt\",\"effect\":{\"reset\":true}}"),
+                400, "rule \"greylist\" belongs to a preset: change the preset's parameters instead");
+        assertThat(smtp.scenario().customRules()).extracting(r -> r.id()).as("refused changes change nothing")
+                .containsExactly("renamed", "second");
+    }
+
+    @Test
     void failure_modes_turn_presets_on_and_off_and_add_and_remove_rules() throws Exception {
         JsonNode on = JSON.readTree(call("PUT", "/api/v1/failure-modes/presets/greylist",
                 "{\"parameters\": \"retry-after=5s\"}").body());

@@ -135,6 +135,27 @@ public final class Scenario {
         return builder.build();
     }
 
+    /**
+     * This scenario with one of its own rules replaced where it stands (the order of rules is the
+     * order they are tried in); the new rule may have a new id, unless another rule has it.
+     *
+     * @throws IllegalArgumentException when no rule of its own has the id, or ids would clash
+     */
+    public Scenario withRuleReplaced(String id, Rule rule) {
+        Builder builder = toBuilder();
+        int index = -1;
+        for (int i = 0; i < builder.rules.size(); i++) {
+            if (builder.rules.get(i).id().equals(id)) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw new IllegalArgumentException("no rule \"" + id + "\" of this scenario's own");
+        }
+        builder.rules.set(index, Objects.requireNonNull(rule));
+        return builder.build();
+    }
+
     public Scenario withRule(Rule rule) {
         return toBuilder().rule(rule).build();
     }
