@@ -726,6 +726,22 @@ async function saveRule() {
   if (await failureChange(request) && editing) stopEditing();
 }
 
+/** The dry run: which rules an address would meet, and what the client would get; nothing is counted. */
+async function tryAddress(event) {
+  event.preventDefault();
+  $("#failure-error").textContent = "";
+  try {
+    const run = await api("POST", scope() + "/failure-modes/try", { stage: $("#try-stage").value, address: $("#try-address").value.trim() });
+    $("#try-steps").replaceChildren(...run.steps.map((step) => el("li", { class: step.decides ? "decides" : "" },
+      el("strong", {}, step.rule), ": " + step.effect + " (" + step.when + ")")));
+    $("#try-outcome").textContent = t("try.outcome", run.outcome);
+  } catch (e) {
+    $("#try-steps").replaceChildren();
+    $("#try-outcome").textContent = "";
+    $("#failure-error").textContent = e.message;
+  }
+}
+
 const PORT_MODES = ["blocked", "refused", "silent"];
 
 /**
@@ -893,6 +909,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   setInterval(refreshTimes, 30000);
   $("#rule-add").addEventListener("click", () => attempt(saveRule));
   $("#rule-cancel").addEventListener("click", stopEditing);
+  $("#try-form").addEventListener("submit", tryAddress);
   $("#reset").addEventListener("click", () => failureChange(api("DELETE", scope() + "/failure-modes")));
   $("#webhook-form").addEventListener("submit", addWebhook);
   $("#inbox-switch").addEventListener("change", () => {

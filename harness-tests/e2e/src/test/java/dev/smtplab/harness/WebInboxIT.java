@@ -354,6 +354,25 @@ class WebInboxIT {
     }
 
     @Test
+    void what_would_happen_to_an_address_is_shown_before_any_mail_is_sent() {
+        smtp.setScenario(dev.smtplab.server.scenario.Scenario.builder().preset("unknown-recipient:addresses=bob@example.test")
+                .build());
+        open("#/failures");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("try-address"))).sendKeys("bob@example.test");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("try-stage"))).selectByValue("rcpt");
+        browser.findElement(By.cssSelector("#try-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("try-outcome"),
+                "The client gets: rule unknown-recipient: reply 550 5.1.1 <bob@example.test>"));
+        assertThat(browser.findElement(By.id("try-steps")).getText()).contains("unknown-recipient").contains("every time");
+        WebElement address = browser.findElement(By.id("try-address"));
+        address.clear();
+        address.sendKeys("alice@example.test");
+        browser.findElement(By.cssSelector("#try-form button")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("try-outcome"), "The client gets: 250 2.1.5 Ok"));
+        assertThat(smtp.sessions()).isEmpty();
+    }
+
+    @Test
     void a_failure_is_said_in_the_page() {
         open("#/message/999999");
         WebElement banner = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-error")));

@@ -135,6 +135,37 @@ final class FailureModeController {
         ctx.json(Dtos.FailureModes.of(changed(ctx).update(scenario -> scenario.withoutRule(id))));
     }
 
+    /**
+     * POST /try {"stage": "mail" or "rcpt", "address": "...", "client": "IP"}: which rules a MAIL FROM
+     * or RCPT TO would meet and what the client would get, without a session (nothing is counted).
+     */
+    void tryOut(Context ctx) {
+        JsonNode body = readJson(ctx);
+        String stage = body.path("stage").asText("").toLowerCase(java.util.Locale.ROOT);
+        if (!stage.equals("mail") && !stage.equals("rcpt")) {
+            throw ApiException.badRequest("stage: say \"mail\" (MAIL FROM) or \"rcpt\" (RCPT TO)"
+                    + (stage.isEmpty() ? "" : ", not \"" + stage + "\""));
+        }
+        String address = body.path("address").asText("").trim();
+        if (address.isEmpty() || !address.contains("@") || address.contains(" ") || address.contains("<")) {
+            throw ApiException.badRequest("address: give an address such as bob@example.test"
+                    + (address.isEmpty() ? "" : ", not \"" + address + "\""));
+        }
+        String client = body.path("client").asText("127.0.0.1").trim();
+        java.net.InetAddress clientAddress;
+        try {
+            if (!client.matches("[0-9a-fA-F:.]+") || !(client.contains(":") || client.matches("\\d+(\\.\\d+){3}"))) {
+                throw new java.net.UnknownHostException();
+            }
+            clientAddress = java.net.InetAddress.getByName(client);
+        } catch (java.net.UnknownHostException e) {
+            throw ApiException.badRequest("client: give an IP address, such as 192.0.2.10, not \"" + client + "\"");
+        }
+        ctx.json(dev.smtplab.server.scenario.DryRun.of(shown(ctx).get(), stage.equals("mail")
+                ? dev.smtplab.server.scenario.SmtpStage.MAIL : dev.smtplab.server.scenario.SmtpStage.RCPT, address,
+                clientAddress));
+    }
+
     void reset(Context ctx) {
         ctx.json(Dtos.FailureModes.of(changed(ctx).update(scenario -> Scenario.none())));
     }

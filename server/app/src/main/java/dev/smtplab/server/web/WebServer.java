@@ -128,6 +128,7 @@ public final class WebServer implements AutoCloseable {
             routes.add(new Route(HandlerType.DELETE, base + "/failure-modes/presets/{name}", failures::presetOff));
             routes.add(new Route(HandlerType.POST, base + "/failure-modes/rules", failures::addRule));
             routes.add(new Route(HandlerType.PUT, base + "/failure-modes/rules/{id}", failures::replaceRule));
+            routes.add(new Route(HandlerType.POST, base + "/failure-modes/try", failures::tryOut));
             routes.add(new Route(HandlerType.DELETE, base + "/failure-modes/rules/{id}", failures::removeRule));
         }
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}", messages::one));

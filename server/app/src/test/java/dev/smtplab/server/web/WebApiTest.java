@@ -334,6 +334,22 @@ class WebApiTest {
     }
 
     @Test
+    void what_would_happen_is_tried_without_a_session() throws Exception {
+        call("PUT", "/api/v1/failure-modes/presets/unknown-recipient", "{\"parameters\": \"addresses=bob@example.test\"}");
+        JsonNode bob = JSON.readTree(call("POST", "/api/v1/failure-modes/try",
+                "{\"stage\": \"rcpt\", \"address\": \"bob@example.test\"}").body());
+        assertThat(bob.get("steps").get(0).get("rule").asText()).isEqualTo("unknown-recipient");
+        assertThat(bob.get("outcome").asText()).startsWith("rule unknown-recipient: reply 550 5.1.1 <bob@example.test>");
+        assertThat(smtp.sessions()).as("no session, nothing counted").isEmpty();
+        assertError(call("POST", "/api/v1/failure-modes/try", "{\"stage\": \"data\", \"address\": \"b@x.test\"}"), 400,
+                "stage: say \"mail\" (MAIL FROM) or \"rcpt\" (RCPT TO), not \"data\"");
+        assertError(call("POST", "/api/v1/failure-modes/try", "{\"stage\": \"rcpt\", \"address\": \"bob\"}"), 400,
+                "address: give an address such as bob@example.test, not \"bob\"");
+        assertError(call("POST", "/api/v1/failure-modes/try", "{\"stage\": \"rcpt\", \"address\": \"b@x.test\", "
+                + "\"client\": \"host.example\"}"), 400, "client: give an IP address, such as 192.0.2.10, not \"host.example\"");
+    }
+
+    @Test
     void a_rule_is_replaced_where_it_stands() throws Exception {
         call("POST", "/api/v1/failure-modes/rules", "{\"id\":\"first\",\"stage\":\"rcpt\",\"match\":{\"recipient\":\"a@*\"},"
                 + "\"effect\":{\"reply\":\"550 5.1.1 no a\"}}");

@@ -24,6 +24,11 @@ public enum SmtpStage {
     /** Every command. */
     ANY_COMMAND;
 
+    /** Whether a rule at this stage sees an event at that one: its own, or any command for ANY_COMMAND. */
+    public boolean covers(SmtpStage event) {
+        return this == event || (this == ANY_COMMAND && event != CONNECT && event != MESSAGE);
+    }
+
     /** The stage of a command verb, if it has one of its own. */
     public static Optional<SmtpStage> ofVerb(String verb) {
         return switch (verb.toUpperCase(Locale.ROOT)) {

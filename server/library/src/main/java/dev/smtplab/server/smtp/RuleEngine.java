@@ -156,7 +156,7 @@ final class RuleEngine {
         }
         Active now = current(holderFor(context, recorder));
         for (Rule rule : now.scenario().rules()) {
-            if (!appliesAt(rule.stage(), context.stage()) || !rule.match().test(context)) {
+            if (!rule.stage().covers(context.stage()) || !rule.match().test(context)) {
                 continue;
             }
             RuleState state = now.states().get(rule);
@@ -191,12 +191,6 @@ final class RuleEngine {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while applying rules");
         }
-    }
-
-    private static boolean appliesAt(SmtpStage ruleStage, SmtpStage eventStage) {
-        return ruleStage == eventStage
-                || (ruleStage == SmtpStage.ANY_COMMAND && eventStage != SmtpStage.CONNECT
-                && eventStage != SmtpStage.MESSAGE);
     }
 
     private boolean fires(Schedule schedule, RuleState state, StageContext context) {
