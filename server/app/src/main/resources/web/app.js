@@ -314,7 +314,7 @@ function move(step) {
 
 function onKey(event) {
   const target = event.target;
-  if (event.ctrlKey || event.metaKey || event.altKey || $("#confirm").open) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || $("#confirm").open || $("#release").open) return;
   if (target.matches("input, textarea, select, [contenteditable]")) {
     if (event.key === "Escape" && target.id === "search") target.blur();
     return;
@@ -366,6 +366,7 @@ async function openMessage(id) {
   $("#message-raw").href = m.links.raw;
   $("#message-session").href = "#/session/" + m.sessionId;
   $("#message-delete").onclick = () => attempt(() => deleteMessages([m.id]));
+  $("#message-release").onclick = () => openRelease(m);
 
   const frame = $("#message-html");
   frame.hidden = !m.html;
@@ -519,6 +520,33 @@ function renderLinks(id, links, codes) {
       local.has(url) ? el("span", { class: "badge", title: t("message.links.localTitle") }, t("message.links.local")) : "",
       check, result);
   }) : [el("li", { class: "empty" }, t("message.links.none"))]));
+}
+
+/** The release form for this message: its own recipients to start with; the answer said in the form. */
+function openRelease(m) {
+  $("#release-to").value = m.recipients.filter((r) => r.reply.startsWith("2")).map((r) => r.address).join(", ");
+  $("#release-result").textContent = "";
+  $("#release-form").onsubmit = async (event) => {
+    event.preventDefault();
+    $("#release-result").className = "";
+    $("#release-result").textContent = t("release.sending");
+    const body = { server: $("#release-server").value.trim(), tls: $("#release-tls").value,
+      insecure: $("#release-insecure").checked, to: $("#release-to").value.split(",").map((a) => a.trim()).filter(Boolean) };
+    if ($("#release-user").value) { body.user = $("#release-user").value; body.password = $("#release-password").value; }
+    try {
+      const answer = await api("POST", "/api/v1/messages/" + m.id + "/release", body);
+      $("#release-result").className = answer.delivered ? "ok" : "error";
+      $("#release-result").textContent = answer.event;
+      const session = await api("GET", "/api/v1/sessions/" + encodeURIComponent(m.sessionId)).catch(() => null);
+      if (session) $("#tab-transcript").replaceChildren(...transcript(session.transcript));
+    } catch (e) {
+      $("#release-result").className = "error";
+      $("#release-result").textContent = e.message;
+    }
+  };
+  $("#release-close").onclick = () => $("#release").close();
+  $("#release").showModal();
+  $("#release-server").focus();
 }
 
 /** The size of each part: the text and HTML bodies as UTF-8, and the attachments decoded. */

@@ -373,6 +373,31 @@ class WebInboxIT {
     }
 
     @Test
+    void a_message_is_released_to_a_real_server_and_its_history_says_so() throws Exception {
+        importMessages(1);
+        Path ca = Files.createTempDirectory("release-ca");
+        try (FakeSmtpServer upstream = FakeSmtpServer.builder().hostName("upstream.test")
+                .tls(dev.smtplab.server.tls.TlsMaterial.localCa(ca, "upstream.test")).build().start()) {
+            open("#/message/1");
+            wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Message 001"));
+            browser.findElement(By.id("message-release")).click();
+            WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("release")));
+            assertThat(browser.findElement(By.id("release-to")).getAttribute("value")).isEqualTo("bob@example.test");
+            browser.findElement(By.id("release-server")).sendKeys("127.0.0.1:" + upstream.port());
+            browser.findElement(By.id("release-insecure")).click();
+            browser.findElement(By.id("release-send")).click();
+            wait.until(ExpectedConditions.textMatches(By.id("release-result"),
+                    java.util.regex.Pattern.compile("released to 127\\.0\\.0\\.1:\\d+ \\(starttls\\) as <sender@example\\.test> "
+                            + "to \\[bob@example\\.test]: 250 .*")));
+            assertThat(upstream.awaitMessage(m -> true, Duration.ofSeconds(5)).subject()).hasValue("Message 001");
+            browser.findElement(By.id("release-close")).click();
+            wait.until(ExpectedConditions.invisibilityOf(dialog));
+            browser.findElement(By.cssSelector("button[data-tab=transcript]")).click();
+            assertThat(browser.findElement(By.id("tab-transcript")).getText()).contains("released to 127.0.0.1:" + upstream.port());
+        }
+    }
+
+    @Test
     void a_failure_is_said_in_the_page() {
         open("#/message/999999");
         WebElement banner = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("page-error")));

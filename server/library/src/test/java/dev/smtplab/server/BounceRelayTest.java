@@ -113,6 +113,6 @@ class BounceRelayTest {
         }
         Thread.sleep(500);
         assertThat(relayed).hasSize(1);
-        assertThat(relayed.get(0)).startsWith("failed 1 550 5.1.1 <app@example.test>");
+        assertThat(relayed.get(0)).startsWith("failed 1 RCPT TO:<app@example.test> was refused: 550 5.1.1 <app@example.test>");
     }
 }

@@ -137,6 +137,8 @@ public final class WebServer implements AutoCloseable {
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/html", messages::html));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/links", messages::links));
         routes.add(new Route(HandlerType.POST, "/api/v1/messages/{id}/links/check", messages::checkLink));
+        routes.add(new Route(HandlerType.POST, "/api/v1/messages/{id}/release", new ReleaseController(smtp.store(), scope,
+                json, java.time.Clock.systemUTC())::release));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/codes", messages::codes));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/attachments/{index}", messages::attachment));
         routes.add(new Route(HandlerType.GET, "/api/v1/sessions/{id}", sessions::one));

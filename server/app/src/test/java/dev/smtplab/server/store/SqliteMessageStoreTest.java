@@ -93,6 +93,19 @@ class SqliteMessageStoreTest {
         assertThat(again.cursorOf("2")).hasValue(2);
     }
 
+    /** A release from the web UI adds a line to an ended session's transcript: the message's history. */
+    @Test
+    void a_line_added_to_an_ended_session_is_kept() throws Exception {
+        SqliteMessageStore store = open(100);
+        var first = new dev.smtplab.server.record.TranscriptLine(Instant.EPOCH, dev.smtplab.server.record.Direction.CLIENT, "QUIT");
+        var release = new dev.smtplab.server.record.TranscriptLine(Instant.EPOCH.plusSeconds(60),
+                dev.smtplab.server.record.Direction.EVENT, "released to 127.0.0.1:2525 (starttls): 250 2.0.0 Ok");
+        store.putSession(session("4", SessionOutcome.COMPLETED).withTranscript(List.of(first)));
+        store.putSession(session("4", SessionOutcome.COMPLETED).withTranscript(List.of(first, release)));
+        store.close();
+        assertThat(open(100).session("4").orElseThrow().transcript()).containsExactly(first, release);
+    }
+
     @Test
     void an_open_sessions_transcript_is_written_as_it_grows_each_line_once_and_read_back_in_order() throws Exception {
         SqliteMessageStore store = open(100);

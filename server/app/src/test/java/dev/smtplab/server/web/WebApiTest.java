@@ -3,6 +3,7 @@ package dev.smtplab.server.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtplab.server.FakeSmtpServer;
+import dev.smtplab.server.record.RecordedMessage;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -331,6 +332,60 @@ class WebApiTest {
                 "no matching message arrived within 1 s");
         assertError(call("GET", "/api/v1/messages/wait?timeout=999", null), 400,
                 "query parameter timeout=\"999\": use a whole number from 0 to 300");
+    }
+
+    @Test
+    void a_message_is_released_to_a_server_named_and_the_release_goes_into_its_history() throws Exception {
+        send("Release me", "<p>on its way</p>", false);
+        RecordedMessage captured = smtp.messages().get(0);
+        java.nio.file.Path ca = java.nio.file.Files.createTempDirectory("release-ca");
+        try (FakeSmtpServer upstream = FakeSmtpServer.builder().hostName("upstream.test")
+                .tls(dev.smtplab.server.tls.TlsMaterial.localCa(ca, "upstream.test")).authUser("carol", "s3cret")
+                .requireAuth().build().start()) {
+            String server = "127.0.0.1:" + upstream.port();
+            JsonNode released = JSON.readTree(call("POST", "/api/v1/messages/" + captured.id() + "/release",
+                    "{\"server\": \"" + server + "\", \"tls\": \"starttls\", \"insecure\": true, \"user\": \"carol\", "
+                            + "\"password\": \"s3cret\"}").body());
+            assertThat(released.get("delivered").asBoolean()).as(released.toString()).isTrue();
+            assertThat(released.get("dialogue").toString()).contains("C: STARTTLS").contains("C: AUTH PLAIN ****")
+                    .doesNotContain("s3cret");
+            RecordedMessage arrived = upstream.awaitMessage(m -> true, Duration.ofSeconds(5));
+            assertThat(arrived.data()).as("the exact bytes").isEqualTo(captured.data());
+            assertThat(arrived.mailFrom()).isEqualTo(captured.mailFrom());
+            assertThat(arrived.acceptedRecipients()).isEqualTo(captured.acceptedRecipients());
+            assertThat(arrived.authUser()).hasValue("carol");
+
+            JsonNode unchecked = JSON.readTree(call("POST", "/api/v1/messages/" + captured.id() + "/release",
+                    "{\"server\": \"" + server + "\", \"tls\": \"starttls\", \"user\": \"carol\", \"password\": \"s3cret\"}").body());
+            assertThat(unchecked.get("delivered").asBoolean()).as("its CA is not the JVM's").isFalse();
+            assertThat(unchecked.get("event").asText()).startsWith("release to " + server + " failed: TLS failed: ");
+            upstream.setScenario(dev.smtplab.server.scenario.Scenario.builder().preset("unknown-recipient").build());
+            JsonNode refused = JSON.readTree(call("POST", "/api/v1/messages/" + captured.id() + "/release",
+                    "{\"server\": \"" + server + "\", \"tls\": \"starttls\", \"insecure\": true, \"user\": \"carol\", "
+                            + "\"password\": \"s3cret\", \"to\": [\"dave@example.test\"]}").body());
+            assertThat(refused.get("event").asText()).isEqualTo("release to " + server + " failed: RCPT TO:<dave@example.test> "
+                    + "was refused: 550 5.1.1 <dave@example.test>: Recipient address rejected: User unknown in local recipient table");
+
+            JsonNode history = get("/api/v1/sessions/" + captured.sessionId()).get("transcript");
+            List<String> events = new ArrayList<>();
+            history.forEach(line -> events.add(line.get("text").asText()));
+            assertThat(events.subList(events.size() - 3, events.size())).satisfiesExactly(
+                    first -> assertThat(first).startsWith("released to " + server + " (starttls) as <" + captured.mailFrom()
+                            + "> to [bob@example.test]: 250 "),
+                    second -> assertThat(second).startsWith("release to " + server + " failed: TLS failed"),
+                    third -> assertThat(third).contains("RCPT TO:<dave@example.test> was refused: 550 5.1.1"));
+        }
+        String path = "/api/v1/messages/" + captured.id() + "/release";
+        assertError(call("POST", path, "{\"server\": \"nohost\"}"), 400,
+                "server: give HOST:PORT, such as smtp.example.com:587, not \"nohost\"");
+        assertError(call("POST", path, "{\"server\": \"127.0.0.1:25\", \"tls\": \"ssl\"}"), 400,
+                "tls: say none, starttls or tls, not \"ssl\"");
+        assertError(call("POST", path, "{\"server\": \"127.0.0.1:25\", \"tls\": \"none\", \"user\": \"u\"}"), 400,
+                "a login is sent over TLS only: choose \"tls\": \"starttls\" or \"tls\"");
+        assertError(call("POST", path, "{\"server\": \"127.0.0.1:25\", \"to\": []}"), 400,
+                "to: give a list of addresses, such as [\"bob@example.com\"]");
+        assertError(call("POST", path, "{\"server\": \"127.0.0.1:25\", \"to\": [\"bob\"]}"), 400, "to: \"bob\" is not an address");
+        assertError(call("POST", "/api/v1/messages/999/release", "{\"server\": \"127.0.0.1:25\"}"), 404, "message 999 not found");
     }
 
     @Test

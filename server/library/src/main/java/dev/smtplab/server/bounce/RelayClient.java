@@ -7,12 +7,18 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Just enough of an SMTP client to hand a report to the application's bounce handler (--bounce-relay):
- * EHLO (HELO if refused), MAIL FROM:<>, RCPT TO, DATA with the content dot-stuffed, QUIT.
+ * Just enough of an SMTP client to hand a message on: a report to the application's bounce handler
+ * (--bounce-relay), or a captured message released to a real server the user names. EHLO (HELO if
+ * refused), TLS from the first byte or STARTTLS, AUTH PLAIN (over TLS only), MAIL FROM, RCPT TO for
+ * each recipient, DATA with the content dot-stuffed, QUIT.
  */
 public final class RelayClient {
     private RelayClient() {
@@ -35,53 +41,133 @@ public final class RelayClient {
     /** Delivers the message from the null sender to the recipient; throws on anything but success. */
     public static void send(String host, int port, String helo, String recipient, byte[] message, Duration timeout)
             throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            expect(in, 2);
-            command(out, "EHLO " + helo);
-            try {
-                expect(in, 2);
-            } catch (Refused e) {
-                command(out, "HELO " + helo);
-                expect(in, 2);
-            }
-            command(out, "MAIL FROM:<>");
-            expect(in, 2);
-            command(out, "RCPT TO:<" + recipient + ">");
-            expect(in, 2);
-            command(out, "DATA");
-            expect(in, 3);
-            out.write(dotStuffed(message));
-            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            expect(in, 2);
-            command(out, "QUIT");
+        send(new Request(host, port, helo, "", List.of(recipient), Tls.NONE, null, null, null, timeout), message);
+    }
+
+    /** How a message is handed on: TLS from the first byte, after STARTTLS, or none. */
+    public enum Tls {
+        NONE,
+        STARTTLS,
+        IMPLICIT
+    }
+
+    /**
+     * Where and how to hand a message on.
+     *
+     * @param tlsFactory checks the server's certificate (and host name) as the caller chose; null without TLS
+     * @param user       logs in with AUTH PLAIN (after TLS only) when not null
+     */
+    public record Request(String host, int port, String helo, String from, List<String> recipients, Tls tls,
+                          SSLSocketFactory tlsFactory, String user, String password, Duration timeout) {
+        public Request {
+            recipients = List.copyOf(recipients);
         }
     }
 
-    private static void command(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+    /**
+     * Hands the message on; returns the dialogue, a line each ("S: 250 ...", "C: MAIL FROM:<...>"),
+     * the login shown as ****.
+     *
+     * @throws Refused when the server refuses a step (its reply and the command say which)
+     */
+    public static List<String> send(Request request, byte[] message) throws IOException {
+        List<String> dialogue = new ArrayList<>();
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(request.host(), request.port()), (int) request.timeout().toMillis());
+            plain.setSoTimeout((int) request.timeout().toMillis());
+            Socket socket = request.tls() == Tls.IMPLICIT ? handshake(plain, request) : plain;
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            expect(in, 2, "the greeting", dialogue);
+            List<String> extensions = ehlo(in, out, request.helo(), dialogue);
+            if (request.tls() == Tls.STARTTLS) {
+                if (extensions.stream().noneMatch(e -> e.equalsIgnoreCase("STARTTLS"))) {
+                    throw new IOException("the server does not offer STARTTLS");
+                }
+                command(out, "STARTTLS", dialogue);
+                expect(in, 2, "STARTTLS", dialogue);
+                socket = handshake(socket, request);
+                in = new BufferedInputStream(socket.getInputStream());
+                out = socket.getOutputStream();
+                ehlo(in, out, request.helo(), dialogue);
+            }
+            if (request.user() != null) {
+                if (request.tls() == Tls.NONE) {
+                    throw new IOException("a login is sent over TLS only: choose STARTTLS or TLS");
+                }
+                String plainAuth = java.util.Base64.getEncoder().encodeToString(("\0" + request.user() + "\0"
+                        + request.password()).getBytes(StandardCharsets.UTF_8));
+                out.write(("AUTH PLAIN " + plainAuth + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                dialogue.add("C: AUTH PLAIN ****");
+                expect(in, 2, "AUTH", dialogue);
+            }
+            command(out, "MAIL FROM:<" + request.from() + ">", dialogue);
+            expect(in, 2, "MAIL FROM:<" + request.from() + ">", dialogue);
+            for (String recipient : request.recipients()) {
+                command(out, "RCPT TO:<" + recipient + ">", dialogue);
+                expect(in, 2, "RCPT TO:<" + recipient + ">", dialogue);
+            }
+            command(out, "DATA", dialogue);
+            expect(in, 3, "DATA", dialogue);
+            out.write(dotStuffed(message));
+            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            dialogue.add("C: (the message, " + message.length + " octets) .");
+            expect(in, 2, "the message", dialogue);
+            command(out, "QUIT", dialogue);
+        }
+        return dialogue;
     }
 
-    /** Reads one whole reply; throws unless its code starts with the digit wanted. */
-    private static void expect(InputStream in, int wanted) throws IOException {
+    private static List<String> ehlo(InputStream in, OutputStream out, String helo, List<String> dialogue)
+            throws IOException {
+        command(out, "EHLO " + helo, dialogue);
+        try {
+            String reply = expect(in, 2, "EHLO", dialogue);
+            List<String> extensions = new ArrayList<>();
+            String[] lines = reply.split(" / ");
+            for (int i = 1; i < lines.length; i++) {
+                extensions.add(lines[i].substring(Math.min(4, lines[i].length())).split(" ")[0]);
+            }
+            return extensions;
+        } catch (Refused e) {
+            command(out, "HELO " + helo, dialogue);
+            expect(in, 2, "HELO", dialogue);
+            return List.of();
+        }
+    }
+
+    private static Socket handshake(Socket socket, Request request) throws IOException {
+        SSLSocket tls = (SSLSocket) request.tlsFactory().createSocket(socket, request.host(), request.port(), true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        return tls;
+    }
+
+    private static void command(OutputStream out, String line, List<String> dialogue) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        dialogue.add("C: " + line);
+    }
+
+    /** Reads one whole reply (its lines joined by " / "); throws unless its code starts with the digit wanted. */
+    private static String expect(InputStream in, int wanted, String step, List<String> dialogue) throws IOException {
         String last;
         StringBuilder reply = new StringBuilder();
         do {
             last = line(in);
             reply.append(reply.length() == 0 ? "" : " / ").append(last);
         } while (last.length() > 3 && last.charAt(3) == '-');
+        dialogue.add("S: " + reply);
         if (last.length() < 3 || !Character.isDigit(last.charAt(0))) {
             throw new IOException("not an SMTP reply: " + reply);
         }
         int code = Integer.parseInt(last.substring(0, 3));
         if (code / 100 != wanted) {
-            throw new Refused(code, reply.toString());
+            throw new Refused(code, step + " was refused: " + reply);
         }
+        return reply.toString();
     }
 
     private static String line(InputStream in) throws IOException {
