@@ -15,21 +15,14 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,15 +47,7 @@ class WebInboxIT {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        Path chromium = Peers.program("chromium", "chromium");
-        Path driver = Peers.program("chromedriver", "chromium-driver");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-                "--window-size=1280,900", "--user-data-dir=" + Files.createTempDirectory("smtplab-chromium"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
-                .usingAnyFreePort().build(), options);
+        browser = Chromium.start("--window-size=1280,900");
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -101,19 +86,11 @@ class WebInboxIT {
                     .append(String.format("Subject: Message %03d%s%n", i, i == 42 ? " pineapple" : ""))
                     .append("\nBody of message ").append(i).append("\n\n");
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + web.port() + "/api/v1/messages/import"))
-                .header("Content-Type", "application/mbox").POST(HttpRequest.BodyPublishers.ofString(mbox.toString()))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        importMbox(mbox.toString());
     }
 
     private void importMbox(String mbox) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + web.port() + "/api/v1/messages/import"))
-                .header("Content-Type", "application/mbox").POST(HttpRequest.BodyPublishers.ofString(mbox))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        MboxImport.into(web.port(), mbox);
     }
 
     private void open(String hash) {
@@ -451,8 +428,11 @@ class WebInboxIT {
 
         WebElement parameters = browser.findElement(By.cssSelector("input[aria-label='invalid-sender parameters']"));
         parameters.sendKeys("addresses=a@example.test");
-        browser.findElement(By.id("preset-invalid-sender")).click();
+        WebElement toggle = browser.findElement(By.id("preset-invalid-sender"));
+        toggle.click();
         wait.until(driver -> smtp.scenario().presets().contains("invalid-sender:addresses=a@example.test"));
+        // The page draws the presets anew from the server's answer: the field to type in is the new one.
+        wait.until(ExpectedConditions.stalenessOf(toggle));
         parameters = browser.findElement(By.cssSelector("input[aria-label='invalid-sender parameters']"));
         parameters.sendKeys(Keys.chord(Keys.CONTROL, "a"), "addresses=b@example.test", Keys.ENTER);
         wait.until(driver -> smtp.scenario().presets().contains("invalid-sender:addresses=b@example.test"));

@@ -13,18 +13,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,16 +36,7 @@ class WebScreenshotIT {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        Path chromium = Peers.program("chromium", "chromium");
-        Path driver = Peers.program("chromedriver", "chromium-driver");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run", "--hide-scrollbars",
-                "--force-device-scale-factor=1", "--font-render-hinting=none",
-                "--user-data-dir=" + Files.createTempDirectory("smtplab-chromium"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
-                .usingAnyFreePort().build(), options);
+        browser = Chromium.start("--hide-scrollbars", "--force-device-scale-factor=1", "--font-render-hinting=none");
     }
 
     @AfterAll
@@ -80,11 +63,7 @@ class WebScreenshotIT {
                     .append("\nMIME-Version: 1.0\nContent-Type: ").append(message[2]).append("; charset=utf-8\n\n")
                     .append(message[3]).append("\n\n");
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + web.port() + "/api/v1/messages/import"))
-                .header("Content-Type", "application/mbox").POST(HttpRequest.BodyPublishers.ofString(mbox.toString()))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        MboxImport.into(web.port(), mbox.toString());
     }
 
     @AfterEach
