@@ -41,7 +41,7 @@ public final class RelayClient {
     /** Delivers the message from the null sender to the recipient; throws on anything but success. */
     public static void send(String host, int port, String helo, String recipient, byte[] message, Duration timeout)
             throws IOException {
-        send(new Request(host, port, helo, "", List.of(recipient), Tls.NONE, null, null, null, timeout), message);
+        send(new Request(host, port, helo, "", List.of(recipient), Tls.NONE, null, false, null, null, timeout), message);
     }
 
     /** How a message is handed on: TLS from the first byte, after STARTTLS, or none. */
@@ -54,11 +54,13 @@ public final class RelayClient {
     /**
      * Where and how to hand a message on.
      *
-     * @param tlsFactory checks the server's certificate (and host name) as the caller chose; null without TLS
-     * @param user       logs in with AUTH PLAIN (after TLS only) when not null
+     * @param tlsFactory    checks the server's certificate as the caller chose; null without TLS
+     * @param checkHostName whether the certificate must also be for {@code host}, as a browser checks
+     * @param user          logs in with AUTH PLAIN (after TLS only) when not null
      */
     public record Request(String host, int port, String helo, String from, List<String> recipients, Tls tls,
-                          SSLSocketFactory tlsFactory, String user, String password, Duration timeout) {
+                          SSLSocketFactory tlsFactory, boolean checkHostName, String user, String password,
+                          Duration timeout) {
         public Request {
             recipients = List.copyOf(recipients);
         }
@@ -141,6 +143,11 @@ public final class RelayClient {
     private static Socket handshake(Socket socket, Request request) throws IOException {
         SSLSocket tls = (SSLSocket) request.tlsFactory().createSocket(socket, request.host(), request.port(), true);
         tls.setUseClientMode(true);
+        if (request.checkHostName()) {
+            javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+        }
         tls.startHandshake();
         return tls;
     }
