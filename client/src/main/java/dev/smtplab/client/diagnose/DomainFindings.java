@@ -27,8 +27,7 @@ final class DomainFindings {
     }
 
     private Finding finding(Severity severity, String where, String key, Object... values) {
-        return new Finding(severity, where, texts.get("diagnose." + key, values),
-                texts.has("diagnose." + key + ".hint") ? texts.get("diagnose." + key + ".hint", values) : "");
+        return Finding.of(texts, severity, where, key, values);
     }
 
     private Finding of(Problem problem, String where) {

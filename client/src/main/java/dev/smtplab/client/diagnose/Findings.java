@@ -24,9 +24,8 @@ final class Findings {
         this.explainer = ReplyExplainer.in(texts);
     }
 
-    private Finding finding(Severity severity, String where, String message, Object... values) {
-        return new Finding(severity, where, texts.get("diagnose." + message, values),
-                texts.has("diagnose." + message + ".hint") ? texts.get("diagnose." + message + ".hint", values) : "");
+    private Finding finding(Severity severity, String where, String key, Object... values) {
+        return Finding.of(texts, severity, where, key, values);
     }
 
     List<Finding> of(MxReport mx, List<PortCheck> checks, Diagnoser.Options options) {
