@@ -105,11 +105,7 @@ final class FailureModeController {
     void replaceRule(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
         ScenarioHolder scenarios = shown(ctx);
-        if (scenarios.get().customRules().stream().noneMatch(rule -> rule.id().equals(id))) {
-            boolean fromPreset = scenarios.get().rules().stream().anyMatch(rule -> rule.id().equals(id));
-            throw fromPreset ? ApiException.badRequest("rule \"" + id + "\" belongs to a preset: change the preset's "
-                    + "parameters instead") : ApiException.notFound("rule \"" + id + "\"");
-        }
+        requireOwnRule(scenarios, id, "change the preset's parameters instead");
         Rule rule;
         try {
             rule = RulesFile.parseRule(json.convertValue(readJson(ctx), Object.class));
@@ -127,11 +123,7 @@ final class FailureModeController {
     void removeRule(Context ctx) {
         String id = ctx.pathParam("id");
         ScenarioHolder scenarios = shown(ctx);
-        if (scenarios.get().customRules().stream().noneMatch(rule -> rule.id().equals(id))) {
-            boolean fromPreset = scenarios.get().rules().stream().anyMatch(rule -> rule.id().equals(id));
-            throw fromPreset ? ApiException.badRequest("rule \"" + id + "\" belongs to a preset: turn the preset off")
-                    : ApiException.notFound("rule \"" + id + "\"");
-        }
+        requireOwnRule(scenarios, id, "turn the preset off");
         ctx.json(Dtos.FailureModes.of(changed(ctx).update(scenario -> scenario.withoutRule(id))));
     }
 
@@ -152,18 +144,22 @@ final class FailureModeController {
                     + (address.isEmpty() ? "" : ", not \"" + address + "\""));
         }
         String client = body.path("client").asText("127.0.0.1").trim();
-        java.net.InetAddress clientAddress;
-        try {
-            if (!client.matches("[0-9a-fA-F:.]+") || !(client.contains(":") || client.matches("\\d+(\\.\\d+){3}"))) {
-                throw new java.net.UnknownHostException();
-            }
-            clientAddress = java.net.InetAddress.getByName(client);
-        } catch (java.net.UnknownHostException e) {
-            throw ApiException.badRequest("client: give an IP address, such as 192.0.2.10, not \"" + client + "\"");
-        }
+        java.net.InetAddress clientAddress = IpLiteral.parse(client).orElseThrow(() -> ApiException.badRequest(
+                "client: give an IP address, such as 192.0.2.10, not \"" + client + "\""));
         ctx.json(dev.smtplab.server.scenario.DryRun.of(shown(ctx).get(), stage.equals("mail")
                 ? dev.smtplab.server.scenario.SmtpStage.MAIL : dev.smtplab.server.scenario.SmtpStage.RCPT, address,
                 clientAddress));
+    }
+
+    /**
+     * @throws ApiException 400 for a preset's rule (saying what to do instead), 404 for no rule of that id
+     */
+    private static void requireOwnRule(ScenarioHolder scenarios, String id, String forPresetRules) {
+        if (scenarios.get().customRules().stream().noneMatch(rule -> rule.id().equals(id))) {
+            boolean fromPreset = scenarios.get().rules().stream().anyMatch(rule -> rule.id().equals(id));
+            throw fromPreset ? ApiException.badRequest("rule \"" + id + "\" belongs to a preset: " + forPresetRules)
+                    : ApiException.notFound("rule \"" + id + "\"");
+        }
     }
 
     void reset(Context ctx) {

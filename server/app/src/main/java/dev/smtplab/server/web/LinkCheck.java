@@ -1,7 +1,6 @@
 package dev.smtplab.server.web;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -76,23 +75,17 @@ record LinkCheck(String url, boolean local, int status, String location, String 
         if (host == null) {
             return false;
         }
+        // A URI writes an IPv6 host in brackets ("http://[::1]/").
         host = host.toLowerCase(Locale.ROOT).replaceAll("^\\[|]$", "");
         if (host.equals("localhost") || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")
                 || host.endsWith(".lan") || host.endsWith(".home.arpa")) {
             return true;
         }
-        boolean literal = host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (host.contains(":") && host.matches("[0-9a-f:.]+"));
-        if (!literal) {
-            return false;
-        }
-        try {
-            InetAddress address = InetAddress.getByName(host);
+        return IpLiteral.parse(host).map(address -> {
             byte[] bytes = address.getAddress();
             return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
                     || address.isAnyLocalAddress() || (bytes.length == 16 && (bytes[0] & 0xfe) == 0xfc);
-        } catch (IOException e) {
-            return false;
-        }
+        }).orElse(false);
     }
 
     private static String reason(IOException e) {
