@@ -236,7 +236,7 @@ async function loadInbox() {
   $("#page-newer").disabled = cursors.length === 1;
   $("#page-older").disabled = !nextBefore;
   $("#select-page").checked = false;
-  const shownId = (location.hash.match(/^#\/message\/(\w+)/) || [])[1];
+  const shownId = shownMessageId();
   if (shownId) markSelected(shownId);
   selectionChanged();
 }
@@ -254,6 +254,11 @@ function messageArrived(message) {
   const rows = $("#inbox tbody").children;
   if (rows.length > PAGE_SIZE) rows[rows.length - 1].remove();
   $("#inbox-empty").hidden = true;
+}
+
+/** The id of the message shown beside the list, if one is. */
+function shownMessageId() {
+  return (location.hash.match(/^#\/message\/(\w+)/) || [])[1];
 }
 
 function rows() {
@@ -277,11 +282,11 @@ function selectionChanged() {
 
 /** Deletes; when the message shown goes, the one after it in the list is shown instead, as mail readers do. */
 async function deleteMessages(ids) {
-  const shownId = (location.hash.match(/^#\/message\/(\w+)/) || [])[1];
-  const remaining = rows().map((row) => row.dataset.id).filter((id) => !ids.includes(id));
-  const position = rows().findIndex((row) => row.dataset.id === shownId);
-  const after = position < 0 ? null : rows().map((row) => row.dataset.id).slice(position)
-    .find((id) => !ids.includes(id)) || remaining[remaining.length - 1];
+  const shownId = shownMessageId();
+  const listed = rows().map((row) => row.dataset.id);
+  const remaining = listed.filter((id) => !ids.includes(id));
+  const position = listed.indexOf(shownId);
+  const after = position < 0 ? null : listed.slice(position).find((id) => !ids.includes(id)) || remaining[remaining.length - 1];
   for (const id of ids) {
     await api("DELETE", "/api/v1/messages/" + encodeURIComponent(id));
     checked.delete(id);
