@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +27,8 @@ class RecordingProxyTest {
     Path folder;
     private FakeSmtpServer upstream;
     private RecordingProxy proxy;
-    private final List<String> shown = Collections.synchronizedList(new ArrayList<>());
+    // Written by the proxy's threads while the test reads it: iterating takes a snapshot.
+    private final List<String> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() throws IOException {
