@@ -846,6 +846,46 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
     }
 
     @Override
+    public boolean markRead(String id, boolean read) {
+        return write(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET seen = ? "
+                    + "WHERE number = ? AND id = ?")) {
+                statement.setBoolean(1, read);
+                statement.setLong(2, StoredRows.number(id));
+                statement.setString(3, id);
+                return statement.executeUpdate();
+            }
+        }) > 0;
+    }
+
+    @Override
+    public int markRead(MessageQuery query, boolean read) {
+        Where where = Where.of(query.withRead(!read));
+        return write(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE message m SET seen = ? WHERE TRUE"
+                    + where.sql())) {
+                statement.setBoolean(1, read);
+                where.bind(statement, 2);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean isRead(String id) {
+        return read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT seen FROM message WHERE number = ? "
+                    + "AND id = ?")) {
+                statement.setLong(1, StoredRows.number(id));
+                statement.setString(2, id);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() && row.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    @Override
     public void clear() {
         write(connection -> {
             try (Statement statement = connection.createStatement()) {
@@ -938,7 +978,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
                 List<StoredMessage> found = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        found.add(new StoredMessage(rows.getLong(3), StoredRows.message(rows)));
+                        found.add(StoredRows.stored(rows));
                     }
                 }
                 return found;
@@ -1019,6 +1059,10 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
             if (query.until() != null) {
                 sql.append(" AND m.received_at < ?");
                 values.add(StoredRows.nanos(query.until()));
+            }
+            if (query.read() != null) {
+                sql.append(" AND m.seen = ?");
+                values.add(query.read());
             }
             return new Where(sql.toString(), values);
         }

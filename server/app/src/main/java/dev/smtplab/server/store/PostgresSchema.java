@@ -59,7 +59,11 @@ final class PostgresSchema {
                     + "version BIGINT NOT NULL)",
             // Greylisting's first sightings, so a retry that reaches another instance passes.
             "CREATE TABLE greylist (rule_id TEXT NOT NULL, key TEXT NOT NULL, first_seen BIGINT NOT NULL, "
-                    + "PRIMARY KEY (rule_id, key))"));
+                    + "PRIMARY KEY (rule_id, key))"),
+            // Read and unread, as the web UI marks them, shared by every instance; mail stored before was
+            // unread. The unread are counted on every inbox view: a partial index holds just them.
+            List.of("ALTER TABLE message ADD COLUMN seen BOOLEAN NOT NULL DEFAULT FALSE",
+                    "CREATE INDEX message_unread ON message (inbox, cursor) WHERE NOT seen"));
 
     static final int VERSION = MIGRATIONS.size();
 

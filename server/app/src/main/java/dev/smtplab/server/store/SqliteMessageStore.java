@@ -937,6 +937,51 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
     }
 
     @Override
+    public boolean markRead(String id, boolean read) {
+        int[] changed = new int[1];
+        await(enqueue(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET seen = ? "
+                    + "WHERE number = ? AND id = ? AND cursor <= " + visibleUpTo)) {
+                statement.setInt(1, read ? 1 : 0);
+                statement.setLong(2, StoredRows.number(id));
+                statement.setString(3, id);
+                changed[0] = statement.executeUpdate();
+            }
+        }), "mark message " + id + (read ? " read" : " unread"));
+        return changed[0] > 0;
+    }
+
+    @Override
+    public int markRead(MessageQuery query, boolean read) {
+        Where where = Where.of(query.withRead(!read));
+        int[] changed = new int[1];
+        await(enqueue(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET seen = ? WHERE number IN "
+                    + "(SELECT m.number FROM " + where.source() + " WHERE " + where.key() + " <= " + visibleUpTo
+                    + where.sql() + ")")) {
+                statement.setInt(1, read ? 1 : 0);
+                where.bind(statement, 2);
+                changed[0] = statement.executeUpdate();
+            }
+        }), "mark messages" + (read ? " read" : " unread"));
+        return changed[0];
+    }
+
+    @Override
+    public boolean isRead(String id) {
+        return read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT seen FROM message WHERE number = ? "
+                    + "AND id = ? AND cursor <= " + visibleUpTo)) {
+                statement.setLong(1, StoredRows.number(id));
+                statement.setString(2, id);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() && row.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    @Override
     public void clear() {
         await(enqueue(connection -> {
             try (Statement statement = connection.createStatement()) {
@@ -1102,7 +1147,7 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
                 List<StoredMessage> found = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        found.add(new StoredMessage(rows.getLong(3), StoredRows.message(rows)));
+                        found.add(StoredRows.stored(rows));
                     }
                 }
                 return found;
@@ -1204,6 +1249,10 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
             if (query.until() != null) {
                 sql.append(" AND m.received_at < ?");
                 values.add(StoredRows.nanos(query.until()));
+            }
+            if (query.read() != null) {
+                sql.append(" AND m.seen = ?");
+                values.add(query.read() ? 1 : 0);
             }
             boolean textOnly = text && values.size() == 1;
             String source = text ? "message_text JOIN message m ON m.cursor = message_text.rowid" : "message m";

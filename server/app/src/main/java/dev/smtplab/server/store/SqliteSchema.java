@@ -115,7 +115,11 @@ final class SqliteSchema {
                     "ALTER TABLE content_fingerprinted RENAME TO content",
                     "ALTER TABLE message_by_content_id RENAME TO message",
                     "CREATE INDEX message_inbox ON message (inbox, cursor)",
-                    "CREATE INDEX content_fingerprint ON content (fingerprint, size)"));
+                    "CREATE INDEX content_fingerprint ON content (fingerprint, size)"),
+            // Read and unread, as the web UI marks them; mail stored before was unread. The unread are
+            // few next to the read once someone reads, and counted on every inbox view: a partial index.
+            List.of("ALTER TABLE message ADD COLUMN seen INTEGER NOT NULL DEFAULT 0",
+                    "CREATE INDEX message_unread ON message (inbox, cursor) WHERE seen = 0"));
 
     static final int VERSION = MIGRATIONS.size();
 

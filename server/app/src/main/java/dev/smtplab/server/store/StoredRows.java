@@ -188,7 +188,13 @@ final class StoredRows {
     /** What both stores select of a message (aliased m) and its content (c), in the order {@link #message} reads. */
     static final String COLUMNS = "m.number, m.id, m.cursor, m.session_id, m.connection_index, "
             + "m.transaction_index, m.received_at, m.client_address, m.client_port, m.helo, m.mail_from, "
-            + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data, m.inbox";
+            + "m.mail_parameters, m.recipients, m.tls_protocol, m.tls_cipher, m.auth_user, m.suspicious, c.data, m.inbox, "
+            + "m.seen";
+
+    /** A message and its read mark from a row of {@link #COLUMNS}. */
+    static dev.smtplab.server.record.StoredMessage stored(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new dev.smtplab.server.record.StoredMessage(row.getLong(3), message(row), row.getBoolean(20));
+    }
 
     /** A message from a row of {@link #COLUMNS}. */
     static RecordedMessage message(java.sql.ResultSet row) throws java.sql.SQLException {

@@ -194,6 +194,58 @@ class PostgresMessageStoreTest {
     }
 
     @Test
+    void read_marks_are_kept_in_the_database_and_every_instance_sees_them() {
+        PostgresMessageStore first = open(1000);
+        PostgresMessageStore second = open(1000);
+        dev.smtplab.server.record.ReadMarksContract.check(first,
+                (subject, inbox) -> message(first, subject, "bob@example.test", inbox), message -> store(first, message));
+
+        RecordedMessage shared = message(first, "shared", "bob@example.test", "default");
+        store(first, shared);
+        assertThat(second.markRead(shared.id(), true)).isTrue();
+        assertThat(first.isRead(shared.id())).isTrue();
+        assertThat(first.page(MessageQuery.all(), Long.MAX_VALUE, 1).messages().get(0).read()).isTrue();
+    }
+
+    @Test
+    void a_database_from_before_read_marks_is_upgraded_and_its_mail_is_unread() throws Exception {
+        PostgresMessageStore older = open(1000);
+        RecordedMessage before = message(older, "before", "bob@example.test", "default");
+        store(older, before);
+        older.close();
+        try (var connection = DriverManager.getConnection(postgres.jdbcUrl("smtplab"), "smtplab", "");
+             var statement = connection.createStatement()) {
+            statement.execute("DROP INDEX message_unread");
+            statement.execute("ALTER TABLE message DROP COLUMN seen");
+            statement.execute("DELETE FROM schema_version WHERE version > 1");
+        }
+
+        PostgresMessageStore upgraded = open(1000);
+        assertThat(upgraded.isRead(before.id())).isFalse();
+        assertThat(upgraded.markRead(before.id(), true)).isTrue();
+        assertThat(upgraded.count(MessageQuery.all().withRead(true))).isEqualTo(1);
+    }
+
+    /** A release from the web UI adds a line to an ended session's transcript: the message's history. */
+    @Test
+    void a_line_added_to_an_ended_session_is_kept_and_every_instance_reads_it() {
+        PostgresMessageStore first = open(1000);
+        var quit = new dev.smtplab.server.record.TranscriptLine(Instant.EPOCH, dev.smtplab.server.record.Direction.CLIENT,
+                "QUIT");
+        var release = new dev.smtplab.server.record.TranscriptLine(Instant.EPOCH.plusSeconds(60),
+                dev.smtplab.server.record.Direction.EVENT, "released to 127.0.0.1:2525 (starttls): 250 2.0.0 Ok");
+        long number = first.newSessionNumber();
+        var ended = new dev.smtplab.server.record.RecordedSession(Long.toString(number), number, "127.0.0.1", 40000,
+                Instant.EPOCH, Instant.EPOCH, "client.test", dev.smtplab.server.record.SessionOutcome.COMPLETED, "",
+                List.of(), 0, List.of());
+        first.putSession(ended.withTranscript(List.of(quit)));
+        first.putSession(ended.withTranscript(List.of(quit, release)));
+        first.close();
+
+        assertThat(open(1000).session(ended.id()).orElseThrow().transcript()).containsExactly(quit, release);
+    }
+
+    @Test
     void greylisting_remembers_across_instances() {
         PostgresMessageStore first = open(1000);
         PostgresMessageStore second = open(1000);

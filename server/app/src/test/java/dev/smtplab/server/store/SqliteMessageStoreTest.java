@@ -538,6 +538,52 @@ class SqliteMessageStoreTest {
     }
 
     @Test
+    void marks_messages_read_and_unread_in_the_file_and_the_marks_outlive_a_restart() {
+        SqliteMessageStore store = open(100);
+        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        dev.smtplab.server.record.ReadMarksContract.check(store,
+                (subject, inbox) -> inInbox(message(ids.incrementAndGet(), subject, "body"), inbox),
+                message -> store(store, message));
+        // Left by the contract: message 3, unread. Another, marked read.
+        store(store, message(4, "read before the restart", "body"));
+        store.markRead("4", true);
+        store.close();
+
+        SqliteMessageStore reopened = open(100);
+        assertThat(reopened.isRead("4")).isTrue();
+        assertThat(reopened.isRead("3")).isFalse();
+        assertThat(reopened.count(MessageQuery.all().withRead(false))).isEqualTo(1);
+    }
+
+    @Test
+    void a_file_from_before_read_marks_is_upgraded_and_its_mail_is_unread() throws Exception {
+        Path file = folder.resolve("data/smtplab.db");
+        SqliteMessageStore older = open(10);
+        store(older, message(1, "before the upgrade", "body"));
+        older.close();
+        // The file as the schema before read marks left it, with that message in it.
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             var statement = connection.createStatement()) {
+            statement.execute("DROP INDEX message_unread");
+            statement.execute("ALTER TABLE message DROP COLUMN seen");
+            statement.execute("DELETE FROM schema_version WHERE version = " + SqliteSchema.VERSION);
+        }
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             var statement = connection.createStatement();
+             var columns = statement.executeQuery("SELECT count(*) FROM pragma_table_info('message') WHERE name = 'seen'")) {
+            assertThat(columns.getInt(1)).isZero();
+        }
+
+        SqliteMessageStore upgraded = open(10);
+        store(upgraded, message(2, "after the upgrade", "body"));
+        assertThat(upgraded.isRead("1")).isFalse();
+        assertThat(upgraded.count(MessageQuery.all().withRead(false))).isEqualTo(2);
+        assertThat(upgraded.markRead("1", true)).isTrue();
+        assertThat(upgraded.page(MessageQuery.all(), Long.MAX_VALUE, 10).messages())
+                .extracting(stored -> stored.message().id() + "=" + stored.read()).containsExactly("2=false", "1=true");
+    }
+
+    @Test
     void a_file_from_a_newer_smtp_lab_is_refused() throws Exception {
         open(10).close();
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("data/smtplab.db"));

@@ -38,6 +38,8 @@ public final class InMemoryMessageStore implements MessageStore {
     private final AtomicLong messageBytes = new AtomicLong();
     private final AtomicLong nextMessageSequence = new AtomicLong();
     private final AtomicLong lastTakenSequence = new AtomicLong(0);
+    /** The ids of the messages marked read; a message leaves it when it leaves the store. */
+    private final java.util.Set<String> readIds = ConcurrentHashMap.newKeySet();
     /** Held while a message gets its cursor and becomes visible, so that the two happen in the same order. */
     private final Object visibility = new Object();
 
@@ -157,6 +159,7 @@ public final class InMemoryMessageStore implements MessageStore {
 
     private void forget(RecordedMessage message) {
         messageSequenceById.remove(message.id());
+        readIds.remove(message.id());
         messageCount.decrementAndGet();
         messageBytes.addAndGet(-message.size());
     }
@@ -204,13 +207,14 @@ public final class InMemoryMessageStore implements MessageStore {
         int total = 0;
         long nextBefore = -1;
         for (Map.Entry<Long, RecordedMessage> entry : messagesBySequence.descendingMap().entrySet()) {
-            if (!query.test(entry.getValue())) {
+            boolean read = readIds.contains(entry.getValue().id());
+            if (!query.test(entry.getValue(), read)) {
                 continue;
             }
             total++;
             if (entry.getKey() < before) {
                 if (page.size() < limit) {
-                    page.add(new StoredMessage(entry.getKey(), entry.getValue()));
+                    page.add(new StoredMessage(entry.getKey(), entry.getValue(), read));
                 } else if (nextBefore < 0) {
                     nextBefore = page.get(page.size() - 1).cursor();
                 }
@@ -225,7 +229,7 @@ public final class InMemoryMessageStore implements MessageStore {
         forgetExpired();
         int count = 0;
         for (RecordedMessage message : messagesBySequence.values()) {
-            if (query.test(message)) {
+            if (query.test(message, readIds.contains(message.id()))) {
                 count++;
             }
         }
@@ -236,7 +240,8 @@ public final class InMemoryMessageStore implements MessageStore {
     public int delete(MessageQuery query) {
         int deleted = 0;
         for (Map.Entry<Long, RecordedMessage> entry : messagesBySequence.entrySet()) {
-            if (query.test(entry.getValue()) && messagesBySequence.remove(entry.getKey(), entry.getValue())) {
+            if (query.test(entry.getValue(), readIds.contains(entry.getValue().id()))
+                    && messagesBySequence.remove(entry.getKey(), entry.getValue())) {
                 forget(entry.getValue());
                 deleted++;
             }
@@ -248,8 +253,9 @@ public final class InMemoryMessageStore implements MessageStore {
     public Optional<StoredMessage> firstAfter(long cursor, MessageQuery query) {
         forgetExpired();
         for (Map.Entry<Long, RecordedMessage> entry : messagesBySequence.tailMap(cursor, false).entrySet()) {
-            if (query.test(entry.getValue())) {
-                return Optional.of(new StoredMessage(entry.getKey(), entry.getValue()));
+            boolean read = readIds.contains(entry.getValue().id());
+            if (query.test(entry.getValue(), read)) {
+                return Optional.of(new StoredMessage(entry.getKey(), entry.getValue(), read));
             }
         }
         return Optional.empty();
@@ -292,6 +298,40 @@ public final class InMemoryMessageStore implements MessageStore {
         }
         forget(removed);
         return true;
+    }
+
+    @Override
+    public boolean markRead(String id, boolean read) {
+        if (!messageSequenceById.containsKey(id)) {
+            return false;
+        }
+        if (read) {
+            readIds.add(id);
+            // Deleted meanwhile: a read mark must not outlive its message.
+            if (!messageSequenceById.containsKey(id)) {
+                readIds.remove(id);
+                return false;
+            }
+        } else {
+            readIds.remove(id);
+        }
+        return true;
+    }
+
+    @Override
+    public int markRead(MessageQuery query, boolean read) {
+        int changed = 0;
+        for (RecordedMessage message : messagesBySequence.values()) {
+            if (readIds.contains(message.id()) != read && query.test(message, !read) && markRead(message.id(), read)) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public boolean isRead(String id) {
+        return readIds.contains(id);
     }
 
     @Override

@@ -17,9 +17,12 @@ import java.util.function.Predicate;
  * @param since   received at or after; null for any
  * @param until   received before; null for any
  * @param inboxes in one of these inboxes (exact names); null for any
+ * @param read    read (true) or unread (false), as the web UI marks messages; null for either. Only
+ *                the store knows which messages were read: {@link #test(RecordedMessage, boolean)}
+ *                takes it, and {@link #test(RecordedMessage)} checks everything else
  */
 public record MessageQuery(String from, String to, String subject, String text, Instant since, Instant until,
-                           Set<String> inboxes)
+                           Set<String> inboxes, Boolean read)
         implements Predicate<RecordedMessage> {
 
     public MessageQuery {
@@ -33,41 +36,58 @@ public record MessageQuery(String from, String to, String subject, String text, 
         }
     }
 
-    /** A query over every inbox. */
+    /** A query over every inbox, read or not. */
     public MessageQuery(String from, String to, String subject, String text, Instant since, Instant until) {
-        this(from, to, subject, text, since, until, null);
+        this(from, to, subject, text, since, until, null, null);
+    }
+
+    /** A query over these inboxes (null for any), read or not. */
+    public MessageQuery(String from, String to, String subject, String text, Instant since, Instant until,
+                        Set<String> inboxes) {
+        this(from, to, subject, text, since, until, inboxes, null);
     }
 
     /** Every message. */
     public static MessageQuery all() {
-        return new MessageQuery(null, null, null, null, null, null, null);
+        return new MessageQuery(null, null, null, null, null, null, null, null);
     }
 
     /** Only messages in these inboxes; null for any. */
     public MessageQuery inInboxes(Set<String> names) {
-        return new MessageQuery(from, to, subject, text, since, until, names);
+        return new MessageQuery(from, to, subject, text, since, until, names, read);
+    }
+
+    /** Only read messages (true), only unread ones (false), or either (null). */
+    public MessageQuery withRead(Boolean read) {
+        return new MessageQuery(from, to, subject, text, since, until, inboxes, read);
     }
 
     public MessageQuery withTo(String part) {
-        return new MessageQuery(from, part, subject, text, since, until, inboxes);
+        return new MessageQuery(from, part, subject, text, since, until, inboxes, read);
     }
 
     public MessageQuery withFrom(String part) {
-        return new MessageQuery(part, to, subject, text, since, until, inboxes);
+        return new MessageQuery(part, to, subject, text, since, until, inboxes, read);
     }
 
     public MessageQuery withSubject(String part) {
-        return new MessageQuery(from, to, part, text, since, until, inboxes);
+        return new MessageQuery(from, to, part, text, since, until, inboxes, read);
     }
 
     public MessageQuery withText(String part) {
-        return new MessageQuery(from, to, subject, part, since, until, inboxes);
+        return new MessageQuery(from, to, subject, part, since, until, inboxes, read);
     }
 
     public MessageQuery between(Instant since, Instant until) {
-        return new MessageQuery(from, to, subject, text, since, until, inboxes);
+        return new MessageQuery(from, to, subject, text, since, until, inboxes, read);
     }
 
+    /** Whether the message matches, its read state included. */
+    public boolean test(RecordedMessage message, boolean isRead) {
+        return (read == null || read == isRead) && test(message);
+    }
+
+    /** Whether the message matches in everything but its read state, which only the store knows. */
     @Override
     public boolean test(RecordedMessage message) {
         return (inboxes == null || inboxes.contains(message.inbox()))

@@ -78,6 +78,18 @@ public interface MessageStore {
     boolean deleteMessage(String id);
 
     /**
+     * Marks a message read or unread, as a mail client does when it is opened (the web UI does).
+     * A new message is unread. Returns false when there is no such message.
+     */
+    boolean markRead(String id, boolean read);
+
+    /** Marks the messages that match read or unread; returns how many changed. */
+    int markRead(MessageQuery query, boolean read);
+
+    /** Whether a stored message was marked read; false for one that is not stored. */
+    boolean isRead(String id);
+
+    /**
      * A page of the messages that match, newest first, older than the cursor {@code before}
      * ({@code Long.MAX_VALUE} for the newest).
      */

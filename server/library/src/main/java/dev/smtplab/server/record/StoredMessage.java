@@ -8,6 +8,12 @@ package dev.smtplab.server.record;
  *
  * @param cursor  1 for the first message a store kept, then higher, never reused
  * @param message the message
+ * @param read    whether it was marked read (see {@link MessageStore#markRead(String, boolean)})
  */
-public record StoredMessage(long cursor, RecordedMessage message) {
+public record StoredMessage(long cursor, RecordedMessage message, boolean read) {
+
+    /** A message not yet read. */
+    public StoredMessage(long cursor, RecordedMessage message) {
+        this(cursor, message, false);
+    }
 }

@@ -226,6 +226,30 @@ class InMemoryMessageStoreTest {
                 .hasMessage("maxAge must be longer than 0, got PT0S");
     }
 
+    @Test
+    void marks_messages_read_and_unread_and_filters_and_counts_by_them() {
+        InMemoryMessageStore store = new InMemoryMessageStore();
+        java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+        ReadMarksContract.check(store, (subject, inbox) -> {
+            int id = ids.incrementAndGet();
+            return new RecordedMessage(Integer.toString(id), "1", 1, id, Instant.EPOCH, "127.0.0.1", 40000,
+                    "client.test", "a@example.test", Map.of(),
+                    List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
+                    ("Subject: " + subject + "\r\n\r\nbody\r\n").getBytes(), null, null, null, List.of(), inbox);
+        }, store::addMessage);
+    }
+
+    @Test
+    void an_evicted_message_takes_its_read_mark_along() {
+        InMemoryMessageStore store = new InMemoryMessageStore(1, 10);
+        store.addMessage(message(1));
+        store.markRead("1", true);
+        store.addMessage(message(2));
+        assertThat(store.isRead("1")).isFalse();
+        assertThat(store.markRead("1", true)).isFalse();
+        assertThat(store.count(MessageQuery.all().withRead(true))).isZero();
+    }
+
     static RecordedMessage message(int id) {
         return new RecordedMessage(Integer.toString(id), "1", 1, id, Instant.EPOCH, "127.0.0.1", 40000, "client.test",
                 "a@example.test", Map.of(), List.of(new Recipient("b@example.test", Map.of(), 250, "250 Ok")),
