@@ -104,7 +104,7 @@ async function loadInboxes() {
   if (inbox && !inboxes.some((i) => i.name === inbox)) inbox = "";
   $("#inbox-switch").replaceChildren(el("option", { value: "" }, t("inbox.all")),
     ...inboxes.map((i) => el("option", { value: i.name },
-      i.name + " (" + i.messages + (i.port ? ", " + t("inbox.port", i.port) : "") + (i.scenario === "own" ? ", " + t("inbox.ownFailures") : "") + ")")));
+      i.name + " (" + i.messages + (i.unread ? ", " + t("inbox.unreadCount", i.unread.toLocaleString()) : "") + (i.port ? ", " + t("inbox.port", i.port) : "") + (i.scenario === "own" ? ", " + t("inbox.ownFailures") : "") + ")")));
   $("#inbox-switch").value = inbox;
 }
 
@@ -207,9 +207,10 @@ function inboxRow(message, fresh) {
   box.checked = checked.has(message.id);
   box.addEventListener("click", (e) => e.stopPropagation());
   box.addEventListener("change", () => { box.checked ? checked.add(message.id) : checked.delete(message.id); selectionChanged(); });
-  return el("tr", { class: "clickable" + (fresh ? " fresh" : ""), "data-id": message.id,
+  return el("tr", { class: "clickable" + (fresh ? " fresh" : "") + (message.read ? "" : " unread"), "data-id": message.id,
                     onclick: () => { location.hash = "#/message/" + message.id; } },
-    el("td", { class: "col-select" }, box),
+    // Unread is said in words too, for those who do not see the bold type and the dot.
+    el("td", { class: "col-select" }, box, el("span", { class: "unread-mark" }, t("inbox.unread"))),
     timeCell(message.receivedAt),
     el("td", { class: "col-inbox" }, message.inbox),
     el("td", {}, message.from || "<>"),
@@ -218,27 +219,41 @@ function inboxRow(message, fresh) {
     el("td", { class: "col-size" }, size(message.size)));
 }
 
+// What the pager says: the rows shown, of how many, how many unread; kept as mail arrives and is read.
+let listed = { first: 0, shown: 0, total: 0, unread: 0 };
+
+function showPageInfo() {
+  $("#page-info").textContent = listed.shown ? t("inbox.pageInfo", listed.first.toLocaleString(),
+    (listed.first + listed.shown - 1).toLocaleString(), listed.total.toLocaleString()) : "";
+  $("#unread-info").textContent = listed.unread ? t("inbox.unreadCount", listed.unread.toLocaleString()) : "";
+  $("#mark-read").disabled = checked.size === 0 && listed.unread === 0;
+}
+
 /** Loads the page the cursors point at; a newer request makes an older answer moot (typing fast, paging fast). */
 async function loadInbox() {
   const request = ++inboxRequest;
-  const q = $("#search").value.trim();
   const before = cursors[cursors.length - 1];
   const page = await api("GET", scope() + "/messages?limit=" + PAGE_SIZE + (before ? "&before=" + before : "")
-    + (q ? "&q=" + encodeURIComponent(q) : ""));
+    + listFilters());
   if (request !== inboxRequest) return;
   inboxLoaded = true;
   nextBefore = page.nextBefore;
   $("#inbox tbody").replaceChildren(...page.messages.map((m) => inboxRow(m, false)));
   $("#inbox-empty").hidden = page.messages.length > 0;
-  const first = (cursors.length - 1) * PAGE_SIZE + 1;
-  $("#page-info").textContent = page.messages.length ? t("inbox.pageInfo", first.toLocaleString(),
-    (first + page.messages.length - 1).toLocaleString(), page.total.toLocaleString()) : "";
+  listed = { first: (cursors.length - 1) * PAGE_SIZE + 1, shown: page.messages.length, total: page.total, unread: page.unread };
   $("#page-newer").disabled = cursors.length === 1;
   $("#page-older").disabled = !nextBefore;
   $("#select-page").checked = false;
   const shownId = shownMessageId();
   if (shownId) markSelected(shownId);
   selectionChanged();
+}
+
+/** The search and the read filter, as the list's query parameters (also those of "mark all read"). */
+function listFilters() {
+  const q = $("#search").value.trim();
+  const read = $("#read-filter").value;
+  return (q ? "&q=" + encodeURIComponent(q) : "") + (read ? "&read=" + read : "");
 }
 
 /** Back to the first page, as after a new search or a change of inbox. */
@@ -250,10 +265,14 @@ function firstPage() {
 function messageArrived(message) {
   if (!$("#view-inbox").classList.contains("shown") || $("#search").value.trim() || cursors.length > 1) return;
   if (inbox && message.inbox !== inbox) return;
+  const readFilter = $("#read-filter").value;
+  if (readFilter && String(message.read) !== readFilter) return;
   $("#inbox tbody").prepend(inboxRow(message, true));
   const rows = $("#inbox tbody").children;
   if (rows.length > PAGE_SIZE) rows[rows.length - 1].remove();
   $("#inbox-empty").hidden = true;
+  listed = { first: 1, shown: rows.length, total: listed.total + 1, unread: listed.unread + (message.read ? 0 : 1) };
+  showPageInfo();
 }
 
 /** The id of the message shown beside the list, if one is. */
@@ -278,6 +297,37 @@ function selectionChanged() {
   const count = checked.size;
   $("#delete-selected").disabled = count === 0;
   $("#delete-selected").textContent = count ? t("inbox.deleteSelectedCount", count) : t("inbox.deleteSelected");
+  // With rows ticked, the marks are theirs; with none, "mark read" is for everything the list shows.
+  $("#mark-read").textContent = count ? t("inbox.markReadCount", count) : t("inbox.markAllRead");
+  $("#mark-unread").disabled = count === 0;
+  $("#mark-unread").textContent = count ? t("inbox.markUnreadCount", count) : t("inbox.markUnread");
+  showPageInfo();
+}
+
+/** Shows a message read or unread in the list (if it is there) and in the counts, without asking the server. */
+function showRead(id, read) {
+  const row = rows().find((r) => r.dataset.id === String(id));
+  if (row && row.classList.contains("unread") === read) {
+    row.classList.toggle("unread", !read);
+    listed.unread += read ? -1 : 1;
+    showPageInfo();
+  }
+  if (String(id) === shownMessageId()) showMessageRead(read);
+}
+
+/** Marks messages read or unread: the ticked ones, or (none ticked, read) every one the list shows. */
+async function markChecked(read) {
+  const ids = Array.from(checked);
+  await api("PATCH", scope() + "/messages" + (ids.length ? "" : "?" + listFilters().slice(1)), ids.length ? { read, ids } : { read });
+  await loadInbox();
+  if (shownMessageId() && (!ids.length || ids.includes(shownMessageId()))) showMessageRead(read);
+  loadInboxes().catch(() => {});
+}
+
+async function markOne(id, read) {
+  await api("PATCH", "/api/v1/messages/" + encodeURIComponent(id), { read });
+  showRead(id, read);
+  loadInboxes().catch(() => {});
 }
 
 /** Deletes; when the message shown goes, the one after it in the list is shown instead, as mail readers do. */
@@ -332,6 +382,7 @@ function onKey(event) {
   else if (event.key === "/") $("#search").focus();
   else if (event.key === "Enter" && !selected && rows().length) move(0);
   else if (event.key === "Enter" && selected) $("#view-message").focus();
+  else if (event.key === "u" && selected) attempt(() => markOne(selected.dataset.id, selected.classList.contains("unread")));
   else if ((event.key === "Delete" || event.key === "Backspace") && (checked.size || selected)) {
     attempt(() => deleteMessages(checked.size ? Array.from(checked) : [selected.dataset.id]));
   } else if (event.key === "Escape" && location.hash.startsWith("#/message/")) location.hash = "#/inbox";
@@ -371,6 +422,10 @@ async function openMessage(id) {
   $("#message-raw").href = m.links.raw;
   $("#message-session").href = "#/session/" + m.sessionId;
   $("#message-delete").onclick = () => attempt(() => deleteMessages([m.id]));
+  showMessageRead(true);
+  $("#message-read").onclick = () => attempt(() => markOne(m.id, $("#message-read").dataset.read !== "true"));
+  // Opened is read, as in a mail reader.
+  if (!m.read) attempt(() => markOne(m.id, true));
   $("#message-release").onclick = () => openRelease(m);
 
   const frame = $("#message-html");
@@ -396,6 +451,12 @@ async function openMessage(id) {
   if (!current()) return;
   $("#tab-transcript").replaceChildren(...(session ? transcript(session.transcript) : [el("li", { class: "empty" }, t("message.sessionGone"))]));
   showTab(m.html ? "html" : "text");
+}
+
+/** The message view's button says what it would do: mark the message unread, or read again. */
+function showMessageRead(read) {
+  $("#message-read").dataset.read = String(read);
+  $("#message-read").textContent = read ? t("message.markUnread") : t("message.markRead");
 }
 
 // ---- HTML check ------------------------------------------------------------------------------
@@ -578,39 +639,150 @@ function attachmentItem(m, a) {
   const item = el("li", {}, el("a", { href: url, download: a.filename || "" }, name + " (" + a.contentType + ", " + size(a.size) + ")"));
   if (PREVIEWED_IMAGES.includes(type)) {
     item.append(el("div", {}, el("img", { class: "preview", src: url + "?inline=true", alt: name, loading: "lazy" })));
-  } else if (type === "application/pdf") {
-    item.append(" ", el("a", { href: url + "?inline=true", target: "_blank", rel: "noopener" }, t("message.openPdf")));
+  } else if (type === "application/pdf" || /\.pdf$/i.test(a.filename || "")) {
+    item.append(" ", el("a", { href: url + "?inline=true", target: "_blank", rel: "noopener" }, t("message.openPdf")),
+      pdfPreview(url, name));
   }
   return item;
 }
 
 /**
- * The raw message with its structure coloured: header names, MIME boundaries, the blank line that
- * ends a header block. Only the first 3,000 lines are coloured; the rest stays plain text.
+ * A PDF's pages, one at a time, as images the server draws: any browser shows them, with no PDF
+ * viewer and nothing of the PDF running in the page.
+ */
+function pdfPreview(url, name) {
+  const image = el("img", { class: "preview pdf-page", alt: "", loading: "lazy" });
+  const number = el("span", { class: "pdf-page-number", "aria-live": "polite" });
+  const previous = el("button", { type: "button", class: "pdf-previous", disabled: "" }, t("message.pdfPrevious"));
+  const next = el("button", { type: "button", class: "pdf-next", disabled: "" }, t("message.pdfNext"));
+  // The pager above the page, where it stays in view however tall the page is drawn.
+  const box = el("div", { class: "pdf-preview" }, el("div", { class: "pdf-pager" }, previous, number, next), image);
+  let page = 1;
+  let pages = 0;
+  const show = () => {
+    image.src = url + "/pages/" + page;
+    image.alt = t("message.pdfPage", name, page, pages);
+    number.textContent = t("message.pdfPageOf", page, pages);
+    previous.disabled = page <= 1;
+    next.disabled = page >= pages;
+  };
+  image.onerror = () => { number.textContent = t("message.pdfPageFailed", page); };
+  previous.onclick = () => { if (page > 1) { page--; show(); } };
+  next.onclick = () => { if (page < pages) { page++; show(); } };
+  api("GET", url + "/pages")
+    .then((answer) => { pages = answer.pages; show(); })
+    .catch((e) => box.replaceChildren(el("p", { class: "error" }, e.message)));
+  return box;
+}
+
+/**
+ * The raw message coloured by its structure, as a mail reader's "view source" would be: header
+ * names; addresses, parameters and encoded words in header values (an encoded word's decoded text
+ * on hover); the MIME boundaries the message declares, and no other line that merely looks like
+ * one; each part's body by its Content-Transfer-Encoding (base64 dimmed, quoted-printable escapes
+ * and soft line breaks marked). Only the first 3,000 lines are coloured; the rest stays plain text.
  */
 function highlightedRaw(raw) {
   const lines = raw.split("\n");
   const nodes = [];
+  const boundaries = new Set();
   let inHeader = true;
+  let headers = new Map(); // the header block being read: lower-case name -> unfolded value
+  let name = null;
+  let encoding = "";
   const limit = Math.min(lines.length, 3000);
   for (let i = 0; i < limit; i++) {
     const line = lines[i].replace(/\r$/, "");
-    const header = inHeader && /^[!-9;-~]+:/.test(line);
-    if (line === "") {
-      inHeader = false;
-    } else if (/^--[^\s]+$/.test(line)) {
-      nodes.push(el("span", { class: "raw-boundary" }, line), "\n");
-      inHeader = true;
+    if (inHeader) {
+      const field = /^([!-9;-~]+):(.*)$/.exec(line);
+      if (line === "") {
+        // The header block ends: what it declares says how to read what follows.
+        const boundary = /boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))/i.exec(headers.get("content-type") || "");
+        if (boundary) boundaries.add("--" + (boundary[1] || boundary[2]));
+        encoding = (headers.get("content-transfer-encoding") || "").trim().toLowerCase();
+        inHeader = false;
+        nodes.push("\n");
+      } else if (field) {
+        name = field[1].toLowerCase();
+        headers.set(name, field[2]);
+        nodes.push(el("span", { class: "raw-header" }, field[1] + ":"), ...headerValue(name, field[2]), "\n");
+      } else if (/^[ \t]/.test(line) && name) {
+        headers.set(name, headers.get(name) + " " + line.trim());
+        nodes.push(...headerValue(name, line), "\n");
+      } else {
+        nodes.push(line + "\n");
+      }
       continue;
     }
-    if (header) {
-      const colon = line.indexOf(":");
-      nodes.push(el("span", { class: "raw-header" }, line.slice(0, colon + 1)), line.slice(colon + 1) + "\n");
+    const trimmed = line.replace(/[ \t]+$/, "");
+    const closing = trimmed.endsWith("--") && boundaries.has(trimmed.slice(0, -2));
+    if (boundaries.has(trimmed) || closing) {
+      nodes.push(el("span", { class: "raw-boundary" }, line), "\n");
+      // A boundary opens the next part's headers; the closing one, the epilogue.
+      inHeader = !closing;
+      headers = new Map();
+      name = null;
+      encoding = "";
+    } else if (encoding === "base64") {
+      nodes.push(el("span", { class: "raw-base64" }, line), "\n");
+    } else if (encoding === "quoted-printable") {
+      nodes.push(...quotedPrintable(line), "\n");
     } else {
       nodes.push(line + "\n");
     }
   }
   if (lines.length > limit) nodes.push(lines.slice(limit).join("\n"));
+  return nodes;
+}
+
+const ADDRESS_HEADERS = ["from", "to", "cc", "bcc", "reply-to", "sender", "return-path", "delivered-to"];
+
+/** A header's value: encoded words, and the addresses or parameters the header holds, marked. */
+function headerValue(name, value) {
+  const nodes = [];
+  const pattern = ADDRESS_HEADERS.includes(name) ? /=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=|<[^<>\s]*>|[^\s<>,;:"()]+@[^\s<>,;:"()]+/g
+    : /=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=|;\s*[\w*-]+=/g;
+  let last = 0;
+  for (const match of value.matchAll(pattern)) {
+    nodes.push(value.slice(last, match.index));
+    const text = match[0];
+    if (text.startsWith("=?")) {
+      const decoded = decodedWord(text);
+      nodes.push(el("span", { class: "raw-encoded", title: decoded == null ? t("message.raw.undecodable") : decoded }, text));
+    } else if (text.startsWith("<") || text.includes("@")) {
+      nodes.push(el("span", { class: "raw-address" }, text));
+    } else {
+      const at = text.search(/[\w*-]/);
+      nodes.push(text.slice(0, at), el("span", { class: "raw-param" }, text.slice(at)));
+    }
+    last = match.index + text.length;
+  }
+  nodes.push(value.slice(last));
+  return nodes;
+}
+
+/** An RFC 2047 encoded word's text, or null when its charset or encoding cannot be read. */
+function decodedWord(word) {
+  const [, charset, kind, text] = /^=\?([^?*]+)(?:\*[^?]*)?\?([BbQq])\?(.*)\?=$/.exec(word) || [];
+  if (!charset) return null;
+  try {
+    const binary = kind.toUpperCase() === "B" ? atob(text)
+      : text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+    return new TextDecoder(charset, { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch (e) {
+    return null;
+  }
+}
+
+/** A quoted-printable line: each =XX escape and the soft line break (a final =) marked. */
+function quotedPrintable(line) {
+  const nodes = [];
+  let last = 0;
+  for (const match of line.matchAll(/=(?:[0-9A-Fa-f]{2}|$)/g)) {
+    nodes.push(line.slice(last, match.index), el("span", { class: "raw-qp" }, match[0]));
+    last = match.index + match[0].length;
+  }
+  nodes.push(line.slice(last));
   return nodes;
 }
 
@@ -925,6 +1097,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => attempt(firstPage), 150); });
   $("#delete-all").addEventListener("click", () => attempt(deleteAll));
   $("#delete-selected").addEventListener("click", () => attempt(() => deleteMessages(Array.from(checked))));
+  $("#mark-read").addEventListener("click", () => attempt(() => markChecked(true)));
+  $("#mark-unread").addEventListener("click", () => attempt(() => markChecked(false)));
+  $("#read-filter").addEventListener("change", () => attempt(firstPage));
   $("#select-page").addEventListener("change", () => {
     rows().forEach((row) => {
       const box = row.querySelector("input[type=checkbox]");

@@ -62,6 +62,22 @@ class WebAccessibilityIT {
         assertThat(run.exitCode()).as(run.err()).isZero();
         ClientRun second = ClientRun.send(smtp.port(), "--subject", "second");
         assertThat(second.exitCode()).as(second.err()).isZero();
+        // A PDF to preview and a raw source with every colour: encoded words, parameters, quoted-printable, base64.
+        byte[] pdf;
+        try (var document = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            document.addPage(new org.apache.pdfbox.pdmodel.PDPage());
+            document.addPage(new org.apache.pdfbox.pdmodel.PDPage());
+            var bytes = new java.io.ByteArrayOutputStream();
+            document.save(bytes);
+            pdf = bytes.toByteArray();
+        }
+        smtp.importMessage(("From: =?UTF-8?B?44K344On44OD44OX?= <shop@example.test>\r\nTo: bob@example.test\r\n"
+                + "Subject: Invoice\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "Caf=C3=A9 =\r\norder\r\n--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+                + "filename=\"invoice.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pdf) + "\r\n--b1--\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII), "shop@example.test", List.of("bob@example.test"), "test");
     }
 
     @AfterEach
@@ -84,16 +100,25 @@ class WebAccessibilityIT {
         browser.executeScript("localStorage.setItem('smtplab.lang', arguments[0])", setting.endsWith(" ja") ? "ja" : "en");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
         List<String> found = new ArrayList<>();
-        for (String view : List.of("#/inbox", "#/message/1", "#/sessions", "#/session/1", "#/failures", "#/webhooks",
-                "#/lessons")) {
+        for (String view : List.of("#/inbox", "#/message/1", "#/message/3", "#/sessions", "#/session/1", "#/failures",
+                "#/webhooks", "#/lessons")) {
             browser.get("http://127.0.0.1:" + web.port() + "/" + view);
             wait.until(driver -> !driver.findElement(By.id("live")).getAttribute("class").isEmpty()
                     || driver.findElement(By.id("live")).getText().length() > 0);
-            if (view.startsWith("#/message")) {
+            if (view.equals("#/message/1")) {
                 wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Welcome aboard"));
                 browser.findElement(By.cssSelector("button[data-tab=links]")).click();
+            } else if (view.equals("#/message/3")) {
+                wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Invoice"));
+                browser.findElement(By.cssSelector("button[data-tab=raw]")).click();
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tab-raw .raw-base64")));
+                for (String violation : Axe.seriousViolations(browser)) {
+                    found.add(view + " (raw) " + violation);
+                }
+                browser.findElement(By.cssSelector("button[data-tab=attachments]")).click();
+                wait.until(driver -> driver.findElement(By.cssSelector(".pdf-page-number")).getText().contains("2"));
             } else if (view.equals("#/inbox")) {
-                wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#inbox tbody tr"), 2));
+                wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#inbox tbody tr"), 3));
             } else if (view.startsWith("#/session/")) {
                 wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#session-transcript li")));
             } else if (view.equals("#/failures")) {

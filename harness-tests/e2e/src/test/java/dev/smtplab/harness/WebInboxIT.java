@@ -164,6 +164,72 @@ class WebInboxIT {
         assertThat(browser.findElement(By.id("view-message")).isDisplayed()).isFalse();
     }
 
+    private List<String> unreadSubjects() {
+        return browser.findElements(By.cssSelector("#inbox tbody tr.unread td.subject")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    private List<String> readInStore() {
+        return smtp.store().page(dev.smtplab.server.record.MessageQuery.all().withRead(true), Long.MAX_VALUE, 100)
+                .messages().stream().map(stored -> stored.message().subject().orElseThrow()).toList();
+    }
+
+    @Test
+    void an_opened_message_is_read_and_marks_change_for_one_for_the_ticked_rows_or_for_all() throws Exception {
+        importMessages(4);
+        open("#/inbox");
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "4 unread"));
+        assertThat(unreadSubjects()).containsExactly("Message 004", "Message 003", "Message 002", "Message 001");
+        assertThat(browser.findElement(By.cssSelector("#inbox tbody tr.unread td.col-select")).getText())
+                .as("said in words, not only in bold").isEqualTo("Unread");
+
+        // Opened is read; u makes it unread again, and the message's own button says what it would do.
+        Actions keys = new Actions(browser);
+        keys.sendKeys("j").perform();
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "3 unread"));
+        assertThat(unreadSubjects()).containsExactly("Message 003", "Message 002", "Message 001");
+        assertThat(readInStore()).containsExactly("Message 004");
+        assertThat(browser.findElement(By.id("message-read")).getText()).isEqualTo("Mark unread");
+        keys.sendKeys("u").perform();
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "4 unread"));
+        assertThat(browser.findElement(By.id("message-read")).getText()).isEqualTo("Mark read");
+        assertThat(readInStore()).isEmpty();
+        browser.findElement(By.id("message-read")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "3 unread"));
+
+        // The ticked rows.
+        List<WebElement> boxes = browser.findElements(By.cssSelector("#inbox tbody input[type=checkbox]"));
+        boxes.get(1).click();
+        boxes.get(2).click();
+        assertThat(browser.findElement(By.id("mark-read")).getText()).isEqualTo("Mark read (2)");
+        browser.findElement(By.id("mark-read")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "1 unread"));
+        assertThat(unreadSubjects()).containsExactly("Message 001");
+        browser.findElement(By.id("mark-unread")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "3 unread"));
+        boxes = browser.findElements(By.cssSelector("#inbox tbody input[type=checkbox]"));
+        boxes.get(1).click();
+        boxes.get(2).click();
+        assertThat(browser.findElement(By.id("mark-read")).getText()).isEqualTo("Mark all read");
+
+        // Only the unread, then all of them read.
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("read-filter"))).selectByValue("false");
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–3 of 3"));
+        assertThat(subjects()).containsExactly("Message 003", "Message 002", "Message 001");
+        browser.findElement(By.id("mark-read")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("inbox-empty")));
+        assertThat(browser.findElement(By.id("unread-info")).getText()).isEmpty();
+        assertThat(browser.findElement(By.id("mark-read")).isEnabled()).as("nothing left to mark").isFalse();
+        assertThat(readInStore()).hasSize(4);
+
+        // New mail arrives unread, and is counted as it comes.
+        importMbox("From sender@example.test Sat Dec  5 10:00:00 2026\nFrom: sender@example.test\nTo: bob@example.test\n"
+                + "Subject: Just arrived\n\nNew.\n");
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "1 unread"));
+        assertThat(unreadSubjects()).containsExactly("Just arrived");
+        assertThat(browser.findElement(By.id("mark-read")).isEnabled()).isTrue();
+    }
+
     @Test
     void a_fast_reader_always_sees_the_message_last_chosen() throws Exception {
         importMessages(30);
@@ -280,8 +346,10 @@ class WebInboxIT {
         javax.imageio.ImageIO.write(image, "png", png);
         String base64 = java.util.Base64.getMimeEncoder().encodeToString(png.toByteArray()).replace("\r\n", "\n");
         importMbox("From shop@example.test Sat Dec  5 10:00:00 2026\nFrom: shop@example.test\nTo: bob@example.test\n"
-                + "Subject: Your chart\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
-                + "Content-Type: text/plain; charset=utf-8\n\nSee the chart.\n--b1\nContent-Type: image/png\n"
+                + "Cc: Bob <bob@example.test>\nSubject: Your chart\nX-Title: =?UTF-8?B?44GU6KuL5rGC5pu4?=\nMIME-Version: 1.0\n"
+                + "Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
+                + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+                + "See the chart, caf=C3=A9 =\nowner.\n--signature\n--b1\nContent-Type: image/png\n"
                 + "Content-Disposition: attachment; filename=\"chart.png\"\nContent-Transfer-Encoding: base64\n\n" + base64
                 + "\n--b1\nContent-Type: text/html; name=\"page.html\"\nContent-Disposition: attachment; filename=\"page.html\"\n\n"
                 + "<script>alert(1)</script>\n--b1--\n");
@@ -300,6 +368,74 @@ class WebInboxIT {
         assertThat(browser.findElements(By.cssSelector("#tab-raw .raw-boundary")).stream().map(WebElement::getText))
                 .contains("--b1", "--b1--");
         assertThat(browser.findElement(By.id("tab-raw")).getText()).contains("<script>alert(1)</script>");
+        // Only the boundaries the message declares: a body line that merely starts with -- is text.
+        assertThat(browser.findElements(By.cssSelector("#tab-raw .raw-boundary")).stream().map(WebElement::getText))
+                .doesNotContain("--signature");
+        assertThat(browser.findElements(By.cssSelector("#tab-raw .raw-address")).stream().map(WebElement::getText))
+                .contains("shop@example.test", "<bob@example.test>");
+        WebElement encoded = browser.findElement(By.cssSelector("#tab-raw .raw-encoded"));
+        assertThat(encoded.getText()).isEqualTo("=?UTF-8?B?44GU6KuL5rGC5pu4?=");
+        assertThat(encoded.getAttribute("title")).as("decoded on hover").isEqualTo("ご請求書");
+        assertThat(browser.findElements(By.cssSelector("#tab-raw .raw-param")).stream().map(WebElement::getText))
+                .contains("boundary=", "charset=", "filename=");
+        assertThat(browser.findElements(By.cssSelector("#tab-raw .raw-qp")).stream().map(WebElement::getText))
+                .containsExactly("=C3", "=A9", "=");
+        assertThat(browser.findElements(By.cssSelector("#tab-raw .raw-base64"))).as("the image's lines").isNotEmpty()
+                .allSatisfy(line -> assertThat(line.getText()).matches("[A-Za-z0-9+/=]+"));
+    }
+
+    /** The colour at the middle of an image in the page, read through a canvas (the image is the page's own origin). */
+    private java.awt.Color middleOf(WebElement image) {
+        @SuppressWarnings("unchecked")
+        List<Number> rgb = (List<Number>) ((JavascriptExecutor) browser).executeScript(
+                "const image = arguments[0], canvas = document.createElement('canvas');"
+                        + "canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;"
+                        + "const context = canvas.getContext('2d'); context.drawImage(image, 0, 0);"
+                        + "return Array.from(context.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data);", image);
+        return new java.awt.Color(rgb.get(0).intValue(), rgb.get(1).intValue(), rgb.get(2).intValue());
+    }
+
+    @Test
+    void a_pdf_attachment_is_previewed_in_the_page_one_page_at_a_time() throws Exception {
+        byte[] pdf;
+        try (var document = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            for (java.awt.Color colour : new java.awt.Color[] {java.awt.Color.RED, java.awt.Color.BLUE}) {
+                var page = new org.apache.pdfbox.pdmodel.PDPage(org.apache.pdfbox.pdmodel.common.PDRectangle.A4);
+                document.addPage(page);
+                try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(document, page)) {
+                    content.setNonStrokingColor(colour);
+                    content.addRect(0, 0, page.getMediaBox().getWidth(), page.getMediaBox().getHeight());
+                    content.fill();
+                }
+            }
+            var bytes = new java.io.ByteArrayOutputStream();
+            document.save(bytes);
+            pdf = bytes.toByteArray();
+        }
+        importMbox("From shop@example.test Sat Dec  5 10:00:00 2026\nFrom: shop@example.test\nTo: bob@example.test\n"
+                + "Subject: Your invoice\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
+                + "Content-Type: text/plain\n\nAttached.\n--b1\nContent-Type: application/pdf\n"
+                + "Content-Disposition: attachment; filename=\"invoice.pdf\"\nContent-Transfer-Encoding: base64\n\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pdf).replace("\r\n", "\n") + "\n--b1--\n");
+        open("#/message/1");
+        wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Your invoice"));
+        browser.findElement(By.cssSelector("button[data-tab=attachments]")).click();
+        WebElement number = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".pdf-page-number")));
+        wait.until(ExpectedConditions.textToBePresentInElement(number, "Page 1 of 2"));
+        WebElement image = browser.findElement(By.cssSelector("#tab-attachments img.pdf-page"));
+        wait.until(driver -> ((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", image))
+                .intValue() == 793);
+        assertThat(image.getAttribute("alt")).isEqualTo("invoice.pdf, page 1 of 2");
+        assertThat(middleOf(image)).isEqualTo(java.awt.Color.RED);
+        assertThat(browser.findElement(By.cssSelector(".pdf-previous")).isEnabled()).isFalse();
+        screenshot("pdf-preview");
+
+        browser.findElement(By.cssSelector(".pdf-next")).click();
+        wait.until(ExpectedConditions.textToBePresentInElement(number, "Page 2 of 2"));
+        wait.until(driver -> java.awt.Color.BLUE.equals(middleOf(image)));
+        assertThat(browser.findElement(By.cssSelector(".pdf-next")).isEnabled()).isFalse();
+        browser.findElement(By.cssSelector(".pdf-previous")).click();
+        wait.until(driver -> java.awt.Color.RED.equals(middleOf(image)));
     }
 
     @Test

@@ -90,9 +90,12 @@ class WebScreenshotIT {
         browser.get("http://127.0.0.1:" + web.port() + "/");
         browser.executeScript("localStorage.setItem('smtplab.lang', 'en'); localStorage.removeItem('smtplab.inbox')");
 
+        // One read, two unread: both looks in one picture.
+        smtp.store().markRead("1", true);
         browser.get("http://127.0.0.1:" + web.port() + "/#/inbox");
         wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
         wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–3 of 3"));
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "2 unread"));
         Screenshots.assertLooksLike(browser, "inbox-" + size + "-" + scheme);
 
         browser.get("http://127.0.0.1:" + web.port() + "/#/message/3");
@@ -100,6 +103,8 @@ class WebScreenshotIT {
         wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Confirm your address"));
         browser.findElement(By.cssSelector("button[data-tab=links]")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message-code")));
+        // Opened is read: the list (beside it, or hidden on a phone) says so once the server has it.
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#inbox tbody tr[data-id='3']:not(.unread)")));
         Screenshots.assertLooksLike(browser, "message-" + size + "-" + scheme);
 
         browser.get("http://127.0.0.1:" + web.port() + "/#/failures");

@@ -25,18 +25,19 @@ final class Dtos {
 
     /** A message in a list; {@code cursor} is its place in arrival order, for {@code before=} and {@code after=}. */
     record MessageSummary(String id, String sessionId, Instant receivedAt, String from, List<String> to,
-                          String subject, int size, long cursor, String inbox) {
+                          String subject, int size, long cursor, String inbox, boolean read) {
         static MessageSummary of(StoredMessage stored) {
             RecordedMessage message = stored.message();
             return new MessageSummary(message.id(), message.sessionId(), message.receivedAt(), message.mailFrom(),
                     message.acceptedRecipients(), message.subject().orElse(""), message.size(), stored.cursor(),
-                    message.inbox());
+                    message.inbox(), stored.read());
         }
     }
 
-    record MessagePage(List<MessageSummary> messages, int total, String nextBefore) {
-        static MessagePage of(dev.smtplab.server.record.MessagePage page) {
-            return new MessagePage(page.messages().stream().map(MessageSummary::of).toList(), page.total(),
+    /** @param unread how many of the {@code total} are unread */
+    record MessagePage(List<MessageSummary> messages, int total, int unread, String nextBefore) {
+        static MessagePage of(dev.smtplab.server.record.MessagePage page, int unread) {
+            return new MessagePage(page.messages().stream().map(MessageSummary::of).toList(), page.total(), unread,
                     page.nextBefore().isPresent() ? Long.toString(page.nextBefore().getAsLong()) : null);
         }
     }
@@ -57,8 +58,8 @@ final class Dtos {
                          List<Header> headers, String text, String html, List<MessageParts.Attachment> attachments,
                          int size, boolean tls, String tlsProtocol, String tlsCipher, String authUser,
                          List<String> suspiciousEndOfData, List<String> partsOmitted, Map<String, String> links,
-                         String inbox) {
-        static MessageDetail of(RecordedMessage message) {
+                         String inbox, boolean read) {
+        static MessageDetail of(RecordedMessage message, boolean read) {
             MessageParts view = MessageParts.of(message);
             List<Header> headers = new ArrayList<>();
             message.headerList().forEach(entry -> headers.add(new Header(entry.getKey(), entry.getValue())));
@@ -70,7 +71,7 @@ final class Dtos {
                     message.overTls(), message.tlsProtocol().orElse(null), message.tlsCipher().orElse(null),
                     message.authUser().orElse(null), message.suspiciousEndOfData(), view.omitted(),
                     Map.of("raw", base + "/raw", "html", base + "/html",
-                    "session", "/api/v1/sessions/" + message.sessionId()), message.inbox());
+                    "session", "/api/v1/sessions/" + message.sessionId()), message.inbox(), read);
         }
     }
 
@@ -162,7 +163,7 @@ final class Dtos {
      * @param scenario "own" when it has failure modes of its own, "server" when it follows the server's
      * @param messages how many messages it holds
      */
-    record InboxView(String name, List<String> routes, Integer port, String scenario, int messages,
+    record InboxView(String name, List<String> routes, Integer port, String scenario, int messages, int unread,
                      String messagesUrl) {
     }
 

@@ -130,6 +130,7 @@ final class InboxController {
         return new Dtos.InboxView(inbox.name(), inbox.routes().stream().map(InboxRoute::toString).toList(),
                 port.isPresent() ? port.getAsInt() : null, inbox.scenario().isPresent() ? "own" : "server",
                 smtp.store().count(MessageQuery.all().inInboxes(Set.of(inbox.name()))),
+                smtp.store().count(MessageQuery.all().inInboxes(Set.of(inbox.name())).withRead(false)),
                 "/api/v1/inboxes/" + inbox.name() + "/messages");
     }
 

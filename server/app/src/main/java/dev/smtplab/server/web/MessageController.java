@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Messages: list, one, raw, HTML view, attachments, delete, and the long-poll wait. */
+/** Messages: list, one, raw, HTML view, attachments, read marks, delete, and the long-poll wait. */
 final class MessageController {
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
@@ -28,6 +28,7 @@ final class MessageController {
 
     private final MessageWaits waits;
     private final InboxScope scope;
+    private final PdfPages pdfPages = new PdfPages();
 
     MessageController(MessageStore store, MessageWaits waits, InboxScope scope) {
         this.waits = waits;
@@ -39,11 +40,70 @@ final class MessageController {
     void list(Context ctx) {
         int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         long before = longParam(ctx, "before", Long.MAX_VALUE);
-        ctx.json(Dtos.MessagePage.of(store.page(scope.scoped(ctx, query(ctx)), before, limit)));
+        MessageQuery query = scope.scoped(ctx, query(ctx));
+        ctx.json(Dtos.MessagePage.of(store.page(query, before, limit), store.count(query.withRead(false))));
     }
 
     void one(Context ctx) {
-        ctx.json(Dtos.MessageDetail.of(message(ctx)));
+        RecordedMessage message = message(ctx);
+        ctx.json(Dtos.MessageDetail.of(message, store.isRead(message.id())));
+    }
+
+    /** PATCH {"read": true|false}: marks one message read or unread, as the web UI does when it opens one. */
+    void mark(Context ctx) {
+        RecordedMessage message = message(ctx);
+        boolean read = readField(JsonBodies.object(JSON, ctx.body()));
+        if (!store.markRead(message.id(), read)) {
+            throw ApiException.notFound("message " + message.id());
+        }
+        ctx.status(204);
+    }
+
+    /**
+     * PATCH {"read": true|false}: marks the messages the list's filters match, or with {"ids": [...]}
+     * those messages. Every id is checked before any is marked, so a wrong one changes nothing.
+     */
+    void markAll(Context ctx) {
+        com.fasterxml.jackson.databind.JsonNode body = JsonBodies.object(JSON, ctx.body());
+        boolean read = readField(body);
+        com.fasterxml.jackson.databind.JsonNode ids = body.get("ids");
+        int changed = 0;
+        if (ids == null) {
+            changed = store.markRead(scope.scoped(ctx, query(ctx)), read);
+        } else {
+            if (!ids.isArray() || ids.size() > MAX_MARKED) {
+                throw ApiException.badRequest("\"ids\" must be a list of at most " + MAX_MARKED + " message ids");
+            }
+            List<String> chosen = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode id : ids) {
+                if (!id.isTextual()) {
+                    throw ApiException.badRequest("\"ids\" must hold message ids as strings, not " + id);
+                }
+                chosen.add(scope.check(ctx, store.message(id.asText())
+                        .orElseThrow(() -> ApiException.notFound("message " + id.asText())), "message " + id.asText())
+                        .id());
+            }
+            for (String id : chosen) {
+                if (store.isRead(id) != read && store.markRead(id, read)) {
+                    changed++;
+                }
+            }
+        }
+        ctx.json(Map.of("changed", changed));
+    }
+
+    /** The most ids one request marks: a few pages of the inbox. */
+    static final int MAX_MARKED = 1_000;
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static boolean readField(com.fasterxml.jackson.databind.JsonNode body) {
+        com.fasterxml.jackson.databind.JsonNode read = body.get("read");
+        if (read == null || !read.isBoolean()) {
+            throw ApiException.badRequest("say \"read\": true or \"read\": false"
+                    + (read == null ? "" : " (got " + read + ")"));
+        }
+        return read.booleanValue();
     }
 
     void raw(Context ctx) {
@@ -129,15 +189,11 @@ final class MessageController {
      * PDFs only, under a sandboxing CSP: an SVG or HTML attachment could carry script).
      */
     void attachment(Context ctx) throws Exception {
-        RecordedMessage message = message(ctx);
-        MessageParts view = MessageParts.of(message);
-        int index = pathInt(ctx, "index");
-        if (index < 0 || index >= view.attachments().size()) {
-            throw ApiException.notFound("attachment " + index + " of message " + message.id());
-        }
-        MessageParts.Attachment attachment = view.attachments().get(index);
+        ChosenAttachment chosen = attachmentOf(ctx);
+        MessageParts.Attachment attachment = chosen.attachment();
+        int index = attachment.index();
         String filename = attachment.filename() == null ? "attachment-" + index : attachment.filename();
-        String type = attachment.contentType().toLowerCase(java.util.Locale.ROOT).split(";")[0].trim();
+        String type = chosen.type();
         boolean inline = "true".equals(ctx.queryParam("inline"));
         if (inline && !INLINE_TYPES.contains(type)) {
             throw ApiException.badRequest("attachment " + index + " is " + type + ": only images (PNG, JPEG, GIF, WebP) "
@@ -149,7 +205,68 @@ final class MessageController {
         if (inline) {
             ctx.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
         }
-        ctx.contentType(inline ? type : attachment.contentType()).result(view.attachmentBytes(index));
+        ctx.contentType(inline ? type : attachment.contentType()).result(chosen.bytes());
+    }
+
+    /** {"pages": N}: how many pages a PDF attachment has, for its preview. */
+    void pdfPageCount(Context ctx) throws java.io.IOException {
+        ChosenAttachment pdf = pdfOf(ctx);
+        ctx.json(Map.of("pages", pdfPages.pageCount(pdf.key(), pdf.bytes(), pdf.name())));
+    }
+
+    /** One page of a PDF attachment as a PNG image, drawn on the server: the preview, in any browser. */
+    void pdfPage(Context ctx) throws java.io.IOException {
+        ChosenAttachment pdf = pdfOf(ctx);
+        int page = pathInt(ctx, "page");
+        ctx.contentType("image/png").result(pdfPages.page(pdf.key(), pdf.bytes(), page, pdf.name()));
+    }
+
+    private ChosenAttachment pdfOf(Context ctx) throws java.io.IOException {
+        ChosenAttachment chosen = attachmentOf(ctx);
+        if (!chosen.type().equals("application/pdf")) {
+            throw ApiException.badRequest(chosen.name() + " is " + chosen.type() + ": only a PDF has pages to show");
+        }
+        return chosen;
+    }
+
+    private static final byte[] PDF_MAGIC = "%PDF-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length
+                && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /**
+     * An attachment the path names, with its type (lower case, no parameters) and decoded bytes. A
+     * file named .pdf whose bytes start as a PDF's do is a PDF, whatever its type says: many mailers
+     * send PDFs as application/octet-stream.
+     */
+    private record ChosenAttachment(String messageId, MessageParts.Attachment attachment, String type, byte[] bytes) {
+        String name() {
+            return "attachment " + attachment.index() + " of message " + messageId;
+        }
+
+        /** What names these bytes: a message's content never changes, and an id is never reused. */
+        String key() {
+            return messageId + "/" + attachment.index();
+        }
+    }
+
+    private ChosenAttachment attachmentOf(Context ctx) throws java.io.IOException {
+        RecordedMessage message = message(ctx);
+        MessageParts view = MessageParts.of(message);
+        int index = pathInt(ctx, "index");
+        if (index < 0 || index >= view.attachments().size()) {
+            throw ApiException.notFound("attachment " + index + " of message " + message.id());
+        }
+        MessageParts.Attachment attachment = view.attachments().get(index);
+        String type = attachment.contentType().toLowerCase(java.util.Locale.ROOT).split(";")[0].trim();
+        byte[] bytes = view.attachmentBytes(index);
+        String filename = attachment.filename();
+        if (filename != null && filename.toLowerCase(java.util.Locale.ROOT).endsWith(".pdf") && startsWith(bytes, PDF_MAGIC)) {
+            type = "application/pdf";
+        }
+        return new ChosenAttachment(message.id(), attachment, type, bytes);
     }
 
     void delete(Context ctx) {
@@ -182,14 +299,29 @@ final class MessageController {
                 "message " + id);
     }
 
-    /** The list's filters, also the wait's and the export's: from, to, subject, q, since and until. */
+    /** The list's filters, also the wait's and the export's: from, to, subject, q, since, until and read. */
     static MessageQuery query(Context ctx) {
         try {
             return new MessageQuery(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("subject"),
-                    ctx.queryParam("q"), instantParam(ctx, "since"), instantParam(ctx, "until"));
+                    ctx.queryParam("q"), instantParam(ctx, "since"), instantParam(ctx, "until"), null,
+                    booleanParam(ctx, "read"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    /** true, false, or nothing (null). */
+    private static Boolean booleanParam(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("query parameter " + name + "=\"" + value
+                    + "\": use true or false");
+        };
     }
 
     /** A time such as 2026-12-05T10:00:00Z, or nothing. */

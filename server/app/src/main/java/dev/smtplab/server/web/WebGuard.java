@@ -55,7 +55,7 @@ final class WebGuard {
             ctx.header("Vary", "Origin");
         }
         if (ctx.method() == HandlerType.OPTIONS && allowedOrigin) {
-            ctx.header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+            ctx.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
             ctx.header("Access-Control-Allow-Headers", "Content-Type, Authorization");
             ctx.header("Access-Control-Max-Age", "600");
             ctx.status(204);

@@ -118,6 +118,7 @@ public final class WebServer implements AutoCloseable {
         for (String base : List.of("/api/v1", "/api/v1/inboxes/{inbox}")) {
             routes.add(new Route(HandlerType.GET, base + "/messages", messages::list));
             routes.add(new Route(HandlerType.DELETE, base + "/messages", messages::deleteAll));
+            routes.add(new Route(HandlerType.PATCH, base + "/messages", messages::markAll));
             routes.add(new Route(HandlerType.GET, base + "/messages/wait", messages::await));
             routes.add(new Route(HandlerType.GET, base + "/messages/export", archive::export));
             routes.add(new Route(HandlerType.POST, base + "/messages/import", archive::importMessages));
@@ -133,6 +134,7 @@ public final class WebServer implements AutoCloseable {
         }
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}", messages::one));
         routes.add(new Route(HandlerType.DELETE, "/api/v1/messages/{id}", messages::delete));
+        routes.add(new Route(HandlerType.PATCH, "/api/v1/messages/{id}", messages::mark));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/raw", messages::raw));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/html", messages::html));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/links", messages::links));
@@ -141,6 +143,8 @@ public final class WebServer implements AutoCloseable {
                 json, java.time.Clock.systemUTC())::release));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/codes", messages::codes));
         routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/attachments/{index}", messages::attachment));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/attachments/{index}/pages", messages::pdfPageCount));
+        routes.add(new Route(HandlerType.GET, "/api/v1/messages/{id}/attachments/{index}/pages/{page}", messages::pdfPage));
         routes.add(new Route(HandlerType.GET, "/api/v1/sessions/{id}", sessions::one));
         routes.add(new Route(HandlerType.GET, "/api/v1/inboxes", inboxes::list));
         routes.add(new Route(HandlerType.GET, "/api/v1/inboxes/{inbox}", inboxes::one));

@@ -99,6 +99,7 @@ class InboxApiTest {
         assertThat(inboxes.get(1).get("name").asText()).isEqualTo("team-a");
         assertThat(inboxes.get(1).get("routes").get(0).asText()).isEqualTo("rcpt:team-a.test");
         assertThat(inboxes.get(1).get("messages").asInt()).isEqualTo(2);
+        assertThat(inboxes.get(1).get("unread").asInt()).isEqualTo(2);
         assertThat(inboxes.get(1).get("scenario").asText()).isEqualTo("server");
         assertThat(inboxes.get(1).get("port").isNull()).isTrue();
     }
@@ -254,6 +255,32 @@ class InboxApiTest {
         assertThat(call("ann", "DELETE", "/api/v1/messages", null).statusCode()).isEqualTo(204);
         assertThat(smtp.store().message(theirs)).as("only her inbox emptied").isPresent();
         assertThat(smtp.store().message(mine)).isEmpty();
+    }
+
+    @Test
+    void read_marks_stay_within_the_inbox_a_request_may_see() throws Exception {
+        String mine = deliver("x@team-a.test");
+        String theirs = deliver("y@team-b.test");
+
+        // Marking by filter on an inbox's route marks that inbox's mail only.
+        assertThat(JSON.readTree(call("admin", "PATCH", "/api/v1/inboxes/team-a/messages", "{\"read\": true}")
+                .body()).get("changed").asInt()).isEqualTo(1);
+        assertThat(get("admin", "/api/v1/inboxes").get(1).get("unread").asInt()).isZero();
+        assertThat(get("admin", "/api/v1/inboxes").get(2).get("unread").asInt()).isEqualTo(1);
+
+        // A user who sees team-a only cannot mark team-b's mail, one by one or in a list; nothing changes.
+        assertError(call("ann", "PATCH", "/api/v1/messages/" + theirs, "{\"read\": true}"), 404,
+                "message " + theirs + " not found");
+        assertError(call("ann", "PATCH", "/api/v1/messages", "{\"read\": false, \"ids\": [\"" + mine + "\", \""
+                + theirs + "\"]}"), 404, "message " + theirs + " not found");
+        assertThat(smtp.store().isRead(mine)).isTrue();
+        assertThat(smtp.store().isRead(theirs)).isFalse();
+        // Marking everything, for that user, is everything they see.
+        assertThat(JSON.readTree(call("ann", "PATCH", "/api/v1/messages", "{\"read\": false}").body())
+                .get("changed").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(call("ann", "PATCH", "/api/v1/messages", "{\"read\": true}").body())
+                .get("changed").asInt()).isEqualTo(1);
+        assertThat(smtp.store().isRead(theirs)).isFalse();
     }
 
     @Test

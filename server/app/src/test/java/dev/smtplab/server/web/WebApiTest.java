@@ -295,6 +295,174 @@ class WebApiTest {
     }
 
     @Test
+    void messages_are_marked_read_and_unread_one_by_one_in_a_list_and_by_the_list_s_filters() throws Exception {
+        send("first", "<p>1</p>", false);
+        send("second", "<p>2</p>", false);
+        send("third", "<p>3</p>", false);
+
+        JsonNode page = get("/api/v1/messages");
+        assertThat(page.get("unread").asInt()).isEqualTo(3);
+        assertThat(page.get("messages").get(0).get("read").asBoolean()).isFalse();
+        assertThat(get("/api/v1/messages/1").get("read").asBoolean()).isFalse();
+
+        // One: opening a message in the web UI does this.
+        assertThat(call("PATCH", "/api/v1/messages/1", "{\"read\": true}").statusCode()).isEqualTo(204);
+        assertThat(get("/api/v1/messages/1").get("read").asBoolean()).isTrue();
+        page = get("/api/v1/messages");
+        assertThat(page.get("unread").asInt()).isEqualTo(2);
+        assertThat(page.get("messages").get(2).get("read").asBoolean()).isTrue();
+        assertThat(subjects(get("/api/v1/messages?read=false"))).containsExactly("third", "second");
+        assertThat(subjects(get("/api/v1/messages?read=true"))).containsExactly("first");
+        assertThat(get("/api/v1/messages?read=false&q=second").get("total").asInt()).isEqualTo(1);
+
+        // A list, such as the ticked rows: only those that changed are counted.
+        assertThat(JSON.readTree(call("PATCH", "/api/v1/messages", "{\"read\": true, \"ids\": [\"1\", \"2\"]}")
+                .body()).get("changed").asInt()).isEqualTo(1);
+        // By the list's filters: everything, here.
+        assertThat(JSON.readTree(call("PATCH", "/api/v1/messages", "{\"read\": true}").body()).get("changed").asInt())
+                .isEqualTo(1);
+        assertThat(get("/api/v1/messages").get("unread").asInt()).isZero();
+        assertThat(JSON.readTree(call("PATCH", "/api/v1/messages?q=third", "{\"read\": false}").body())
+                .get("changed").asInt()).isEqualTo(1);
+        assertThat(subjects(get("/api/v1/messages?read=false"))).containsExactly("third");
+    }
+
+    @Test
+    void bad_read_marks_are_refused_by_name_and_change_nothing() throws Exception {
+        send("first", "<p>1</p>", false);
+        send("second", "<p>2</p>", false);
+
+        assertError(call("PATCH", "/api/v1/messages/1", "{}"), 400, "say \"read\": true or \"read\": false");
+        assertError(call("PATCH", "/api/v1/messages/1", "{\"read\": \"yes\"}"), 400,
+                "say \"read\": true or \"read\": false (got \"yes\")");
+        assertError(call("PATCH", "/api/v1/messages/1", "[true]"), 400, "the body must be a JSON object");
+        assertError(call("PATCH", "/api/v1/messages/1", "{\"read\": tru"), 400,
+                "the body is not valid JSON: Unrecognized token 'tru': was expecting (JSON String, Number, Array, "
+                        + "Object or token 'null', 'true' or 'false')");
+        assertError(call("PATCH", "/api/v1/messages/99", "{\"read\": true}"), 404, "message 99 not found");
+        assertError(call("PATCH", "/api/v1/messages", "{\"read\": true, \"ids\": \"1\"}"), 400,
+                "\"ids\" must be a list of at most 1000 message ids");
+        assertError(call("PATCH", "/api/v1/messages", "{\"read\": true, \"ids\": [1]}"), 400,
+                "\"ids\" must hold message ids as strings, not 1");
+        // One unknown id in a list: none of the others is marked either.
+        assertError(call("PATCH", "/api/v1/messages", "{\"read\": true, \"ids\": [\"1\", \"99\"]}"), 404,
+                "message 99 not found");
+        assertError(call("GET", "/api/v1/messages?read=yes", null), 400,
+                "query parameter read=\"yes\": use true or false");
+        assertError(call("PATCH", "/api/v1/messages?read=yes", "{\"read\": true}"), 400,
+                "query parameter read=\"yes\": use true or false");
+        assertThat(get("/api/v1/messages").get("unread").asInt()).isEqualTo(2);
+    }
+
+    /** A PDF whose pages are each filled with one colour, of the size given in points. */
+    private static byte[] pdf(float width, float height, java.awt.Color... pages) throws Exception {
+        try (var document = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            for (java.awt.Color colour : pages) {
+                var page = new org.apache.pdfbox.pdmodel.PDPage(new org.apache.pdfbox.pdmodel.common.PDRectangle(width, height));
+                document.addPage(page);
+                try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(document, page)) {
+                    content.setNonStrokingColor(colour);
+                    content.addRect(0, 0, width, height);
+                    content.fill();
+                }
+            }
+            var bytes = new java.io.ByteArrayOutputStream();
+            document.save(bytes);
+            return bytes.toByteArray();
+        }
+    }
+
+    /** A message with these attachments, each (file name, type, bytes), base64 in a multipart/mixed. */
+    private String withAttachments(Object[]... attachments) {
+        StringBuilder mime = new StringBuilder("Subject: papers\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nSee "
+                + "attached.\r\n");
+        for (Object[] attachment : attachments) {
+            mime.append("--b1\r\nContent-Type: ").append(attachment[1]).append("\r\nContent-Disposition: attachment; ")
+                    .append("filename=\"").append(attachment[0]).append("\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+                    .append(java.util.Base64.getMimeEncoder().encodeToString((byte[]) attachment[2])).append("\r\n");
+        }
+        mime.append("--b1--\r\n");
+        return smtp.importMessage(mime.toString().getBytes(StandardCharsets.US_ASCII), "shop@example.test",
+                List.of("bob@example.test"), "test").id();
+    }
+
+    @Test
+    void a_pdf_attachment_s_pages_are_drawn_as_images_for_its_preview() throws Exception {
+        String id = withAttachments(new Object[] {"invoice.pdf", "application/pdf",
+                pdf(595, 842, java.awt.Color.RED, java.awt.Color.BLUE)},
+                new Object[] {"banner.pdf", "application/pdf", pdf(14_400, 200, java.awt.Color.GREEN)},
+                // As many mailers send a PDF: typed as bytes, named .pdf.
+                new Object[] {"receipt.pdf", "application/octet-stream", pdf(200, 100, java.awt.Color.RED)},
+                new Object[] {"fake.pdf", "application/octet-stream", "not a PDF".getBytes(StandardCharsets.US_ASCII)});
+        String base = "/api/v1/messages/" + id + "/attachments/";
+        assertThat(get(base + "0/pages").get("pages").asInt()).isEqualTo(2);
+
+        HttpResponse<byte[]> first = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + base
+                + "0/pages/1")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Content-Type")).hasValue("image/png");
+        java.awt.image.BufferedImage page = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(first.body()));
+        // An A4 page at 96 dpi, as a screen shows it: 595 x 842 points is 793 x 1122 pixels (whole pixels, rounded down).
+        assertThat(page.getWidth()).isEqualTo(793);
+        assertThat(page.getHeight()).isEqualTo(1122);
+        assertThat(new java.awt.Color(page.getRGB(400, 560))).isEqualTo(java.awt.Color.RED);
+        java.awt.image.BufferedImage second = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + base + "0/pages/2")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()).body()));
+        assertThat(new java.awt.Color(second.getRGB(400, 560))).isEqualTo(java.awt.Color.BLUE);
+        // A page 200 inches wide is drawn no wider than the preview.
+        java.awt.image.BufferedImage banner = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + base + "1/pages/1")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()).body()));
+        assertThat(banner.getWidth()).isEqualTo(900);
+        assertThat(banner.getHeight()).isEqualTo(12);
+        assertThat(get(base + "2/pages").get("pages").asInt()).isEqualTo(1);
+        HttpResponse<String> inline = call("GET", base + "2?inline=true", null);
+        assertThat(inline.headers().firstValue("Content-Type")).hasValue("application/pdf");
+        assertError(call("GET", base + "3/pages", null), 400, "attachment 3 of message " + id
+                + " is application/octet-stream: only a PDF has pages to show");
+    }
+
+    @Test
+    void a_pdf_preview_that_cannot_be_drawn_says_why() throws Exception {
+        byte[] locked;
+        try (var document = org.apache.pdfbox.Loader.loadPDF(pdf(200, 200, java.awt.Color.RED))) {
+            document.protect(new org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy("owner-secret",
+                    "user-secret", new org.apache.pdfbox.pdmodel.encryption.AccessPermission()));
+            var bytes = new java.io.ByteArrayOutputStream();
+            document.save(bytes);
+            locked = bytes.toByteArray();
+        }
+        String id = withAttachments(new Object[] {"one.pdf", "application/pdf", pdf(200, 200, java.awt.Color.RED)},
+                new Object[] {"broken.pdf", "application/pdf", "this is not a PDF".getBytes(StandardCharsets.US_ASCII)},
+                new Object[] {"locked.pdf", "application/pdf", locked},
+                new Object[] {"chart.png", "image/png", new byte[] {1, 2, 3}});
+        String base = "/api/v1/messages/" + id + "/attachments/";
+        assertError(call("GET", base + "0/pages/2", null), 404,
+                "attachment 0 of message " + id + " has 1 page: there is no page 2");
+        assertError(call("GET", base + "0/pages/0", null), 404,
+                "attachment 0 of message " + id + " has 1 page: there is no page 0");
+        assertError(call("GET", base + "0/pages/first", null), 400, "path parameter page=\"first\": use a number");
+        HttpResponse<String> broken = call("GET", base + "1/pages", null);
+        assertThat(broken.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(broken.body()).get("error").asText())
+                .startsWith("attachment 1 of message " + id + " cannot be read as a PDF: ")
+                .endsWith("; download it to look at its bytes");
+        assertError(call("GET", base + "2/pages/1", null), 422, "attachment 2 of message " + id
+                + " is protected by a password: download it and open it with the password");
+        assertError(call("GET", base + "3/pages", null), 400, "attachment 3 of message " + id
+                + " is image/png: only a PDF has pages to show");
+        assertError(call("GET", base + "4/pages", null), 404, "attachment 4 of message " + id + " not found");
+    }
+
+    private static List<String> subjects(JsonNode page) {
+        List<String> subjects = new java.util.ArrayList<>();
+        page.get("messages").forEach(message -> subjects.add(message.get("subject").asText()));
+        return subjects;
+    }
+
+    @Test
     void sessions_list_and_one_include_rejected_sessions_and_the_rules_that_fired() throws Exception {
         assertThat(call("PUT", "/api/v1/failure-modes/presets/reject-connection", null).statusCode()).isEqualTo(200);
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
