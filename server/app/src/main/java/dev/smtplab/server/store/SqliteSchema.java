@@ -117,9 +117,12 @@ final class SqliteSchema {
                     "CREATE INDEX message_inbox ON message (inbox, cursor)",
                     "CREATE INDEX content_fingerprint ON content (fingerprint, size)"),
             // Read and unread, as the web UI marks them; mail stored before was unread. The unread are
-            // few next to the read once someone reads, and counted on every inbox view: a partial index.
+            // counted on every inbox view: partial indexes hold just them, one for every inbox at once
+            // and one for some (SQLite's planner takes neither for the other's query: a count of
+            // 100,000 unread read the whole table, 37 ms against 8).
             List.of("ALTER TABLE message ADD COLUMN seen INTEGER NOT NULL DEFAULT 0",
-                    "CREATE INDEX message_unread ON message (inbox, cursor) WHERE seen = 0"));
+                    "CREATE INDEX message_unread ON message (cursor) WHERE seen = 0",
+                    "CREATE INDEX message_unread_inbox ON message (inbox, cursor) WHERE seen = 0"));
 
     static final int VERSION = MIGRATIONS.size();
 

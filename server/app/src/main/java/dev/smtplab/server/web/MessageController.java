@@ -246,9 +246,9 @@ final class MessageController {
             return "attachment " + attachment.index() + " of message " + messageId;
         }
 
-        /** What names these bytes: a message's content never changes, and an id is never reused. */
+        /** What names these bytes for the drawn pages kept: the bytes' own hash too, as ids start over with a store. */
         String key() {
-            return messageId + "/" + attachment.index();
+            return messageId + "/" + attachment.index() + "/" + bytes.length + "/" + java.util.Arrays.hashCode(bytes);
         }
     }
 

@@ -565,6 +565,7 @@ class SqliteMessageStoreTest {
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + file);
              var statement = connection.createStatement()) {
             statement.execute("DROP INDEX message_unread");
+            statement.execute("DROP INDEX message_unread_inbox");
             statement.execute("ALTER TABLE message DROP COLUMN seen");
             statement.execute("DELETE FROM schema_version WHERE version = " + SqliteSchema.VERSION);
         }
