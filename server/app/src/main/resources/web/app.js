@@ -17,13 +17,17 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** This tab's name, for the changes it makes (marks, deletes): other tabs redraw them, this one has. */
+const TAB = Math.random().toString(36).slice(2, 12);
+
 async function api(method, path, body) {
   if (method === "GET" && early.has(path)) {
     const answer = early.get(path);
     early.delete(path);
     return answer;
   }
-  const options = { method, headers: {} };
+  // Changes say which tab made them, so that the server's event about them is not drawn here twice.
+  const options = { method, headers: method === "GET" ? {} : { "X-SmtpLab-Tab": TAB } };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = typeof body === "string" ? body : JSON.stringify(body);
@@ -1094,6 +1098,17 @@ function listen() {
     messageArrived(JSON.parse(e.data));
     // The switcher's counts, refreshed at most every 2 s however fast mail arrives.
     if (!countsDue) countsDue = setTimeout(() => { countsDue = null; loadInboxes().catch(() => {}); }, 2000);
+  });
+  // Another tab, or another client, marked or deleted messages: the list is drawn again (once for
+  // many changes in a row), and the switcher's counts with it.
+  let listDue = null;
+  events.addEventListener("messages-changed", (e) => {
+    if (JSON.parse(e.data).tab === TAB || listDue) return;
+    listDue = setTimeout(() => {
+      listDue = null;
+      if (inboxLoaded) attempt(loadInbox);
+      loadInboxes().catch(() => {});
+    }, 300);
   });
   const sessionsChanged = () => { if ($("#view-sessions").classList.contains("shown")) loadSessions(); };
   events.addEventListener("session", sessionsChanged);

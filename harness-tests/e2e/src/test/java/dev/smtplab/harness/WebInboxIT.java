@@ -231,6 +231,30 @@ class WebInboxIT {
     }
 
     @Test
+    void what_one_tab_marks_or_deletes_the_other_tab_shows() throws Exception {
+        importMessages(3);
+        open("#/inbox");
+        wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "3 unread"));
+        String first = browser.getWindowHandle();
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        try {
+            open("#/inbox");
+            wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "3 unread"));
+            new Actions(browser).sendKeys("j").perform();
+            wait.until(ExpectedConditions.textToBe(By.id("unread-info"), "2 unread"));
+            new Actions(browser).sendKeys(Keys.DELETE).perform();
+            wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–2 of 2"));
+            browser.close();
+        } finally {
+            browser.switchTo().window(first);
+        }
+        // The first tab was told, and drew the list again.
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–2 of 2"));
+        assertThat(subjects()).containsExactly("Message 002", "Message 001");
+        assertThat(unreadSubjects()).containsExactly("Message 001");
+    }
+
+    @Test
     void a_fast_reader_always_sees_the_message_last_chosen() throws Exception {
         importMessages(30);
         open("#/inbox");

@@ -172,6 +172,16 @@ final class EventStream implements ServerEventListener {
                 new StoredMessage(store.cursorOf(message.id()).orElse(0), message)));
     }
 
+    /**
+     * Messages were marked or deleted through the API: other browsers showing them reload their list.
+     *
+     * @param tab the browser tab that made the change (its X-SmtpLab-Tab header), which has already
+     *            drawn it; empty for another client
+     */
+    void messagesChanged(Set<String> inboxes, String tab) {
+        broadcast("messages-changed", inboxes, () -> Map.of("tab", tab, "inboxes", List.copyOf(inboxes)));
+    }
+
     @Override
     public void sessionStarted(RecordedSession session) {
         broadcast("session-started", null, () -> Dtos.SessionSummary.of(session));

@@ -55,6 +55,17 @@ final class InboxScope {
         return asked != null ? Set.of(asked) : allowed(ctx);
     }
 
+    /** The inboxes a change the request made may concern: those it may see, or (all of them) every one defined. */
+    Set<String> concerned(Context ctx) {
+        Set<String> visible = visible(ctx);
+        if (visible != null) {
+            return visible;
+        }
+        Set<String> all = new java.util.HashSet<>();
+        inboxes.list().forEach(inbox -> all.add(inbox.name()));
+        return all;
+    }
+
     MessageQuery scoped(Context ctx, MessageQuery query) {
         return query.inInboxes(visible(ctx));
     }

@@ -30,10 +30,19 @@ final class MessageController {
     private final InboxScope scope;
     private final PdfPages pdfPages = new PdfPages();
 
-    MessageController(MessageStore store, MessageWaits waits, InboxScope scope) {
+    private final EventStream events;
+
+    MessageController(MessageStore store, MessageWaits waits, InboxScope scope, EventStream events) {
         this.waits = waits;
         this.store = store;
         this.scope = scope;
+        this.events = events;
+    }
+
+    /** The browser tab a change came from, as the web UI names itself: letters, digits and '-', or empty. */
+    private static String tab(Context ctx) {
+        String tab = ctx.header("X-SmtpLab-Tab");
+        return tab != null && tab.matches("[A-Za-z0-9-]{1,64}") ? tab : "";
     }
 
     /** Newest first; {@code before} is a cursor (a summary's {@code cursor}, or the page's {@code nextBefore}). */
@@ -56,6 +65,7 @@ final class MessageController {
         if (!store.markRead(message.id(), read)) {
             throw ApiException.notFound("message " + message.id());
         }
+        events.messagesChanged(Set.of(message.inbox()), tab(ctx));
         ctx.status(204);
     }
 
@@ -68,26 +78,31 @@ final class MessageController {
         boolean read = readField(body);
         com.fasterxml.jackson.databind.JsonNode ids = body.get("ids");
         int changed = 0;
+        Set<String> concerned = new java.util.HashSet<>();
         if (ids == null) {
             changed = store.markRead(scope.scoped(ctx, query(ctx)), read);
+            concerned.addAll(scope.concerned(ctx));
         } else {
             if (!ids.isArray() || ids.size() > MAX_MARKED) {
                 throw ApiException.badRequest("\"ids\" must be a list of at most " + MAX_MARKED + " message ids");
             }
-            List<String> chosen = new java.util.ArrayList<>();
+            List<RecordedMessage> chosen = new java.util.ArrayList<>();
             for (com.fasterxml.jackson.databind.JsonNode id : ids) {
                 if (!id.isTextual()) {
                     throw ApiException.badRequest("\"ids\" must hold message ids as strings, not " + id);
                 }
                 chosen.add(scope.check(ctx, store.message(id.asText())
-                        .orElseThrow(() -> ApiException.notFound("message " + id.asText())), "message " + id.asText())
-                        .id());
+                        .orElseThrow(() -> ApiException.notFound("message " + id.asText())), "message " + id.asText()));
             }
-            for (String id : chosen) {
-                if (store.isRead(id) != read && store.markRead(id, read)) {
+            for (RecordedMessage message : chosen) {
+                if (store.isRead(message.id()) != read && store.markRead(message.id(), read)) {
                     changed++;
+                    concerned.add(message.inbox());
                 }
             }
+        }
+        if (changed > 0) {
+            events.messagesChanged(concerned, tab(ctx));
         }
         ctx.json(Map.of("changed", changed));
     }
@@ -270,15 +285,18 @@ final class MessageController {
     }
 
     void delete(Context ctx) {
-        String id = message(ctx).id();
-        if (!store.deleteMessage(id)) {
-            throw ApiException.notFound("message " + id);
+        RecordedMessage message = message(ctx);
+        if (!store.deleteMessage(message.id())) {
+            throw ApiException.notFound("message " + message.id());
         }
+        events.messagesChanged(Set.of(message.inbox()), tab(ctx));
         ctx.status(204);
     }
 
     void deleteAll(Context ctx) {
-        store.delete(scope.scoped(ctx, MessageQuery.all()));
+        if (store.delete(scope.scoped(ctx, MessageQuery.all())) > 0) {
+            events.messagesChanged(scope.concerned(ctx), tab(ctx));
+        }
         ctx.status(204);
     }
 

@@ -717,6 +717,48 @@ class WebApiTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30) // a missing event would leave the stream's read waiting
+    void marks_and_deletes_are_told_to_every_browser_naming_the_tab_that_made_them() throws Exception {
+        send("first", "<p>1</p>", false);
+        send("second", "<p>2</p>", false);
+        HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + web.port() + "/api/v1/events")).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            assertThat(events.readLine()).isEqualTo(": connected");
+            HttpResponse<String> marked = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port()
+                    + "/api/v1/messages/1")).header("Content-Type", "application/json").header("X-SmtpLab-Tab", "tab-7")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"read\": true}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(marked.statusCode()).isEqualTo(204);
+            JsonNode told = nextOf(events, "messages-changed");
+            assertThat(told.get("tab").asText()).isEqualTo("tab-7");
+            assertThat(told.get("inboxes")).extracting(JsonNode::asText).containsExactly("default");
+
+            // Marking what is marked already changes nothing and tells no one; a delete from another client does.
+            assertThat(JSON.readTree(call("PATCH", "/api/v1/messages", "{\"read\": true, \"ids\": [\"1\"]}").body())
+                    .get("changed").asInt()).isZero();
+            assertThat(call("DELETE", "/api/v1/messages/2", null).statusCode()).isEqualTo(204);
+            told = nextOf(events, "messages-changed");
+            assertThat(told.get("tab").asText()).as("no tab named").isEmpty();
+            assertThat(told.get("inboxes")).extracting(JsonNode::asText).containsExactly("default");
+        }
+    }
+
+    /** The data of the next event of this kind, the others skipped. */
+    private static JsonNode nextOf(BufferedReader events, String kind) throws IOException {
+        String event = null;
+        for (String line = events.readLine(); line != null; line = events.readLine()) {
+            if (line.startsWith("event: ")) {
+                event = line.substring(7);
+            } else if (line.startsWith("data: ") && kind.equals(event)) {
+                return JSON.readTree(line.substring(6));
+            }
+        }
+        throw new AssertionError("the stream ended before a " + kind + " event");
+    }
+
+    @Test
     void a_session_is_watched_live_line_by_line_until_it_ends() throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtp.port())) {
             var out = socket.getOutputStream();
