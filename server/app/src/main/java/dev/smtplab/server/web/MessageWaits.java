@@ -57,7 +57,7 @@ final class MessageWaits implements ServerEventListener {
         }
 
         boolean wants(StoredMessage stored) {
-            return stored.cursor() > after && query.test(stored.message());
+            return stored.cursor() > after && query.test(stored.message(), stored.read());
         }
 
         void answer(StoredMessage message) {

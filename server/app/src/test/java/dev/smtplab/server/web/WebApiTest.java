@@ -486,6 +486,21 @@ class WebApiTest {
     }
 
     @Test
+    void a_wait_for_read_mail_is_not_answered_by_new_mail_which_is_unread() throws Exception {
+        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + web.port() + "/api/v1/messages/wait?read=true&timeout=2")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        send("new", "<p>x</p>", false);
+        assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(408);
+        assertThat(JSON.readTree(call("GET", "/api/v1/messages/wait?read=false&timeout=2", null).body())
+                .get("subject").asText()).isEqualTo("new");
+        assertThat(call("PATCH", "/api/v1/messages/1", "{\"read\": true}").statusCode()).isEqualTo(204);
+        JsonNode read = JSON.readTree(call("GET", "/api/v1/messages/wait?read=true&timeout=2", null).body());
+        assertThat(read.get("subject").asText()).isEqualTo("new");
+        assertThat(read.get("read").asBoolean()).isTrue();
+    }
+
+    @Test
     void wait_answers_when_a_matching_message_arrives_or_408() throws Exception {
         CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + web.port() + "/api/v1/messages/wait?to=bob@&subject=wanted&timeout=20")).build(),
