@@ -833,16 +833,8 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
 
     @Override
     public OptionalLong cursorOf(String id) {
-        return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT cursor FROM message WHERE number = ? "
-                    + "AND id = ?")) {
-                statement.setLong(1, StoredRows.number(id));
-                statement.setString(2, id);
-                try (ResultSet row = statement.executeQuery()) {
-                    return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
-                }
-            }
-        });
+        return read(connection -> StoredRows.column(connection, id, "cursor", "", row -> OptionalLong.of(row.getLong(1)),
+                OptionalLong.empty()));
     }
 
     @Override
@@ -873,16 +865,7 @@ public final class PostgresMessageStore implements MessageStore, FirstSeenMemory
 
     @Override
     public boolean isRead(String id) {
-        return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT seen FROM message WHERE number = ? "
-                    + "AND id = ?")) {
-                statement.setLong(1, StoredRows.number(id));
-                statement.setString(2, id);
-                try (ResultSet row = statement.executeQuery()) {
-                    return row.next() && row.getBoolean(1);
-                }
-            }
-        });
+        return read(connection -> StoredRows.column(connection, id, "seen", "", row -> row.getBoolean(1), false));
     }
 
     @Override

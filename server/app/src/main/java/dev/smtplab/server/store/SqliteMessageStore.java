@@ -969,16 +969,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public boolean isRead(String id) {
-        return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT seen FROM message WHERE number = ? "
-                    + "AND id = ? AND cursor <= " + visibleUpTo)) {
-                statement.setLong(1, StoredRows.number(id));
-                statement.setString(2, id);
-                try (ResultSet row = statement.executeQuery()) {
-                    return row.next() && row.getBoolean(1);
-                }
-            }
-        });
+        return read(connection -> StoredRows.column(connection, id, "seen", " AND cursor <= " + visibleUpTo,
+                row -> row.getBoolean(1), false));
     }
 
     @Override
@@ -1067,16 +1059,8 @@ public final class SqliteMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public OptionalLong cursorOf(String id) {
-        return read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT cursor FROM message WHERE number = ? "
-                    + "AND id = ? AND cursor <= " + visibleUpTo)) {
-                statement.setLong(1, StoredRows.number(id));
-                statement.setString(2, id);
-                try (ResultSet row = statement.executeQuery()) {
-                    return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
-                }
-            }
-        });
+        return read(connection -> StoredRows.column(connection, id, "cursor", " AND cursor <= " + visibleUpTo,
+                row -> OptionalLong.of(row.getLong(1)), OptionalLong.empty()));
     }
 
     @Override

@@ -54,6 +54,29 @@ final class StoredRows {
         }
     }
 
+    /** Reads what a lookup found from its row. */
+    interface ColumnReader<T> {
+        T read(java.sql.ResultSet row) throws java.sql.SQLException;
+    }
+
+    /**
+     * One column of the message with this id, as both stores look one up (its number and its id
+     * must match): {@code found} reads it, {@code missing} stands for no such message.
+     *
+     * @param visible more of the condition, such as a store's cursors not yet visible; empty for none
+     */
+    static <T> T column(java.sql.Connection connection, String id, String column, String visible,
+                        ColumnReader<T> found, T missing) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT " + column
+                + " FROM message WHERE number = ? AND id = ?" + visible)) {
+            statement.setLong(1, number(id));
+            statement.setString(2, id);
+            try (java.sql.ResultSet row = statement.executeQuery()) {
+                return row.next() ? found.read(row) : missing;
+            }
+        }
+    }
+
     static long nanos(Instant at) {
         return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
     }
