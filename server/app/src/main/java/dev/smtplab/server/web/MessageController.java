@@ -32,11 +32,15 @@ final class MessageController {
 
     private final EventStream events;
 
-    MessageController(MessageStore store, MessageWaits waits, InboxScope scope, EventStream events) {
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+
+    MessageController(MessageStore store, MessageWaits waits, InboxScope scope, EventStream events,
+                      com.fasterxml.jackson.databind.ObjectMapper json) {
         this.waits = waits;
         this.store = store;
         this.scope = scope;
         this.events = events;
+        this.json = json;
     }
 
     /** The browser tab a change came from, as the web UI names itself: letters, digits and '-', or empty. */
@@ -61,7 +65,7 @@ final class MessageController {
     /** PATCH {"read": true|false}: marks one message read or unread, as the web UI does when it opens one. */
     void mark(Context ctx) {
         RecordedMessage message = message(ctx);
-        boolean read = readField(JsonBodies.object(JSON, ctx.body()));
+        boolean read = readField(JsonBodies.object(json, ctx.body()));
         if (!store.markRead(message.id(), read)) {
             throw ApiException.notFound("message " + message.id());
         }
@@ -74,7 +78,7 @@ final class MessageController {
      * those messages. Every id is checked before any is marked, so a wrong one changes nothing.
      */
     void markAll(Context ctx) {
-        com.fasterxml.jackson.databind.JsonNode body = JsonBodies.object(JSON, ctx.body());
+        com.fasterxml.jackson.databind.JsonNode body = JsonBodies.object(json, ctx.body());
         boolean read = readField(body);
         com.fasterxml.jackson.databind.JsonNode ids = body.get("ids");
         int changed = 0;
@@ -109,8 +113,6 @@ final class MessageController {
 
     /** The most ids one request marks: a few pages of the inbox. */
     static final int MAX_MARKED = 1_000;
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static boolean readField(com.fasterxml.jackson.databind.JsonNode body) {
         com.fasterxml.jackson.databind.JsonNode read = body.get("read");

@@ -105,7 +105,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Every route of the API, method and path (the streams apart). */
     public List<Route> routes() {
-        MessageController messages = new MessageController(smtp.store(), waits, scope, events);
+        MessageController messages = new MessageController(smtp.store(), waits, scope, events, json);
         SessionController sessions = new SessionController(smtp.store(), scope);
         FailureModeController failures = new FailureModeController(smtp.inboxes(), scope, json);
         ArchiveController archive = new ArchiveController(smtp, scope);
